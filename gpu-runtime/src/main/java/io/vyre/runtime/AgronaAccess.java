@@ -1,0 +1,32 @@
+package io.vyre.runtime;
+
+/**
+ * Agrona 2.x reaches {@code jdk.internal.misc.Unsafe}, which Java 17 only allows with
+ * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}. Checked once, so a missing flag is one
+ * clear error instead of an IllegalAccessError from deep inside a buffer.
+ */
+public final class AgronaAccess {
+    public static final String JVM_FLAG = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
+    private static final String PROBLEM = probe();
+
+    private AgronaAccess() {
+    }
+
+    private static String probe() {
+        try {
+            org.agrona.BufferUtil.address(java.nio.ByteBuffer.allocateDirect(8));
+            return null;
+        } catch (LinkageError e) {
+            return e.toString();
+        }
+    }
+
+    /** Throws, naming the JVM flag to add, when Agrona cannot reach the memory it manages. */
+    public static void check() {
+        if (PROBLEM != null) {
+            throw new VyreRuntimeException("Agrona cannot access off-heap memory on this JVM (" + PROBLEM + "): start"
+                + " the JVM with " + JVM_FLAG + " (on Flink add it to env.java.opts.all; `java -jar` of the jobs"
+                + " jar adds it from the manifest)");
+        }
+    }
+}

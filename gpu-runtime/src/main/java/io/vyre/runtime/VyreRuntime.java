@@ -1,0 +1,350 @@
+package io.vyre.runtime;
+
+import io.vyre.runtime.backend.Backends;
+import io.vyre.runtime.backend.KernelEnvironment;
+import io.vyre.runtime.backend.MegakernelBackend;
+import io.vyre.runtime.bytecode.Instruction;
+import io.vyre.runtime.bytecode.Opcode;
+import io.vyre.runtime.bytecode.Vir0Program;
+import io.vyre.runtime.bytecode.Vir0Validator;
+import io.vyre.runtime.io.FileIo;
+import io.vyre.runtime.io.FileIoFactory;
+import io.vyre.runtime.io.IoCapabilities;
+import io.vyre.runtime.io.IoPumpAgent;
+import io.vyre.runtime.memory.NativeBuffer;
+import io.vyre.runtime.memory.NativeMemory;
+import io.vyre.runtime.memory.OutputRegions;
+import io.vyre.runtime.program.LoadedProgram;
+import io.vyre.runtime.program.ProgramTable;
+import io.vyre.runtime.protocol.ControlBlock;
+import io.vyre.runtime.protocol.ControlBlockDescriptor;
+import io.vyre.runtime.protocol.IoQueueDescriptor;
+import io.vyre.runtime.protocol.MegakernelIoQueue;
+import io.vyre.runtime.protocol.OutputRegionDescriptor;
+import io.vyre.runtime.protocol.SlotResult;
+import io.vyre.runtime.protocol.WorkRing;
+import io.vyre.runtime.protocol.WorkRingDescriptor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One megakernel runtime for one owner (a Flink subtask): a work ring, a control block, an IO queue with
+ * its host pump, lanes of ingest buffers and output regions, and a backend (CPU or CUDA) interpreting the
+ * ring. {@link #close()} stops the kernel, joins every thread and frees every byte.
+ *
+ * <pre>{@code
+ * try (VyreRuntime rt = VyreRuntime.open(new VyreRuntimeContext().backend(BackendKind.CPU))) {
+ *     LoadedProgram scan = rt.load(program);
+ *     int file = rt.registerFileForRead(path);
+ *     Lane lane = rt.acquireLane();
+ *     lane.output().reset();
+ *     SlotResult r = rt.call(scan, file, offsetLo, offsetHi, length, lane.ingestHandle(), limit, lane.output().handle());
+ * }
+ * }</pre>
+ */
+public final class VyreRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VyreRuntime.class);
+    private static final long IO_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final VyreRuntimeContext context;
+    private final NativeMemory memory;
+    private final ControlBlock control;
+    private final WorkRing ring;
+    private final MegakernelIoQueue ioQueue;
+    private final IoCapabilities capabilities = new IoCapabilities();
+    private final OutputRegions outputs = new OutputRegions();
+    private final ProgramTable programs = new ProgramTable();
+    private final List<Lane> lanes = new ArrayList<>();
+    private final BlockingQueue<Lane> freeLanes;
+    private final MegakernelBackend backend;
+    private final IoPumpAgent pump;
+    private final AgentRunner pumpRunner;
+    private volatile boolean closed;
+    private int lastHeartbeat;
+    private long lastHeartbeatChange = System.nanoTime();
+
+    private VyreRuntime(VyreRuntimeContext context) {
+        this.context = context;
+        this.memory = new NativeMemory(context.nativeMemoryLimit());
+        MegakernelBackend created = null;
+        AgentRunner runner = null;
+        try {
+            NativeBuffer controlMemory = memory.allocate("control", ControlBlockDescriptor.BYTE_LENGTH);
+            control = new ControlBlock(controlMemory.buffer());
+            control.initialize();
+            NativeBuffer ringMemory = memory.allocate("ring", WorkRingDescriptor.byteLength(context.ringCapacity()));
+            ring = new WorkRing(ringMemory.buffer(), context.ringCapacity(), control);
+            NativeBuffer queueMemory = memory.allocate("io-queue", IoQueueDescriptor.byteLength(context.ioQueueSlots()));
+            ioQueue = new MegakernelIoQueue(queueMemory.buffer(), context.ioQueueSlots());
+            freeLanes = new ArrayBlockingQueue<>(context.lanes());
+            for (int i = 0; i < context.lanes(); i++) {
+                NativeBuffer ingest = memory.allocate("ingest-" + i, context.ingestBufferBytes());
+                NativeBuffer out = memory.allocate("output-" + i, OutputRegionDescriptor.byteLength(context.outputRegionWords()));
+                Lane lane = new Lane(i, capabilities.registerBuffer(ingest), ingest, outputs.register(out));
+                lanes.add(lane);
+                freeLanes.add(lane);
+            }
+            created = Backends.create(context.backend(), context.backendSettings());
+            FileIo io = FileIoFactory.create(context.ioPath());
+            pump = new IoPumpAgent("vyre-io-pump-" + context.name(), ioQueue, capabilities, io,
+                created.ioCompletionHook());
+            runner = new AgentRunner(new BackoffIdleStrategy(100, 20, TimeUnit.MICROSECONDS.toNanos(1),
+                TimeUnit.MICROSECONDS.toNanos(200)), t -> LOG.error("{}: IO pump failed", context.name(), t), null, pump);
+            AgentRunner.startOnThread(runner, r -> {
+                Thread t = new Thread(r, "vyre-io-pump-" + context.name());
+                t.setDaemon(true);
+                return t;
+            });
+            created.launch(new KernelEnvironment(context.name(), ringMemory.buffer(), context.ringCapacity(), control,
+                ioQueue, capabilities, outputs, programs, context.kernelLimits()));
+            backend = created;
+            pumpRunner = runner;
+        } catch (RuntimeException | Error e) {
+            if (created != null) {
+                created.close();
+            }
+            if (runner != null) {
+                runner.close();
+            }
+            memory.close();
+            throw e;
+        }
+        LOG.info("{}: runtime open: {}, IO path {}, ring {} slots, {} lanes of {} bytes", context.name(),
+            backend.description(), pump.stats().path(), context.ringCapacity(), context.lanes(),
+            context.ingestBufferBytes());
+    }
+
+    public static VyreRuntime open(VyreRuntimeContext context) {
+        AgronaAccess.check();
+        context.conclude();
+        return new VyreRuntime(context);
+    }
+
+    public VyreRuntimeContext context() {
+        return context;
+    }
+
+    public MegakernelBackend backend() {
+        return backend;
+    }
+
+    public ControlBlock control() {
+        return control;
+    }
+
+    public WorkRing ring() {
+        return ring;
+    }
+
+    public MegakernelIoQueue ioQueue() {
+        return ioQueue;
+    }
+
+    public IoCapabilities capabilities() {
+        return capabilities;
+    }
+
+    public IoPumpAgent pump() {
+        return pump;
+    }
+
+    public NativeMemory memory() {
+        return memory;
+    }
+
+    public List<Lane> lanes() {
+        return List.copyOf(lanes);
+    }
+
+    /** Validates a program, compiles its constants and makes it resident; publish it with {@link #call}. */
+    public LoadedProgram load(Vir0Program program) {
+        checkOpen();
+        LoadedProgram loaded = programs.load(program);
+        backend.programLoaded(loaded);
+        return loaded;
+    }
+
+    public void unload(LoadedProgram program) {
+        backend.programUnloaded(program);
+        programs.unload(program.handle());
+    }
+
+    public int registerFileForRead(Path path) throws IOException {
+        checkOpen();
+        return capabilities.registerFileForRead(path);
+    }
+
+    public int registerFileForWrite(Path path, long maxBytes) {
+        checkOpen();
+        return capabilities.registerFileForWrite(path, maxBytes);
+    }
+
+    public void releaseHandle(int handle) {
+        capabilities.release(handle);
+    }
+
+    /** Takes a free lane, waiting up to {@code timeout}. */
+    public Lane acquireLane(Duration timeout) throws InterruptedException {
+        checkOpen();
+        Lane lane = freeLanes.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (lane == null) {
+            throw new VyreRuntimeException(context.name() + ": no lane became free within " + timeout + "; all "
+                + lanes.size() + " are in use: release lanes after reading their results");
+        }
+        return lane;
+    }
+
+    public Lane acquireLane() throws InterruptedException {
+        return acquireLane(context.watchdogTimeout());
+    }
+
+    public void releaseLane(Lane lane) {
+        freeLanes.add(lane);
+    }
+
+    /**
+     * Validates an instruction and publishes it into the next slot, waiting while the ring is full.
+     *
+     * @return the slot's sequence, for {@link #await}
+     */
+    public long publish(Instruction instruction, int tenant, int priority) {
+        Vir0Validator.validateSlot(instruction, tenant, priority);
+        int[] args = instruction.operands();
+        IdleStrategy idle = idleStrategy();
+        long seq;
+        while ((seq = ring.tryPublish(instruction.opcode().code(), tenant, priority, args)) < 0) {
+            checkHealthy("publishing into a full ring");
+            idle.idle();
+        }
+        return seq;
+    }
+
+    public long publish(Instruction instruction) {
+        return publish(instruction, 0, 0);
+    }
+
+    /** Waits for a slot to be DONE and takes its result, failing when the kernel faults or stalls. */
+    public SlotResult await(long sequence, Duration timeout) {
+        IdleStrategy idle = idleStrategy();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        SlotResult result;
+        while ((result = ring.take(sequence)) == null) {
+            checkHealthy("waiting for slot " + sequence);
+            if (System.nanoTime() - deadline > 0) {
+                throw new VyreRuntimeException(context.name() + ": slot " + sequence + " was not done within " + timeout
+                    + " although the kernel is alive (heartbeat " + control.heartbeat() + "): the op is slow or the"
+                    + " ring is blocked by a result nobody took");
+            }
+            idle.idle();
+        }
+        return result;
+    }
+
+    public SlotResult await(long sequence) {
+        return await(sequence, Duration.ofDays(1));
+    }
+
+    /** A result if the slot is done, else {@code null}; never blocks. */
+    public SlotResult poll(long sequence) {
+        SlotResult result = ring.take(sequence);
+        if (result == null) {
+            checkHealthy("polling slot " + sequence);
+        }
+        return result;
+    }
+
+    public SlotResult execute(Instruction instruction) {
+        return await(publish(instruction));
+    }
+
+    /** Publishes {@code CALL program, params...} (up to 7 params: r1..r7) and waits for it. */
+    public SlotResult call(LoadedProgram program, int... params) {
+        return await(publishCall(program, 0, 0, params));
+    }
+
+    public long publishCall(LoadedProgram program, int tenant, int priority, int... params) {
+        if (params.length > WorkRingDescriptor.ARG_COUNT - 1) {
+            throw new IllegalArgumentException("CALL passes at most " + (WorkRingDescriptor.ARG_COUNT - 1)
+                + " parameters, got " + params.length);
+        }
+        int[] args = new int[WorkRingDescriptor.ARG_COUNT];
+        args[0] = program.handle();
+        System.arraycopy(params, 0, args, 1, params.length);
+        return publish(new Instruction(Opcode.CALL, 0, args), tenant, priority);
+    }
+
+    /** Slots published and not yet taken back (ring occupancy). */
+    public long ringOccupancy() {
+        return ring.published() - control.doneCount();
+    }
+
+    private void checkHealthy(String doing) {
+        checkOpen();
+        String fault = backend.fault();
+        if (fault != null) {
+            throw new VyreRuntimeException(context.name() + ": the " + backend.kind() + " megakernel faulted while "
+                + doing + ": " + fault);
+        }
+        int heartbeat = control.heartbeat();
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (heartbeat != lastHeartbeat) {
+                lastHeartbeat = heartbeat;
+                lastHeartbeatChange = now;
+            } else if (now - lastHeartbeatChange > context.watchdogTimeout().toNanos()) {
+                throw new VyreRuntimeException(context.name() + ": the " + backend.kind() + " megakernel's heartbeat"
+                    + " has not advanced for " + context.watchdogTimeout() + " (stuck at " + heartbeat + ") while "
+                    + doing + ": the kernel is hung; close this runtime and open a new one");
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new VyreRuntimeException(context.name() + ": the runtime is closed");
+        }
+    }
+
+    private static IdleStrategy idleStrategy() {
+        return new BackoffIdleStrategy(100, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops the kernel, drains and stops the IO pump, frees all native memory. Idempotent; always returns. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        backend.close();
+        long deadline = System.nanoTime() + IO_DRAIN_NANOS;
+        while (pump.inFlight() > 0 && System.nanoTime() < deadline && !pumpRunner.isClosed()) {
+            Thread.onSpinWait();
+        }
+        boolean drained = pump.inFlight() == 0;
+        pumpRunner.close();
+        if (drained) {
+            memory.close();
+        } else {
+            LOG.error("{}: {} IO operations were still in flight after {} s; their buffers are not freed so the OS"
+                + " cannot write into freed memory", context.name(), pump.inFlight(), IO_DRAIN_NANOS / 1_000_000_000L);
+        }
+        LOG.info("{}: runtime closed ({} slots done, {} failed)", context.name(), control.doneCount(),
+            control.failedCount());
+    }
+}

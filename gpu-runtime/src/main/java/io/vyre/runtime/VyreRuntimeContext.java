@@ -1,0 +1,201 @@
+package io.vyre.runtime;
+
+import io.vyre.runtime.backend.BackendKind;
+import io.vyre.runtime.backend.BackendSettings;
+import io.vyre.runtime.backend.KernelLimits;
+import io.vyre.runtime.io.IoPath;
+import io.vyre.runtime.memory.NativeMemory;
+import io.vyre.runtime.protocol.IoQueueDescriptor;
+import io.vyre.runtime.protocol.OutputRegionDescriptor;
+import io.vyre.runtime.protocol.WorkRingDescriptor;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of one {@link VyreRuntime}. {@link #conclude()} checks every setting, with the fix in the
+ * message, before anything is allocated or started.
+ */
+public final class VyreRuntimeContext {
+    private String name = "vyre";
+    private BackendKind backend = BackendKind.AUTO;
+    private int cpuWorkers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    private List<Integer> devices = List.of();
+    private int ownerIndex;
+    private int ringCapacity = WorkRingDescriptor.DEFAULT_CAPACITY;
+    private int ioQueueSlots = IoQueueDescriptor.DEFAULT_SLOT_COUNT;
+    private IoPath ioPath = IoPath.AUTO;
+    private int lanes = 4;
+    private int ingestBufferBytes = 4 << 20;
+    private int outputRegionWords = 1 << 20;
+    private long nativeMemoryLimit = 1L << 30;
+    private KernelLimits kernelLimits = KernelLimits.DEFAULT;
+    private Duration watchdogTimeout = Duration.ofSeconds(30);
+    private boolean concluded;
+
+    public VyreRuntimeContext name(String name) {
+        this.name = name;
+        return this;
+    }
+
+    public VyreRuntimeContext backend(BackendKind backend) {
+        this.backend = backend;
+        return this;
+    }
+
+    public VyreRuntimeContext cpuWorkers(int cpuWorkers) {
+        this.cpuWorkers = cpuWorkers;
+        return this;
+    }
+
+    /** CUDA device ordinals this runtime may use; the owner index picks one round-robin. */
+    public VyreRuntimeContext devices(List<Integer> devices) {
+        this.devices = List.copyOf(devices);
+        return this;
+    }
+
+    /** Index of the owner (a Flink subtask): picks the GPU round-robin. */
+    public VyreRuntimeContext ownerIndex(int ownerIndex) {
+        this.ownerIndex = ownerIndex;
+        return this;
+    }
+
+    public VyreRuntimeContext ringCapacity(int ringCapacity) {
+        this.ringCapacity = ringCapacity;
+        return this;
+    }
+
+    public VyreRuntimeContext ioQueueSlots(int ioQueueSlots) {
+        this.ioQueueSlots = ioQueueSlots;
+        return this;
+    }
+
+    public VyreRuntimeContext ioPath(IoPath ioPath) {
+        this.ioPath = ioPath;
+        return this;
+    }
+
+    /** Invocations that can be in flight at once: each lane is one ingest buffer plus one output region. */
+    public VyreRuntimeContext lanes(int lanes) {
+        this.lanes = lanes;
+        return this;
+    }
+
+    public VyreRuntimeContext ingestBufferBytes(int ingestBufferBytes) {
+        this.ingestBufferBytes = ingestBufferBytes;
+        return this;
+    }
+
+    public VyreRuntimeContext outputRegionWords(int outputRegionWords) {
+        this.outputRegionWords = outputRegionWords;
+        return this;
+    }
+
+    public VyreRuntimeContext nativeMemoryLimit(long nativeMemoryLimit) {
+        this.nativeMemoryLimit = nativeMemoryLimit;
+        return this;
+    }
+
+    public VyreRuntimeContext kernelLimits(KernelLimits kernelLimits) {
+        this.kernelLimits = kernelLimits;
+        return this;
+    }
+
+    public VyreRuntimeContext watchdogTimeout(Duration watchdogTimeout) {
+        this.watchdogTimeout = watchdogTimeout;
+        return this;
+    }
+
+    /** Validates every setting; called by {@link VyreRuntime#open}. */
+    public VyreRuntimeContext conclude() {
+        require(name != null && !name.isBlank() && name.matches("[A-Za-z0-9_.-]+"), "name",
+            "'" + name + "' must be non-empty letters, digits, '_', '.', '-' (it names threads)");
+        require(backend != null, "backend", "must be auto, cpu or cuda");
+        require(cpuWorkers >= 1 && cpuWorkers <= 256, "cpuWorkers", cpuWorkers + " is outside [1, 256]");
+        require(ownerIndex >= 0, "ownerIndex", ownerIndex + " is negative");
+        for (int d : devices) {
+            require(d >= 0, "devices", "device ordinal " + d + " is negative");
+        }
+        try {
+            WorkRingDescriptor.checkCapacity(ringCapacity);
+            IoQueueDescriptor.checkSlotCount(ioQueueSlots);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid runtime setting: " + e.getMessage(), e);
+        }
+        require(ioPath != null, "ioPath", "must be AUTO, IO_URING or FILE_CHANNEL");
+        require(lanes >= 1 && lanes <= ringCapacity, "lanes", lanes + " must be in [1, ringCapacity=" + ringCapacity + "]");
+        require(ingestBufferBytes >= NativeMemory.PAGE_SIZE && ingestBufferBytes <= (1 << 30), "ingestBufferBytes",
+            ingestBufferBytes + " is outside [" + NativeMemory.PAGE_SIZE + ", 1 GiB]");
+        require(outputRegionWords >= 16 && outputRegionWords <= (1 << 28), "outputRegionWords",
+            outputRegionWords + " is outside [16, 2^28]");
+        require(watchdogTimeout != null && !watchdogTimeout.isNegative() && !watchdogTimeout.isZero(),
+            "watchdogTimeout", watchdogTimeout + " must be positive");
+        long needed = (long) lanes * ((long) ingestBufferBytes + OutputRegionDescriptor.byteLength(outputRegionWords))
+            + WorkRingDescriptor.byteLength(ringCapacity) + IoQueueDescriptor.byteLength(ioQueueSlots) + 4096;
+        require(needed <= nativeMemoryLimit, "nativeMemoryLimit", "the lanes, ring and queue need " + needed
+            + " bytes, more than the limit of " + nativeMemoryLimit + ": raise the limit or use fewer/smaller lanes");
+        concluded = true;
+        return this;
+    }
+
+    private static void require(boolean ok, String setting, String problem) {
+        if (!ok) {
+            throw new IllegalArgumentException("invalid runtime setting " + setting + ": " + problem);
+        }
+    }
+
+    boolean isConcluded() {
+        return concluded;
+    }
+
+    BackendSettings backendSettings() {
+        return new BackendSettings(cpuWorkers, devices, ownerIndex, watchdogTimeout.toNanos());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public BackendKind backend() {
+        return backend;
+    }
+
+    public int cpuWorkers() {
+        return cpuWorkers;
+    }
+
+    public int ringCapacity() {
+        return ringCapacity;
+    }
+
+    public int ioQueueSlots() {
+        return ioQueueSlots;
+    }
+
+    public IoPath ioPath() {
+        return ioPath;
+    }
+
+    public int lanes() {
+        return lanes;
+    }
+
+    public int ingestBufferBytes() {
+        return ingestBufferBytes;
+    }
+
+    public int outputRegionWords() {
+        return outputRegionWords;
+    }
+
+    public long nativeMemoryLimit() {
+        return nativeMemoryLimit;
+    }
+
+    public KernelLimits kernelLimits() {
+        return kernelLimits;
+    }
+
+    public Duration watchdogTimeout() {
+        return watchdogTimeout;
+    }
+}

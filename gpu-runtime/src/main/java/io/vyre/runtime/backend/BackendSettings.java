@@ -1,0 +1,28 @@
+package io.vyre.runtime.backend;
+
+import java.util.List;
+
+/**
+ * Settings a backend is created with.
+ *
+ * @param cpuWorkers worker threads of the CPU megakernel
+ * @param devices    CUDA device ordinals to choose from (empty: all visible)
+ * @param ownerIndex index of the owner (a Flink subtask), used to pick a device round-robin
+ * @param watchdogNanos how long the kernel's heartbeat may stand still before the backend is declared faulted
+ */
+public record BackendSettings(int cpuWorkers, List<Integer> devices, int ownerIndex, long watchdogNanos) {
+    public BackendSettings {
+        devices = List.copyOf(devices);
+        if (cpuWorkers < 1) {
+            throw new IllegalArgumentException("cpuWorkers must be at least 1, got " + cpuWorkers);
+        }
+    }
+
+    /** The device this owner uses: the configured list (or 0..visible-1) taken round-robin by owner index. */
+    public int pickDevice(int visibleDevices) {
+        if (!devices.isEmpty()) {
+            return devices.get(Math.floorMod(ownerIndex, devices.size()));
+        }
+        return Math.floorMod(ownerIndex, Math.max(1, visibleDevices));
+    }
+}

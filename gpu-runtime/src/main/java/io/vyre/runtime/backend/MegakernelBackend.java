@@ -1,0 +1,37 @@
+package io.vyre.runtime.backend;
+
+import io.vyre.runtime.io.IoCompletionHook;
+import io.vyre.runtime.program.LoadedProgram;
+
+/**
+ * A megakernel: something that, once launched, claims work-ring slots, interprets their VIR0, asks for
+ * data through the IO queue and completes the slots, until the control block's SHUTDOWN word is set.
+ * The host never calls into it per slot; it only writes the ring.
+ */
+public interface MegakernelBackend extends AutoCloseable {
+    BackendKind kind();
+
+    /** What runs, for logs and metrics (e.g. "cpu megakernel, 4 workers"). */
+    String description();
+
+    /** Starts the kernel over {@code environment}; returns once it is running. */
+    void launch(KernelEnvironment environment);
+
+    /** Makes a program's constants resident where the kernel reads them (device memory on a GPU). */
+    void programLoaded(LoadedProgram program);
+
+    void programUnloaded(LoadedProgram program);
+
+    /** The hook the IO pump calls after filling an ingest buffer. */
+    IoCompletionHook ioCompletionHook();
+
+    /**
+     * Null when the kernel is healthy; otherwise why it stopped (a fault, a lost device). The runtime fails
+     * waiting callers with this reason.
+     */
+    String fault();
+
+    /** Sets SHUTDOWN, waits a bounded time for the kernel to exit and releases what it holds. Always returns. */
+    @Override
+    void close();
+}

@@ -1,0 +1,129 @@
+package io.vyre.runtime.backend.cpu;
+
+import static io.vyre.runtime.protocol.ControlBlockDescriptor.FAULT_CODE;
+import static io.vyre.runtime.protocol.ControlBlockDescriptor.KERNEL_STATE;
+import static io.vyre.runtime.protocol.ControlBlockDescriptor.STATE_EXITED;
+import static io.vyre.runtime.protocol.ControlBlockDescriptor.STATE_FAULTED;
+import static io.vyre.runtime.protocol.ControlBlockDescriptor.STATE_RUNNING;
+import static io.vyre.runtime.protocol.ControlBlockDescriptor.WORKERS;
+import static io.vyre.runtime.protocol.ControlBlockDescriptor.offset;
+
+import io.vyre.runtime.backend.BackendKind;
+import io.vyre.runtime.backend.BackendSettings;
+import io.vyre.runtime.backend.KernelEnvironment;
+import io.vyre.runtime.backend.MegakernelBackend;
+import io.vyre.runtime.io.IoCompletionHook;
+import io.vyre.runtime.program.LoadedProgram;
+import io.vyre.runtime.protocol.WorkRingClaims;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pure-Java megakernel: a few worker threads play the GPU's blocks over exactly the same ring,
+ * control block, IO queue and bytecode. It claims slots by CAS on the shared status words (the GPU
+ * cannot, on PCIe, and claims in device memory instead). The reference semantics and the default.
+ */
+public final class CpuMegakernel implements MegakernelBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(CpuMegakernel.class);
+
+    private final BackendSettings settings;
+    private final ResidentTables tables = new ResidentTables();
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private volatile String fault;
+    private KernelEnvironment env;
+
+    public CpuMegakernel(BackendSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public BackendKind kind() {
+        return BackendKind.CPU;
+    }
+
+    @Override
+    public String description() {
+        return "cpu megakernel, " + settings.cpuWorkers() + " worker" + (settings.cpuWorkers() == 1 ? "" : "s");
+    }
+
+    @Override
+    public void launch(KernelEnvironment environment) {
+        this.env = environment;
+        for (LoadedProgram p : environment.programs().programs()) {
+            tables.add(p);
+        }
+        WorkRingClaims claims = new WorkRingClaims(environment.ring(), environment.ringCapacity(),
+            environment.control().buffer());
+        KernelIoPort io = new KernelIoPort(environment.ioQueue().buffer(), environment.ioQueue().slotCount(),
+            environment.control(), environment.limits().ioWaitNanos());
+        ErrorHandler onError = t -> {
+            fault = "CPU megakernel worker failed: " + t;
+            environment.control().buffer().putIntVolatile(offset(FAULT_CODE), 1);
+            environment.control().buffer().putIntVolatile(offset(KERNEL_STATE), STATE_FAULTED);
+            LOG.error("{}: CPU megakernel worker failed", environment.name(), t);
+        };
+        environment.control().buffer().putIntVolatile(offset(KERNEL_STATE), STATE_RUNNING);
+        for (int i = 0; i < settings.cpuWorkers(); i++) {
+            String role = "vyre-cpu-kernel-" + environment.name() + "-" + i;
+            CpuKernelWorker worker = new CpuKernelWorker(role, environment, claims, io, tables, idleStrategy());
+            AgentRunner runner = new AgentRunner(idleStrategy(), onError, null, worker);
+            runners.add(runner);
+            AgentRunner.startOnThread(runner, r -> {
+                Thread t = new Thread(r, role);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        environment.control().buffer().putIntVolatile(offset(WORKERS), settings.cpuWorkers());
+    }
+
+    static BackoffIdleStrategy idleStrategy() {
+        return new BackoffIdleStrategy(200, 50, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+    }
+
+    @Override
+    public void programLoaded(LoadedProgram program) {
+        tables.add(program);
+    }
+
+    @Override
+    public void programUnloaded(LoadedProgram program) {
+        tables.remove(program);
+    }
+
+    @Override
+    public IoCompletionHook ioCompletionHook() {
+        return IoCompletionHook.NONE;
+    }
+
+    @Override
+    public String fault() {
+        return fault;
+    }
+
+    @Override
+    public void close() {
+        if (env == null) {
+            return;
+        }
+        env.control().requestShutdown();
+        for (AgentRunner runner : runners) {
+            runner.close(AgentRunner.RETRY_CLOSE_TIMEOUT_MS, thread -> {
+                LOG.warn("{} did not stop within {} ms; interrupting it again", thread.getName(),
+                    AgentRunner.RETRY_CLOSE_TIMEOUT_MS);
+                thread.interrupt();
+            });
+        }
+        runners.clear();
+        env.control().buffer().putIntVolatile(offset(WORKERS), 0);
+        if (fault == null) {
+            env.control().buffer().putIntVolatile(offset(KERNEL_STATE), STATE_EXITED);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.vyre.runtime.io;
+
+import io.netty.channel.uring.IoUring;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Picks the pump's {@link FileIo} for an {@link IoPath}, probing io_uring once. */
+public final class FileIoFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(FileIoFactory.class);
+    private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
+    private static final int RING_SIZE = 256;
+
+    private FileIoFactory() {
+    }
+
+    /** Why io_uring cannot be used here, or {@code null} when it can. */
+    public static String ioUringUnavailableReason() {
+        try {
+            if (IoUring.isAvailable()) {
+                return null;
+            }
+            Throwable cause = IoUring.unavailabilityCause();
+            return cause == null ? "io_uring is not available" : cause.toString();
+        } catch (Throwable t) {
+            return "io_uring binding failed to load: " + t;
+        }
+    }
+
+    public static FileIo create(IoPath requested) {
+        switch (requested) {
+            case FILE_CHANNEL:
+                return new FileChannelFileIo();
+            case IO_URING: {
+                String reason = ioUringUnavailableReason();
+                if (reason != null) {
+                    throw new IllegalStateException("io.path=IO_URING was requested but " + reason
+                        + ": use AUTO or FILE_CHANNEL, or run where io_uring is allowed (Docker's default seccomp"
+                        + " profile blocks it)");
+                }
+                return new IoUringFileIo(RING_SIZE);
+            }
+            default: {
+                String reason = ioUringUnavailableReason();
+                if (reason == null) {
+                    try {
+                        return new IoUringFileIo(RING_SIZE);
+                    } catch (RuntimeException e) {
+                        reason = "io_uring set-up failed: " + e;
+                    }
+                }
+                if (FALLBACK_LOGGED.compareAndSet(false, true)) {
+                    LOG.warn("IO pump falls back to FileChannel reads because {}", reason);
+                }
+                return new FileChannelFileIo();
+            }
+        }
+    }
+}

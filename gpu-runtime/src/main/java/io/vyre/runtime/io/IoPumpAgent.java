@@ -1,0 +1,386 @@
+package io.vyre.runtime.io;
+
+import static io.vyre.runtime.protocol.IoQueueDescriptor.OP_FENCE;
+import static io.vyre.runtime.protocol.IoQueueDescriptor.OP_READ;
+import static io.vyre.runtime.protocol.IoQueueDescriptor.OP_WRITE;
+
+import io.vyre.runtime.protocol.IoCompletion;
+import io.vyre.runtime.protocol.IoError;
+import io.vyre.runtime.protocol.IoRequest;
+import io.vyre.runtime.protocol.MegakernelIoQueue;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.agrona.concurrent.Agent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host IO pump: one Agrona {@link Agent} per runtime whose duty cycle claims the kernel's IO
+ * requests, checks them against the capability tables, submits them to {@link FileIo} (io_uring or
+ * FileChannel), and publishes completions. Every claimed request is completed, OK or ERROR: nothing is
+ * dropped. A FENCE completes once every request claimed before it has, after syncing the files written
+ * since the previous fence.
+ */
+public final class IoPumpAgent implements Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(IoPumpAgent.class);
+    private static final long TYPE_SLOT = 1L << 32;
+    private static final long TYPE_OPEN = 2L << 32;
+    private static final long TYPE_SYNC = 3L << 32;
+
+    private final MegakernelIoQueue queue;
+    private final IoCapabilities capabilities;
+    private final FileIo io;
+    private final IoCompletionHook hook;
+    private final IoPumpStats stats;
+    private final IoRequest[] claimed;
+    private final Pending[] pending;
+    private final Map<Integer, FileState> files = new HashMap<>();
+    private final ArrayDeque<Pending> fences = new ArrayDeque<>();
+    private final String roleName;
+    private long claimSequence;
+    private int outstanding;
+
+    public IoPumpAgent(String roleName, MegakernelIoQueue queue, IoCapabilities capabilities, FileIo io,
+                       IoCompletionHook hook) {
+        this.roleName = roleName;
+        this.queue = queue;
+        this.capabilities = capabilities;
+        this.io = io;
+        this.hook = hook;
+        this.stats = new IoPumpStats(io.path());
+        this.claimed = new IoRequest[queue.slotCount()];
+        this.pending = new Pending[queue.slotCount()];
+    }
+
+    public IoPumpStats stats() {
+        return stats;
+    }
+
+    @Override
+    public String roleName() {
+        return roleName;
+    }
+
+    @Override
+    public void onStart() {
+        if (io instanceof IoUringFileIo uring) {
+            uring.adoptCurrentThread();
+        }
+    }
+
+    @Override
+    public int doWork() {
+        int work = closeReleasedFiles();
+        int n = queue.claimInto(claimed);
+        for (int i = 0; i < n; i++) {
+            start(claimed[i]);
+            claimed[i] = null;
+        }
+        work += n;
+        work += io.poll(this::onIoComplete);
+        work += progressFences();
+        return work;
+    }
+
+    /** Requests claimed and not completed yet, plus operations the OS still holds. */
+    public int inFlight() {
+        return outstanding + io.inFlight();
+    }
+
+    @Override
+    public void onClose() {
+        for (FileState f : files.values()) {
+            if (f.fd >= 0) {
+                io.closeFile(f.fd);
+            }
+        }
+        files.clear();
+        io.close();
+    }
+
+    private void start(IoRequest request) {
+        Pending p = new Pending(request, claimSequence++);
+        pending[request.slot()] = p;
+        outstanding++;
+        stats.inFlight.incrementAndGet();
+        switch (request.op()) {
+            case OP_READ:
+                startRead(p);
+                break;
+            case OP_WRITE:
+                startWrite(p);
+                break;
+            case OP_FENCE:
+                stats.fences.incrementAndGet();
+                fences.add(p);
+                break;
+            default:
+                fail(p, IoError.BAD_REQUEST, 0);
+        }
+    }
+
+    private void startRead(Pending p) {
+        IoRequest r = p.request;
+        Capability src = capabilities.source(r.srcHandle());
+        Capability dst = capabilities.destination(r.dstHandle());
+        IoError error = src == null ? IoError.UNKNOWN_SOURCE_HANDLE
+            : !src.readable() || src.kind() != Capability.Kind.FILE ? IoError.NO_READ_RIGHT
+            : dst == null ? IoError.UNKNOWN_DESTINATION_HANDLE
+            : !dst.writable() || dst.kind() != Capability.Kind.BUFFER ? IoError.NO_WRITE_RIGHT
+            : outOfBounds(r, src.boundBytes(), dst.boundBytes()) ? IoError.OUT_OF_BOUNDS : null;
+        if (error != null) {
+            fail(p, error, 0);
+            return;
+        }
+        p.file = src;
+        p.buffer = dst;
+        stats.reads.incrementAndGet();
+        if (r.byteCount() == 0) {
+            succeed(p);
+            return;
+        }
+        withOpenFile(p, false);
+    }
+
+    private void startWrite(Pending p) {
+        IoRequest r = p.request;
+        Capability src = capabilities.source(r.srcHandle());
+        Capability dst = capabilities.destination(r.dstHandle());
+        IoError error = src == null ? IoError.UNKNOWN_SOURCE_HANDLE
+            : !src.readable() || src.kind() != Capability.Kind.BUFFER ? IoError.NO_READ_RIGHT
+            : dst == null ? IoError.UNKNOWN_DESTINATION_HANDLE
+            : !dst.writable() || dst.kind() != Capability.Kind.FILE ? IoError.NO_WRITE_RIGHT
+            : outOfBounds(r, dst.boundBytes(), src.boundBytes()) ? IoError.OUT_OF_BOUNDS : null;
+        if (error != null) {
+            fail(p, error, 0);
+            return;
+        }
+        p.file = dst;
+        p.buffer = src;
+        stats.writes.incrementAndGet();
+        if (r.byteCount() == 0) {
+            succeed(p);
+            return;
+        }
+        withOpenFile(p, true);
+    }
+
+    /** The storage range [offset, offset + count) must lie within the file bound, count within the buffer. */
+    private static boolean outOfBounds(IoRequest r, long fileBound, long bufferBound) {
+        long count = r.byteCountUnsigned();
+        return r.offset() < 0 || count > bufferBound || r.offset() > fileBound - count;
+    }
+
+    private void withOpenFile(Pending p, boolean forWrite) {
+        FileState f = files.computeIfAbsent(p.file.handle(), h -> new FileState());
+        if (f.fd >= 0) {
+            submit(p, f);
+        } else if (f.failedErrno != 0) {
+            ioFailure(p, f.failedErrno, "open");
+        } else {
+            f.waiting.add(p);
+            if (!f.opening) {
+                f.opening = true;
+                io.open(TYPE_OPEN | p.file.handle(), p.file.path(), forWrite);
+            }
+        }
+    }
+
+    private void submit(Pending p, FileState f) {
+        long offset = p.request.offset() + p.done;
+        int remaining = (int) (p.request.byteCountUnsigned() - p.done);
+        if (p.request.op() == OP_READ) {
+            io.read(TYPE_SLOT | p.request.slot(), f.fd, offset, p.buffer.buffer(), (int) p.done, remaining);
+        } else {
+            f.dirty = true;
+            io.write(TYPE_SLOT | p.request.slot(), f.fd, offset, p.buffer.buffer(), (int) p.done, remaining);
+        }
+    }
+
+    private void onIoComplete(long token, long result) {
+        long type = token & 0xFFFF_FFFF_0000_0000L;
+        int value = (int) token;
+        if (type == TYPE_OPEN) {
+            onOpened(value, result);
+        } else if (type == TYPE_SLOT) {
+            onTransferred(pending[value], result);
+        } else if (type == TYPE_SYNC) {
+            Pending fence = pending[value];
+            if (result < 0) {
+                fence.syncErrno = (int) -result;
+            }
+            if (--fence.syncsOutstanding == 0) {
+                if (fence.syncErrno != 0) {
+                    fail(fence, IoError.IO_FAILURE, 0);
+                } else {
+                    succeed(fence);
+                }
+            }
+        }
+    }
+
+    private void onOpened(int handle, long result) {
+        FileState f = files.get(handle);
+        if (f == null) {
+            if (result >= 0) {
+                io.closeFile((int) result);
+            }
+            return;
+        }
+        f.opening = false;
+        List<Pending> waiting = new ArrayList<>(f.waiting);
+        f.waiting.clear();
+        if (result >= 0) {
+            f.fd = (int) result;
+            for (Pending p : waiting) {
+                submit(p, f);
+            }
+        } else {
+            f.failedErrno = (int) -result;
+            for (Pending p : waiting) {
+                ioFailure(p, f.failedErrno, "open");
+            }
+        }
+    }
+
+    private void onTransferred(Pending p, long result) {
+        if (p == null) {
+            return;
+        }
+        if (result < 0) {
+            ioFailure(p, (int) -result, p.request.op() == OP_READ ? "read" : "write");
+            return;
+        }
+        p.done += result;
+        long count = p.request.byteCountUnsigned();
+        if (p.done >= count) {
+            if (p.request.op() == OP_READ) {
+                hook.readCompleted(p.buffer.handle(), p.buffer.buffer(), (int) count);
+                stats.bytesRead.addAndGet(count);
+            } else {
+                stats.bytesWritten.addAndGet(count);
+            }
+            succeed(p);
+        } else if (result == 0) {
+            if (p.request.op() == OP_READ) {
+                String message = p.file.path() + " ended at byte " + (p.request.offset() + p.done) + " while "
+                    + count + " bytes were requested from offset " + p.request.offset() + "; it was "
+                    + p.file.boundBytes() + " bytes when registered (truncated underneath?)";
+                capabilities.recordError(p.file.handle(), message);
+                LOG.warn("short read: {}", message);
+                fail(p, IoError.SHORT_READ, (int) p.done);
+            } else {
+                ioFailure(p, FileChannelFileIo.EIO, "write");
+            }
+        } else {
+            submit(p, files.get(p.file.handle()));
+        }
+    }
+
+    private int progressFences() {
+        int work = 0;
+        while (!fences.isEmpty()) {
+            Pending fence = fences.peek();
+            if (fence.syncsOutstanding > 0) {
+                return work;
+            }
+            for (Pending p : pending) {
+                if (p != null && p != fence && p.request.op() != OP_FENCE && p.sequence < fence.sequence) {
+                    return work;
+                }
+            }
+            fences.poll();
+            work++;
+            int syncs = 0;
+            for (FileState f : files.values()) {
+                if (f.dirty && f.fd >= 0) {
+                    f.dirty = false;
+                    syncs++;
+                    io.sync(TYPE_SYNC | fence.request.slot(), f.fd);
+                }
+            }
+            if (syncs == 0) {
+                succeed(fence);
+            } else {
+                fence.syncsOutstanding = syncs;
+                return work;
+            }
+        }
+        return work;
+    }
+
+    private int closeReleasedFiles() {
+        int work = 0;
+        Capability released;
+        while ((released = capabilities.pollReleased()) != null) {
+            FileState f = files.remove(released.handle());
+            if (f != null && f.fd >= 0) {
+                io.closeFile(f.fd);
+            }
+            work++;
+        }
+        return work;
+    }
+
+    private void ioFailure(Pending p, int errno, String what) {
+        String message = what + " of " + p.file.path() + " failed: errno " + errno + " (" + errnoName(errno) + ")";
+        capabilities.recordError(p.file.handle(), message);
+        LOG.warn("IO request {} failed: {}", p.request, message);
+        fail(p, IoError.IO_FAILURE, (int) p.done);
+    }
+
+    private void succeed(Pending p) {
+        finish(p, IoCompletion.ok(p.request, p.request.byteCount()));
+    }
+
+    private void fail(Pending p, IoError error, int bytesValid) {
+        stats.errors.incrementAndGet();
+        finish(p, IoCompletion.error(p.request, error, bytesValid));
+    }
+
+    private void finish(Pending p, IoCompletion completion) {
+        pending[p.request.slot()] = null;
+        outstanding--;
+        stats.inFlight.decrementAndGet();
+        queue.complete(completion);
+    }
+
+    static String errnoName(int errno) {
+        switch (errno) {
+            case 2: return "ENOENT: no such file; deleted after it was registered?";
+            case 5: return "EIO: input/output error";
+            case 9: return "EBADF: bad file descriptor";
+            case 13: return "EACCES: permission denied";
+            case 21: return "EISDIR: is a directory";
+            case 24: return "EMFILE: too many open files";
+            case 28: return "ENOSPC: no space left on device";
+            default: return "see errno(3)";
+        }
+    }
+
+    private static final class Pending {
+        final IoRequest request;
+        final long sequence;
+        Capability file;
+        Capability buffer;
+        long done;
+        int syncsOutstanding;
+        int syncErrno;
+
+        Pending(IoRequest request, long sequence) {
+            this.request = request;
+            this.sequence = sequence;
+        }
+    }
+
+    private static final class FileState {
+        int fd = -1;
+        boolean opening;
+        int failedErrno;
+        boolean dirty;
+        final List<Pending> waiting = new ArrayList<>();
+    }
+}

@@ -1,0 +1,99 @@
+package io.vyre.runtime.memory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.BufferUtil;
+
+/**
+ * Allocates page-aligned, zeroed off-heap buffers and frees them explicitly (not when the GC gets to
+ * it), so a closed runtime has released every byte. Counts what is outstanding per instance and for the
+ * whole JVM, which the leak checks read.
+ */
+public final class NativeMemory implements AutoCloseable {
+    public static final int PAGE_SIZE = 4096;
+
+    private static final AtomicLong GLOBAL_BYTES = new AtomicLong();
+    private static final AtomicLong GLOBAL_BUFFERS = new AtomicLong();
+
+    private final Map<NativeBuffer, Boolean> live = new IdentityHashMap<>();
+    private long bytes;
+    private final long limitBytes;
+
+    public NativeMemory(long limitBytes) {
+        this.limitBytes = limitBytes;
+    }
+
+    public synchronized NativeBuffer allocate(String name, int capacity) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("buffer '" + name + "' needs a positive capacity, got " + capacity);
+        }
+        if (capacity > Integer.MAX_VALUE - 2 * PAGE_SIZE) {
+            throw new IllegalArgumentException("buffer '" + name + "' of " + capacity + " bytes is too large");
+        }
+        if (bytes + capacity > limitBytes) {
+            throw new IllegalStateException("allocating " + capacity + " bytes for '" + name + "' would take this"
+                + " runtime's native memory to " + (bytes + capacity) + " bytes, past its limit of " + limitBytes
+                + ": raise VyreRuntimeContext.nativeMemoryLimit or use fewer/smaller buffers");
+        }
+        // whole pages after the aligned start, so the range can be page-locked (cuMemHostRegister) as is
+        ByteBuffer allocation = ByteBuffer.allocateDirect(pageRounded(capacity) + PAGE_SIZE);
+        long base = BufferUtil.address(allocation);
+        int offset = (int) ((PAGE_SIZE - (base & (PAGE_SIZE - 1))) & (PAGE_SIZE - 1));
+        ByteBuffer view = allocation.duplicate().position(offset).limit(offset + capacity).slice();
+        NativeBuffer buffer = new NativeBuffer(name, allocation, view, base + offset, capacity);
+        buffer.buffer().setMemory(0, capacity, (byte) 0);
+        live.put(buffer, Boolean.TRUE);
+        bytes += capacity;
+        GLOBAL_BYTES.addAndGet(capacity);
+        GLOBAL_BUFFERS.incrementAndGet();
+        return buffer;
+    }
+
+    public synchronized void free(NativeBuffer buffer) {
+        if (live.remove(buffer) == null) {
+            return;
+        }
+        buffer.markFreed();
+        BufferUtil.free(buffer.allocation());
+        bytes -= buffer.capacity();
+        GLOBAL_BYTES.addAndGet(-buffer.capacity());
+        GLOBAL_BUFFERS.decrementAndGet();
+    }
+
+    public static int pageRounded(int capacity) {
+        return (int) (((long) capacity + PAGE_SIZE - 1) & -PAGE_SIZE);
+    }
+
+    public synchronized long allocatedBytes() {
+        return bytes;
+    }
+
+    public synchronized int liveBuffers() {
+        return live.size();
+    }
+
+    public synchronized List<NativeBuffer> liveBufferList() {
+        return new ArrayList<>(live.keySet());
+    }
+
+    /** Frees everything still allocated. */
+    @Override
+    public synchronized void close() {
+        for (NativeBuffer b : new ArrayList<>(live.keySet())) {
+            free(b);
+        }
+    }
+
+    /** Bytes allocated by all NativeMemory instances of this JVM and not yet freed. */
+    public static long globalOutstandingBytes() {
+        return GLOBAL_BYTES.get();
+    }
+
+    public static long globalOutstandingBuffers() {
+        return GLOBAL_BUFFERS.get();
+    }
+}

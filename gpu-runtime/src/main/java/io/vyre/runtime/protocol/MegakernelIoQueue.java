@@ -1,0 +1,241 @@
+package io.vyre.runtime.protocol;
+
+import static io.vyre.runtime.protocol.IoQueueDescriptor.*;
+import static io.vyre.runtime.protocol.WorkRingDescriptor.CLAIMED;
+import static io.vyre.runtime.protocol.WorkRingDescriptor.EMPTY;
+import static io.vyre.runtime.protocol.WorkRingDescriptor.PUBLISHED;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The host surface of the megakernel IO queue (vyre-runtime's {@code MegakernelIoQueue}): poll, claim
+ * into a caller's array, peek, complete one or a batch, with fallible {@code try*} variants, plus
+ * encoding an empty queue and validating queue bytes. Layout: {@link IoQueueDescriptor}.
+ */
+public final class MegakernelIoQueue {
+    private final AtomicBuffer buffer;
+    private final int slotCount;
+
+    public MegakernelIoQueue(AtomicBuffer buffer, int slotCount) {
+        checkSlotCount(slotCount);
+        if (buffer.capacity() < byteLength(slotCount)) {
+            throw new IllegalArgumentException("IO queue of " + slotCount + " slots needs " + byteLength(slotCount)
+                + " bytes, the buffer has " + buffer.capacity());
+        }
+        this.buffer = buffer;
+        this.slotCount = slotCount;
+    }
+
+    public int slotCount() {
+        return slotCount;
+    }
+
+    public AtomicBuffer buffer() {
+        return buffer;
+    }
+
+    public int status(int slot) {
+        return buffer.getIntVolatile(wordOffset(checkSlot(slot), STATUS));
+    }
+
+    /** Requests the kernel has PUBLISHED, without claiming them. */
+    public List<IoRequest> poll() {
+        List<IoRequest> out = new ArrayList<>();
+        for (int slot = 0; slot < slotCount; slot++) {
+            if (buffer.getIntAcquire(wordOffset(slot, STATUS)) == PUBLISHED) {
+                out.add(read(slot));
+            }
+        }
+        return out;
+    }
+
+    /** Fills {@code out} with PUBLISHED requests without claiming them; returns how many. */
+    public int pollInto(IoRequest[] out) {
+        int n = 0;
+        for (int slot = 0; slot < slotCount && n < out.length; slot++) {
+            if (buffer.getIntAcquire(wordOffset(slot, STATUS)) == PUBLISHED) {
+                out[n++] = read(slot);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Claims PUBLISHED requests (CAS PUBLISHED → CLAIMED) into the caller's array, lowest slot first.
+     * Malformed requests are claimed too, so that the caller completes them with {@link IoError#BAD_REQUEST}
+     * rather than leaving the kernel waiting.
+     *
+     * @return the number of requests claimed
+     */
+    public int claimInto(IoRequest[] out) {
+        int n = 0;
+        for (int slot = 0; slot < slotCount && n < out.length; slot++) {
+            int at = wordOffset(slot, STATUS);
+            if (buffer.getIntAcquire(at) == PUBLISHED && buffer.compareAndSetInt(at, PUBLISHED, CLAIMED)) {
+                out[n++] = read(slot);
+            }
+        }
+        return n;
+    }
+
+    /** The request in {@code slot} when it is PUBLISHED or CLAIMED, else {@code null}. */
+    public IoRequest tryPeek(int slot) {
+        if (slot < 0 || slot >= slotCount) {
+            return null;
+        }
+        int status = buffer.getIntAcquire(wordOffset(slot, STATUS));
+        return status == PUBLISHED || status == CLAIMED ? read(slot) : null;
+    }
+
+    public IoRequest peek(int slot) {
+        checkSlot(slot);
+        return tryPeek(slot);
+    }
+
+    public IoQueueFault tryComplete(IoCompletion completion) {
+        IoQueueFault fault = check(completion);
+        if (fault == IoQueueFault.NONE) {
+            write(completion);
+        }
+        return fault;
+    }
+
+    public void complete(IoCompletion completion) {
+        IoQueueFault fault = tryComplete(completion);
+        if (fault != IoQueueFault.NONE) {
+            throw new IoQueueException(fault, completion.slot(), "cannot complete " + completion);
+        }
+    }
+
+    /** Completes every completion or, when any of them is at fault, none of them. */
+    public IoQueueFault tryCompleteBatch(Collection<IoCompletion> completions) {
+        boolean[] seen = new boolean[slotCount];
+        for (IoCompletion c : completions) {
+            IoQueueFault fault = check(c);
+            if (fault != IoQueueFault.NONE) {
+                return fault;
+            }
+            if (seen[c.slot()]) {
+                return IoQueueFault.DUPLICATE_SLOT;
+            }
+            seen[c.slot()] = true;
+        }
+        for (IoCompletion c : completions) {
+            write(c);
+        }
+        return IoQueueFault.NONE;
+    }
+
+    public void completeBatch(Collection<IoCompletion> completions) {
+        IoQueueFault fault = tryCompleteBatch(completions);
+        if (fault != IoQueueFault.NONE) {
+            int slot = completions.isEmpty() ? -1 : completions.iterator().next().slot();
+            for (IoCompletion c : completions) {
+                if (check(c) != IoQueueFault.NONE) {
+                    slot = c.slot();
+                    break;
+                }
+            }
+            throw new IoQueueException(fault, slot, "cannot complete a batch of " + completions.size());
+        }
+    }
+
+    private IoQueueFault check(IoCompletion c) {
+        if (c.slot() < 0 || c.slot() >= slotCount) {
+            return IoQueueFault.SLOT_OUT_OF_RANGE;
+        }
+        if (buffer.getIntVolatile(wordOffset(c.slot(), STATUS)) != CLAIMED) {
+            return IoQueueFault.NOT_CLAIMED;
+        }
+        return IoQueueFault.NONE;
+    }
+
+    private void write(IoCompletion c) {
+        buffer.putInt(wordOffset(c.slot(), BYTE_COUNT), c.byteCount());
+        buffer.putInt(wordOffset(c.slot(), TAG), c.tag());
+        buffer.putIntRelease(wordOffset(c.slot(), STATUS), c.status());
+    }
+
+    private IoRequest read(int slot) {
+        long lo = Integer.toUnsignedLong(buffer.getInt(wordOffset(slot, OFFSET_LO)));
+        long hi = Integer.toUnsignedLong(buffer.getInt(wordOffset(slot, OFFSET_HI)));
+        return new IoRequest(slot,
+            buffer.getInt(wordOffset(slot, OP_TYPE)),
+            buffer.getInt(wordOffset(slot, SRC_HANDLE)),
+            buffer.getInt(wordOffset(slot, DST_HANDLE)),
+            (hi << 32) | lo,
+            buffer.getInt(wordOffset(slot, BYTE_COUNT)),
+            buffer.getInt(wordOffset(slot, TAG)));
+    }
+
+    private int checkSlot(int slot) {
+        if (slot < 0 || slot >= slotCount) {
+            throw new IoQueueException(IoQueueFault.SLOT_OUT_OF_RANGE, slot, "IO queue of " + slotCount + " slots");
+        }
+        return slot;
+    }
+
+    /** Bytes of an empty queue of {@code slotCount} slots: every word zero, every slot EMPTY. */
+    public static byte[] encodeEmpty(int slotCount) {
+        return new byte[byteLength(slotCount)];
+    }
+
+    public static IoQueueFault tryEncodeEmptyInto(MutableDirectBuffer dst, int offset, int slotCount) {
+        if (slotCount < 1 || slotCount > MAX_SLOT_COUNT) {
+            return IoQueueFault.BAD_SLOT_COUNT;
+        }
+        int length = slotCount * SLOT_BYTES;
+        if (offset < 0 || (long) offset + length > dst.capacity()) {
+            return IoQueueFault.DESTINATION_TOO_SMALL;
+        }
+        dst.setMemory(offset, length, (byte) 0);
+        return IoQueueFault.NONE;
+    }
+
+    /**
+     * Checks that {@code bytes} is a well-formed queue: a whole number of slots within bounds, every status
+     * known, every non-empty slot a known op, every ERROR tag a known IoError code.
+     *
+     * @return the slot count
+     * @throws IoQueueFormatException naming the slot and word that are wrong
+     */
+    public static int validate(DirectBuffer bytes) {
+        int length = bytes.capacity();
+        if (length == 0 || length % SLOT_BYTES != 0) {
+            throw new IoQueueFormatException(length / SLOT_BYTES, -1, length + " bytes is not a whole, non-zero"
+                + " number of " + SLOT_BYTES + "-byte slots: size it with IoQueueDescriptor.byteLength(slots)");
+        }
+        int slots = length / SLOT_BYTES;
+        if (slots > MAX_SLOT_COUNT) {
+            throw new IoQueueFormatException(slots, -1, slots + " slots exceed the maximum " + MAX_SLOT_COUNT);
+        }
+        for (int slot = 0; slot < slots; slot++) {
+            int status = bytes.getInt(wordOffset(slot, STATUS), ByteOrder.LITTLE_ENDIAN);
+            if (!isKnownStatus(status)) {
+                throw new IoQueueFormatException(slot, STATUS, "unknown status " + status
+                    + "; statuses are EMPTY 0, PUBLISHED 1, CLAIMED 2, DONE 3, OK 0x10, ERROR 0x11");
+            }
+            int op = bytes.getInt(wordOffset(slot, OP_TYPE), ByteOrder.LITTLE_ENDIAN);
+            if (status != EMPTY && !isKnownOp(op)) {
+                throw new IoQueueFormatException(slot, OP_TYPE, "unknown op type 0x" + Integer.toHexString(op)
+                    + " in a " + statusName(status) + " slot; ops are READ 0x01, WRITE 0x02, FENCE 0x03");
+            }
+            int tag = bytes.getInt(wordOffset(slot, TAG), ByteOrder.LITTLE_ENDIAN);
+            if (status == STATUS_ERROR && IoError.fromCode(tag) == null) {
+                throw new IoQueueFormatException(slot, TAG, "ERROR slot carries unknown error code " + tag);
+            }
+        }
+        return slots;
+    }
+
+    public static int validate(byte[] bytes) {
+        return validate(new UnsafeBuffer(bytes));
+    }
+}
