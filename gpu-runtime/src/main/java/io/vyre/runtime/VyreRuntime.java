@@ -1,14 +1,11 @@
 package io.vyre.runtime;
 
-import io.vyre.runtime.backend.Backends;
 import io.vyre.runtime.backend.KernelEnvironment;
 import io.vyre.runtime.backend.MegakernelBackend;
 import io.vyre.runtime.bytecode.Instruction;
 import io.vyre.runtime.bytecode.Opcode;
 import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.bytecode.Vir0Validator;
-import io.vyre.runtime.io.FileIo;
-import io.vyre.runtime.io.FileIoFactory;
 import io.vyre.runtime.io.IoCapabilities;
 import io.vyre.runtime.io.IoPumpAgent;
 import io.vyre.runtime.memory.NativeBuffer;
@@ -29,8 +26,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -66,6 +65,8 @@ public final class VyreRuntime implements AutoCloseable {
     private final OutputRegions outputs = new OutputRegions();
     private final ProgramTable programs = new ProgramTable();
     private final List<Lane> lanes = new ArrayList<>();
+    /** Results taken off the ring so a publisher could reuse their slot before their owner awaited them. */
+    private final Map<Long, SlotResult> parked = new ConcurrentHashMap<>();
     private final BlockingQueue<Lane> freeLanes;
     private final MegakernelBackend backend;
     private final IoPumpAgent pump;
@@ -95,9 +96,8 @@ public final class VyreRuntime implements AutoCloseable {
                 lanes.add(lane);
                 freeLanes.add(lane);
             }
-            created = Backends.create(context.backend(), context.backendSettings());
-            FileIo io = FileIoFactory.create(context.ioPath());
-            pump = new IoPumpAgent("vyre-io-pump-" + context.name(), ioQueue, capabilities, io,
+            created = context.createBackend();
+            pump = new IoPumpAgent("vyre-io-pump-" + context.name(), ioQueue, capabilities, context.ioPath(),
                 created.ioCompletionHook());
             runner = new AgentRunner(new BackoffIdleStrategy(100, 20, TimeUnit.MICROSECONDS.toNanos(1),
                 TimeUnit.MICROSECONDS.toNanos(200)), t -> LOG.error("{}: IO pump failed", context.name(), t), null, pump);
@@ -106,6 +106,7 @@ public final class VyreRuntime implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            awaitPump(pump);
             created.launch(new KernelEnvironment(context.name(), ringMemory.buffer(), context.ringCapacity(), control,
                 ioQueue, capabilities, outputs, programs, context.kernelLimits()));
             backend = created;
@@ -123,6 +124,15 @@ public final class VyreRuntime implements AutoCloseable {
         LOG.info("{}: runtime open: {}, IO path {}, ring {} slots, {} lanes of {} bytes", context.name(),
             backend.description(), pump.stats().path(), context.ringCapacity(), context.lanes(),
             context.ingestBufferBytes());
+    }
+
+    private static void awaitPump(IoPumpAgent pump) {
+        try {
+            pump.awaitStarted(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VyreRuntimeException("interrupted while the IO pump started", e);
+        }
     }
 
     public static VyreRuntime open(VyreRuntimeContext context) {
@@ -219,11 +229,17 @@ public final class VyreRuntime implements AutoCloseable {
      * @return the slot's sequence, for {@link #await}
      */
     public long publish(Instruction instruction, int tenant, int priority) {
+        checkOpen();
         Vir0Validator.validateSlot(instruction, tenant, priority);
         int[] args = instruction.operands();
         IdleStrategy idle = idleStrategy();
         long seq;
         while ((seq = ring.tryPublish(instruction.opcode().code(), tenant, priority, args)) < 0) {
+            SlotResult evicted = ring.evictBlockingResult();
+            if (evicted != null) {
+                parked.put(evicted.sequence(), evicted);
+                continue;
+            }
             checkHealthy("publishing into a full ring");
             idle.idle();
         }
@@ -239,7 +255,7 @@ public final class VyreRuntime implements AutoCloseable {
         IdleStrategy idle = idleStrategy();
         long deadline = System.nanoTime() + timeout.toNanos();
         SlotResult result;
-        while ((result = ring.take(sequence)) == null) {
+        while ((result = takeOrParked(sequence)) == null) {
             checkHealthy("waiting for slot " + sequence);
             if (System.nanoTime() - deadline > 0) {
                 throw new VyreRuntimeException(context.name() + ": slot " + sequence + " was not done within " + timeout
@@ -257,11 +273,16 @@ public final class VyreRuntime implements AutoCloseable {
 
     /** A result if the slot is done, else {@code null}; never blocks. */
     public SlotResult poll(long sequence) {
-        SlotResult result = ring.take(sequence);
+        SlotResult result = takeOrParked(sequence);
         if (result == null) {
             checkHealthy("polling slot " + sequence);
         }
         return result;
+    }
+
+    private SlotResult takeOrParked(long sequence) {
+        SlotResult result = ring.take(sequence);
+        return result != null ? result : parked.remove(sequence);
     }
 
     public SlotResult execute(Instruction instruction) {
@@ -284,7 +305,7 @@ public final class VyreRuntime implements AutoCloseable {
         return publish(new Instruction(Opcode.CALL, 0, args), tenant, priority);
     }
 
-    /** Slots published and not yet taken back (ring occupancy). */
+    /** Slots published and not done yet (ring occupancy as the kernel sees it). */
     public long ringOccupancy() {
         return ring.published() - control.doneCount();
     }

@@ -1,6 +1,8 @@
 package io.vyre.runtime;
 
 import io.vyre.runtime.backend.BackendKind;
+import io.vyre.runtime.backend.Backends;
+import io.vyre.runtime.backend.MegakernelBackend;
 import io.vyre.runtime.backend.BackendSettings;
 import io.vyre.runtime.backend.KernelLimits;
 import io.vyre.runtime.io.IoPath;
@@ -10,6 +12,7 @@ import io.vyre.runtime.protocol.OutputRegionDescriptor;
 import io.vyre.runtime.protocol.WorkRingDescriptor;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Settings of one {@link VyreRuntime}. {@link #conclude()} checks every setting, with the fix in the
@@ -30,6 +33,7 @@ public final class VyreRuntimeContext {
     private long nativeMemoryLimit = 1L << 30;
     private KernelLimits kernelLimits = KernelLimits.DEFAULT;
     private Duration watchdogTimeout = Duration.ofSeconds(30);
+    private Function<BackendSettings, MegakernelBackend> backendFactory;
     private boolean concluded;
 
     public VyreRuntimeContext name(String name) {
@@ -105,6 +109,15 @@ public final class VyreRuntimeContext {
         return this;
     }
 
+    /**
+     * Supplies the backend instead of {@link #backend(BackendKind)}: for backends outside this library and
+     * for tests of the runtime's own failure handling.
+     */
+    public VyreRuntimeContext backendFactory(Function<BackendSettings, MegakernelBackend> backendFactory) {
+        this.backendFactory = backendFactory;
+        return this;
+    }
+
     /** Validates every setting; called by {@link VyreRuntime#open}. */
     public VyreRuntimeContext conclude() {
         require(name != null && !name.isBlank() && name.matches("[A-Za-z0-9_.-]+"), "name",
@@ -145,6 +158,10 @@ public final class VyreRuntimeContext {
 
     boolean isConcluded() {
         return concluded;
+    }
+
+    MegakernelBackend createBackend() {
+        return backendFactory != null ? backendFactory.apply(backendSettings()) : Backends.create(backend, backendSettings());
     }
 
     BackendSettings backendSettings() {

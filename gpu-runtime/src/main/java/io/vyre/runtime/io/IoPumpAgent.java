@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.Agent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,10 @@ public final class IoPumpAgent implements Agent {
 
     private final MegakernelIoQueue queue;
     private final IoCapabilities capabilities;
-    private final FileIo io;
+    private final IoPath requestedPath;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private volatile RuntimeException startFailure;
+    private FileIo io;
     private final IoCompletionHook hook;
     private final IoPumpStats stats;
     private final IoRequest[] claimed;
@@ -43,14 +48,18 @@ public final class IoPumpAgent implements Agent {
     private long claimSequence;
     private int outstanding;
 
-    public IoPumpAgent(String roleName, MegakernelIoQueue queue, IoCapabilities capabilities, FileIo io,
+    /**
+     * @param requestedPath the IO path to use; the {@link FileIo} is created on the pump's own thread
+     *                      (io_uring rings belong to the thread that drives them)
+     */
+    public IoPumpAgent(String roleName, MegakernelIoQueue queue, IoCapabilities capabilities, IoPath requestedPath,
                        IoCompletionHook hook) {
         this.roleName = roleName;
         this.queue = queue;
         this.capabilities = capabilities;
-        this.io = io;
+        this.requestedPath = requestedPath;
         this.hook = hook;
-        this.stats = new IoPumpStats(io.path());
+        this.stats = new IoPumpStats();
         this.claimed = new IoRequest[queue.slotCount()];
         this.pending = new Pending[queue.slotCount()];
     }
@@ -66,8 +75,28 @@ public final class IoPumpAgent implements Agent {
 
     @Override
     public void onStart() {
-        if (io instanceof IoUringFileIo uring) {
-            uring.adoptCurrentThread();
+        try {
+            io = FileIoFactory.create(requestedPath);
+            stats.path = io.path();
+        } catch (RuntimeException e) {
+            startFailure = e;
+            throw e;
+        } finally {
+            started.countDown();
+        }
+    }
+
+    /**
+     * Waits until the pump thread has set up its IO path.
+     *
+     * @throws RuntimeException the set-up failure (e.g. io_uring forced where it is refused)
+     */
+    public void awaitStarted(long timeout, TimeUnit unit) throws InterruptedException {
+        if (!started.await(timeout, unit)) {
+            throw new IllegalStateException(roleName + " did not start within " + timeout + " " + unit);
+        }
+        if (startFailure != null) {
+            throw startFailure;
         }
     }
 
@@ -87,11 +116,15 @@ public final class IoPumpAgent implements Agent {
 
     /** Requests claimed and not completed yet, plus operations the OS still holds. */
     public int inFlight() {
-        return outstanding + io.inFlight();
+        FileIo current = io;
+        return outstanding + (current == null ? 0 : current.inFlight());
     }
 
     @Override
     public void onClose() {
+        if (io == null) {
+            return;
+        }
         for (FileState f : files.values()) {
             if (f.fd >= 0) {
                 io.closeFile(f.fd);

@@ -11,13 +11,9 @@ public final class IoPumpStats {
     final AtomicLong bytesWritten = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
     final AtomicLong inFlight = new AtomicLong();
-    private final IoPath path;
+    volatile IoPath path;
 
-    IoPumpStats(IoPath path) {
-        this.path = path;
-    }
-
-    /** The active IO path: IO_URING or FILE_CHANNEL. */
+    /** The active IO path: IO_URING or FILE_CHANNEL ({@code null} until the pump thread has started). */
     public IoPath path() {
         return path;
     }

@@ -48,7 +48,7 @@ public final class IoUringFileIo implements FileIo {
     private final LongArrayList ready = new LongArrayList();
     private int inFlight;
 
-    /** Creates the ring; the calling thread drives it until {@link #adoptCurrentThread()} moves it. */
+    /** Creates the ring, owned by (and only to be driven from) the calling thread. */
     public IoUringFileIo(int ringSize) {
         IoUring.ensureAvailability();
         loop = new ManualIoEventLoop(Thread.currentThread(), IoUringIoHandler.newFactory(ringSize));
@@ -65,11 +65,6 @@ public final class IoUringFileIo implements FileIo {
         for (int i = 0; i < MAX_PENDING; i++) {
             freeIds.addInt(i);
         }
-    }
-
-    /** Hands the ring to the calling thread (the pump's) — every later call must come from it. */
-    public void adoptCurrentThread() {
-        loop.setOwningThread(Thread.currentThread());
     }
 
     @Override

@@ -63,6 +63,34 @@ public final class OutputRegion {
         return at >= 0 && at + (long) words <= capacityWords ? at : -1;
     }
 
+    /** Calls {@code consumer} for each [offset, patternId] entry (emission order, which is unspecified). */
+    public int forEachMatch(MatchConsumer consumer) {
+        int words = filledWords() - filledWords() % MATCH_ENTRY_WORDS;
+        for (int w = 0; w < words; w += MATCH_ENTRY_WORDS) {
+            consumer.accept(word(w), word(w + 1));
+        }
+        return words / MATCH_ENTRY_WORDS;
+    }
+
+    /** Calls {@code consumer} for each [offset, length, value] entry. */
+    public int forEachRecord(RecordConsumer consumer) {
+        int words = filledWords() - filledWords() % RECORD_ENTRY_WORDS;
+        for (int w = 0; w < words; w += RECORD_ENTRY_WORDS) {
+            consumer.accept(word(w), word(w + 1), word(w + 2));
+        }
+        return words / RECORD_ENTRY_WORDS;
+    }
+
+    @FunctionalInterface
+    public interface MatchConsumer {
+        void accept(int offset, int patternId);
+    }
+
+    @FunctionalInterface
+    public interface RecordConsumer {
+        void accept(int offset, int length, int value);
+    }
+
     public void putWord(int index, int value) {
         buffer.putInt(entryWordOffset(index), value);
     }

@@ -7,7 +7,8 @@ import org.agrona.concurrent.AtomicBuffer;
 
 /**
  * The host side of the work ring: publishes slots in sequence order and takes DONE slots back.
- * Safe for any number of publishing and taking threads. Slot {@code seq & (capacity - 1)} carries
+ * Safe for any number of publishing and taking threads (each side is serialised by a lock; both are a
+ * handful of stores). Slot {@code seq & (capacity - 1)} carries
  * sequence {@code seq}; a sequence can only be published once the slot it lands on is EMPTY again, so
  * a caller that never {@link #take takes} its result eventually blocks publishers behind it.
  */
@@ -17,6 +18,8 @@ public final class WorkRing {
     private final int capacity;
     private final int mask;
     private final AtomicLong tail = new AtomicLong();
+    private final Object takeLock = new Object();
+    private final Object publishLock = new Object();
 
     public WorkRing(AtomicBuffer buffer, int capacity, ControlBlock control) {
         checkCapacity(capacity);
@@ -56,29 +59,29 @@ public final class WorkRing {
         if (args.length > ARG_COUNT) {
             throw new IllegalArgumentException(args.length + " arguments do not fit the " + ARG_COUNT + " argument words");
         }
-        long seq;
-        int slot;
-        do {
-            seq = tail.get();
-            slot = slotIndex(seq);
+        // Publishers are serialised: a slot is EMPTY while its publisher writes it, so without the lock a
+        // publisher one lap ahead could see it EMPTY and write over it.
+        synchronized (publishLock) {
+            long seq = tail.get();
+            int slot = slotIndex(seq);
             if (buffer.getIntVolatile(wordOffset(slot, STATUS_WORD)) != EMPTY) {
                 return -1;
             }
-        } while (!tail.compareAndSet(seq, seq + 1));
-
-        buffer.putInt(wordOffset(slot, OPCODE_WORD), opcode);
-        buffer.putInt(wordOffset(slot, TENANT_WORD), tenant);
-        buffer.putInt(wordOffset(slot, PRIORITY_WORD), priority);
-        for (int i = 0; i < ARG_COUNT; i++) {
-            buffer.putInt(argOffset(slot, i), i < args.length ? args[i] : 0);
+            buffer.putInt(wordOffset(slot, OPCODE_WORD), opcode);
+            buffer.putInt(wordOffset(slot, TENANT_WORD), tenant);
+            buffer.putInt(wordOffset(slot, PRIORITY_WORD), priority);
+            for (int i = 0; i < ARG_COUNT; i++) {
+                buffer.putInt(argOffset(slot, i), i < args.length ? args[i] : 0);
+            }
+            buffer.putInt(wordOffset(slot, SEQUENCE_WORD), (int) seq);
+            buffer.putInt(wordOffset(slot, RESULT_WORD), 0);
+            buffer.putInt(wordOffset(slot, ERROR_WORD), 0);
+            buffer.putInt(wordOffset(slot, DETAIL_WORD), 0);
+            buffer.putIntRelease(wordOffset(slot, STATUS_WORD), PUBLISHED);
+            tail.set(seq + 1);
+            control.buffer().getAndAddInt(ControlBlockDescriptor.offset(ControlBlockDescriptor.DOORBELL), 1);
+            return seq;
         }
-        buffer.putInt(wordOffset(slot, SEQUENCE_WORD), (int) seq);
-        buffer.putInt(wordOffset(slot, RESULT_WORD), 0);
-        buffer.putInt(wordOffset(slot, ERROR_WORD), 0);
-        buffer.putInt(wordOffset(slot, DETAIL_WORD), 0);
-        buffer.putIntRelease(wordOffset(slot, STATUS_WORD), PUBLISHED);
-        control.buffer().getAndAddInt(ControlBlockDescriptor.offset(ControlBlockDescriptor.DOORBELL), 1);
-        return seq;
     }
 
     public int status(int slot) {
@@ -93,21 +96,36 @@ public final class WorkRing {
     }
 
     /**
-     * Reads a DONE slot's results and hands the slot back to publishers.
+     * Reads a DONE slot's results and hands the slot back to publishers. Takers are serialised: with two
+     * racing takers, a CAS on STATUS alone would be ABA-prone (the slot can be taken, republished and be
+     * DONE again between one taker's reads and its CAS).
      *
-     * @return the result, or {@code null} when the slot is not DONE yet
+     * @return the result, or {@code null} when the slot is not DONE with this sequence
      */
     public SlotResult take(long sequence) {
-        if (!isDone(sequence)) {
-            return null;
+        synchronized (takeLock) {
+            if (!isDone(sequence)) {
+                return null;
+            }
+            int slot = slotIndex(sequence);
+            SlotResult result = new SlotResult(sequence,
+                buffer.getInt(wordOffset(slot, OPCODE_WORD)),
+                buffer.getInt(wordOffset(slot, RESULT_WORD)),
+                buffer.getInt(wordOffset(slot, ERROR_WORD)),
+                buffer.getInt(wordOffset(slot, DETAIL_WORD)));
+            buffer.putIntRelease(wordOffset(slot, STATUS_WORD), EMPTY);
+            return result;
         }
-        int slot = slotIndex(sequence);
-        SlotResult result = new SlotResult(sequence,
-            buffer.getInt(wordOffset(slot, OPCODE_WORD)),
-            buffer.getInt(wordOffset(slot, RESULT_WORD)),
-            buffer.getInt(wordOffset(slot, ERROR_WORD)),
-            buffer.getInt(wordOffset(slot, DETAIL_WORD)));
-        buffer.putIntRelease(wordOffset(slot, STATUS_WORD), EMPTY);
-        return result;
+    }
+
+    /**
+     * When the slot the next publish needs still holds a DONE result nobody took, takes it so publishing can
+     * go on; the caller keeps the result for whoever awaits it.
+     *
+     * @return the evicted result, or {@code null} when the next slot is not DONE
+     */
+    public SlotResult evictBlockingResult() {
+        long blocking = tail.get() - capacity;
+        return blocking < 0 ? null : take(blocking);
     }
 }

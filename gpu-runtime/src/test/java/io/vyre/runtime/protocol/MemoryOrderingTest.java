@@ -67,7 +67,7 @@ class MemoryOrderingTest {
         when(ring.getIntAcquire(wordOffset(3, STATUS_WORD))).thenReturn(DONE);
         when(ring.getInt(wordOffset(3, SEQUENCE_WORD))).thenReturn(3);
 
-        workRing.take(3);
+        org.assertj.core.api.Assertions.assertThat(workRing.take(3)).isNotNull();
 
         InOrder order = inOrder(ring);
         order.verify(ring).getIntAcquire(wordOffset(3, STATUS_WORD));

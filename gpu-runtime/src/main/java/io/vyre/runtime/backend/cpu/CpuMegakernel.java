@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,9 @@ public final class CpuMegakernel implements MegakernelBackend {
         KernelIoPort io = new KernelIoPort(environment.ioQueue().buffer(), environment.ioQueue().slotCount(),
             environment.control(), environment.limits().ioWaitNanos());
         ErrorHandler onError = t -> {
+            if (t instanceof AgentTerminationException) {
+                return;
+            }
             fault = "CPU megakernel worker failed: " + t;
             environment.control().buffer().putIntVolatile(offset(FAULT_CODE), 1);
             environment.control().buffer().putIntVolatile(offset(KERNEL_STATE), STATE_FAULTED);

@@ -1,0 +1,167 @@
+package io.vyre.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vyre.runtime.backend.BackendKind;
+import io.vyre.runtime.backend.KernelEnvironment;
+import io.vyre.runtime.backend.MegakernelBackend;
+import io.vyre.runtime.bytecode.Instruction;
+import io.vyre.runtime.bytecode.Opcode;
+import io.vyre.runtime.bytecode.StandardPrograms;
+import io.vyre.runtime.io.IoCompletionHook;
+import io.vyre.runtime.memory.NativeMemory;
+import io.vyre.runtime.program.LoadedProgram;
+import io.vyre.runtime.protocol.SlotResult;
+import io.vyre.runtime.testing.RuntimeThreads;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VyreRuntimeTest {
+    @TempDir
+    Path dir;
+
+    private static VyreRuntimeContext small() {
+        return new VyreRuntimeContext().name("rt-test").backend(BackendKind.CPU).cpuWorkers(2).lanes(2)
+            .ingestBufferBytes(1 << 16).outputRegionWords(1 << 12);
+    }
+
+    @Test
+    void shouldReleaseEveryByteAndThreadOverManyOpenCloseCycles() throws Exception {
+        long bytesBefore = NativeMemory.globalOutstandingBytes();
+        long buffersBefore = NativeMemory.globalOutstandingBuffers();
+        Path f = dir.resolve("f.txt");
+        Files.writeString(f, "needle in a haystack with a needle");
+        for (int cycle = 0; cycle < 25; cycle++) {
+            try (VyreRuntime rt = VyreRuntime.open(small())) {
+                assertThat(rt.memory().allocatedBytes()).isPositive();
+                LoadedProgram scan = rt.load(StandardPrograms.scan(List.of("needle".getBytes(StandardCharsets.US_ASCII)), false));
+                int handle = rt.registerFileForRead(f);
+                Lane lane = rt.acquireLane();
+                lane.output().reset();
+                SlotResult r = rt.call(scan, handle, 0, 0, (int) Files.size(f), lane.ingestHandle(),
+                    StandardPrograms.NO_LIMIT, lane.output().handle());
+                assertThat(r.result()).isEqualTo(2);
+                rt.releaseLane(lane);
+            }
+            assertThat(NativeMemory.globalOutstandingBytes()).as("cycle %d", cycle).isEqualTo(bytesBefore);
+            assertThat(NativeMemory.globalOutstandingBuffers()).isEqualTo(buffersBefore);
+            assertThat(RuntimeThreads.alive()).as("threads after cycle %d", cycle).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRejectInvalidSettingsBeforeAllocatingAnything() {
+        long before = NativeMemory.globalOutstandingBytes();
+        assertThatThrownBy(() -> VyreRuntime.open(small().ringCapacity(100)))
+            .hasMessageContaining("100").hasMessageContaining("power of two");
+        assertThatThrownBy(() -> VyreRuntime.open(small().lanes(0))).hasMessageContaining("invalid runtime setting lanes");
+        assertThatThrownBy(() -> VyreRuntime.open(small().cpuWorkers(0))).hasMessageContaining("cpuWorkers");
+        assertThatThrownBy(() -> VyreRuntime.open(small().name("has space"))).hasMessageContaining("name");
+        assertThatThrownBy(() -> VyreRuntime.open(small().lanes(8).ingestBufferBytes(1 << 28).nativeMemoryLimit(1 << 30)))
+            .hasMessageContaining("nativeMemoryLimit").hasMessageContaining("raise the limit");
+        assertThat(NativeMemory.globalOutstandingBytes()).isEqualTo(before);
+        assertThat(RuntimeThreads.alive()).isEmpty();
+    }
+
+    @Test
+    void shouldFailWaitersWhenTheKernelHeartbeatStops() {
+        VyreRuntimeContext ctx = small().watchdogTimeout(Duration.ofMillis(300)).backendFactory(s -> new SilentBackend(null));
+        try (VyreRuntime rt = VyreRuntime.open(ctx)) {
+            long seq = rt.publish(Instruction.of(Opcode.NOP));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> rt.await(seq, Duration.ofSeconds(30))).isInstanceOf(VyreRuntimeException.class)
+                .hasMessageContaining("heartbeat has not advanced").hasMessageContaining("close this runtime");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void shouldFailWaitersWithTheBackendsFault() {
+        VyreRuntimeContext ctx = small().backendFactory(s -> new SilentBackend("GPU fell off the bus (Xid 79)"));
+        try (VyreRuntime rt = VyreRuntime.open(ctx)) {
+            long seq = rt.publish(Instruction.of(Opcode.NOP));
+            assertThatThrownBy(() -> rt.await(seq, Duration.ofSeconds(30))).hasMessageContaining("faulted")
+                .hasMessageContaining("Xid 79");
+        }
+    }
+
+    @Test
+    void shouldCloseIdempotentlyAndRefuseUseAfterClose() {
+        VyreRuntime rt = VyreRuntime.open(small());
+        rt.close();
+        rt.close();
+        assertThat(rt.isClosed()).isTrue();
+        assertThatThrownBy(() -> rt.load(StandardPrograms.lines(null, 0))).hasMessageContaining("closed");
+        assertThatThrownBy(rt::acquireLane).hasMessageContaining("closed");
+        assertThat(rt.control().doneCount()).as("late reads see a snapshot, not freed memory").isZero();
+    }
+
+    @Test
+    void shouldNameTheMissingFileWhenRegisteringIt() {
+        try (VyreRuntime rt = VyreRuntime.open(small())) {
+            assertThatThrownBy(() -> rt.registerFileForRead(dir.resolve("nope.txt"))).hasMessageContaining("nope.txt")
+                .hasMessageContaining("no such file");
+            assertThatThrownBy(() -> rt.registerFileForRead(dir)).hasMessageContaining("not a regular file");
+        }
+    }
+
+    @Test
+    void shouldTimeOutWaitingForALaneWhenAllAreInUse() throws InterruptedException {
+        try (VyreRuntime rt = VyreRuntime.open(small())) {
+            rt.acquireLane();
+            rt.acquireLane();
+            assertThatThrownBy(() -> rt.acquireLane(Duration.ofMillis(50))).hasMessageContaining("no lane became free");
+        }
+    }
+
+    /** A backend whose kernel never runs: its heartbeat stands still, or it reports a fault. */
+    private static final class SilentBackend implements MegakernelBackend {
+        private final String fault;
+
+        SilentBackend(String fault) {
+            this.fault = fault;
+        }
+
+        @Override
+        public BackendKind kind() {
+            return BackendKind.CPU;
+        }
+
+        @Override
+        public String description() {
+            return "silent";
+        }
+
+        @Override
+        public void launch(KernelEnvironment environment) {
+        }
+
+        @Override
+        public void programLoaded(LoadedProgram program) {
+        }
+
+        @Override
+        public void programUnloaded(LoadedProgram program) {
+        }
+
+        @Override
+        public IoCompletionHook ioCompletionHook() {
+            return IoCompletionHook.NONE;
+        }
+
+        @Override
+        public String fault() {
+            return fault;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

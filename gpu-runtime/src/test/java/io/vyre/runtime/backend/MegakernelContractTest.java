@@ -1,0 +1,585 @@
+package io.vyre.runtime.backend;
+
+import static io.vyre.runtime.bytecode.Vir0Program.Reg.r;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vyre.runtime.Lane;
+import io.vyre.runtime.VyreRuntime;
+import io.vyre.runtime.VyreRuntimeContext;
+import io.vyre.runtime.VyreRuntimeException;
+import io.vyre.runtime.bytecode.ExprConstant;
+import io.vyre.runtime.bytecode.Instruction;
+import io.vyre.runtime.bytecode.Opcode;
+import io.vyre.runtime.bytecode.PatternsConstant;
+import io.vyre.runtime.bytecode.StandardPrograms;
+import io.vyre.runtime.bytecode.Vir0Program;
+import io.vyre.runtime.bytecode.expr.Expr;
+import io.vyre.runtime.bytecode.expr.ExprOp;
+import io.vyre.runtime.dfa.AhoCorasickDfa;
+import io.vyre.runtime.io.IoPath;
+import io.vyre.runtime.program.LoadedProgram;
+import io.vyre.runtime.protocol.ControlBlockDescriptor;
+import io.vyre.runtime.protocol.IoError;
+import io.vyre.runtime.protocol.SlotError;
+import io.vyre.runtime.protocol.SlotResult;
+import io.vyre.runtime.protocol.WorkRingDescriptor;
+import io.vyre.runtime.testing.NaiveScan;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The behaviour every megakernel backend must show, run against each one through a real runtime (ring,
+ * control block, IO queue, pump, lanes). Subclasses name the backend and IO path; backends that cannot
+ * run on this machine skip themselves in a {@code @BeforeAll}.
+ */
+public abstract class MegakernelContractTest {
+    protected static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    protected Path dir;
+    protected VyreRuntime rt;
+
+    protected abstract BackendKind backend();
+
+    protected IoPath ioPath() {
+        return IoPath.AUTO;
+    }
+
+    protected VyreRuntimeContext context() {
+        return new VyreRuntimeContext().name("contract").backend(backend()).ioPath(ioPath()).cpuWorkers(2)
+            .ringCapacity(64).lanes(4).ingestBufferBytes(1 << 16).outputRegionWords(1 << 14)
+            .watchdogTimeout(Duration.ofSeconds(10));
+    }
+
+    @BeforeEach
+    void openRuntime() {
+        rt = VyreRuntime.open(context());
+    }
+
+    @AfterEach
+    void closeRuntime() {
+        if (rt != null) {
+            rt.close();
+        }
+    }
+
+    private SlotResult run(Instruction instruction) {
+        return rt.await(rt.publish(instruction), WAIT);
+    }
+
+    private SlotResult call(LoadedProgram p, int... params) {
+        return rt.await(rt.publishCall(p, 0, 0, params), WAIT);
+    }
+
+    private Path file(String name, byte[] content) throws IOException {
+        Path f = dir.resolve(name);
+        Files.write(f, content);
+        return f;
+    }
+
+    private static int observable(int i) {
+        return ControlBlockDescriptor.OBSERVABLE_BASE + i;
+    }
+
+    // ---- the ring state machine and the control block -------------------------------------------------
+
+    @Test
+    void shouldCompleteANopAndCountItDone() {
+        long before = rt.control().doneCount();
+        long nops = rt.control().metric(Opcode.NOP.metricIndex());
+        long seq = rt.publish(Instruction.of(Opcode.NOP));
+        SlotResult result = rt.await(seq, WAIT);
+        assertThat(result.ok()).as(result.describe()).isTrue();
+        assertThat(result.sequence()).isEqualTo(seq);
+        assertThat(rt.control().doneCount()).isEqualTo(before + 1);
+        assertThat(rt.control().metric(Opcode.NOP.metricIndex())).isEqualTo(nops + 1);
+        assertThat(rt.ring().status(rt.ring().slotIndex(seq))).isEqualTo(WorkRingDescriptor.EMPTY);
+    }
+
+    @Test
+    void shouldLeaveADoneSlotDoneUntilTheHostTakesIt() throws InterruptedException {
+        long seq = rt.publish(Instruction.of(Opcode.NOP));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!rt.ring().isDone(seq) && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        int slot = rt.ring().slotIndex(seq);
+        assertThat(rt.ring().status(slot)).isEqualTo(WorkRingDescriptor.DONE);
+        Thread.sleep(20);
+        assertThat(rt.ring().status(slot)).isEqualTo(WorkRingDescriptor.DONE);
+        assertThat(rt.ring().take(seq).ok()).isTrue();
+        assertThat(rt.ring().status(slot)).isEqualTo(WorkRingDescriptor.EMPTY);
+        assertThat(rt.ring().take(seq)).isNull();
+    }
+
+    @Test
+    void shouldWrapAroundTheRingManyTimes() {
+        for (int i = 0; i < 64 * 5; i++) {
+            assertThat(run(Instruction.of(Opcode.ATOMIC_ADD, observable(0), 1)).ok()).isTrue();
+        }
+        assertThat(rt.control().observable(0)).isEqualTo(320);
+    }
+
+    @Test
+    void shouldStoreLoadAddAndCompareSwapObservableWords() {
+        assertThat(run(Instruction.of(Opcode.STORE_U32, 41, observable(3))).ok()).isTrue();
+        assertThat(rt.control().observable(3)).isEqualTo(41);
+        SlotResult add = run(Instruction.of(Opcode.ATOMIC_ADD, observable(3), 2));
+        assertThat(add.result()).as("ATOMIC_ADD returns the old value").isEqualTo(41);
+        assertThat(run(Instruction.of(Opcode.LOAD_U32, observable(3))).result()).isEqualTo(43);
+        SlotResult miss = run(Instruction.of(Opcode.COMPARE_SWAP, observable(3), 7, 100));
+        assertThat(miss.result()).isEqualTo(43);
+        assertThat(miss.detail()).as("not swapped").isZero();
+        SlotResult hit = run(Instruction.of(Opcode.COMPARE_SWAP, observable(3), 43, 100));
+        assertThat(hit.detail()).as("swapped").isEqualTo(1);
+        assertThat(rt.control().observable(3)).isEqualTo(100);
+        assertThat(run(Instruction.of(Opcode.LOAD_U32, ControlBlockDescriptor.TENANT_QUOTA_BASE)).result())
+            .as("any control word can be read").isEqualTo(ControlBlockDescriptor.QUOTA_UNLIMITED);
+    }
+
+    @Test
+    void shouldRejectADeniedTenantWithoutRunningIt() {
+        rt.control().denyTenant(3);
+        long failed = rt.control().failedCount();
+        SlotResult r = rt.await(rt.publish(Instruction.of(Opcode.STORE_U32, 9, observable(1)), 3, 0), WAIT);
+        assertThat(r.error()).isEqualTo(SlotError.TENANT_DENIED);
+        assertThat(r.detail()).isEqualTo(3);
+        assertThat(rt.control().observable(1)).as("nothing ran").isZero();
+        assertThat(rt.control().failedCount()).isEqualTo(failed + 1);
+        rt.control().allowTenant(3);
+        assertThat(rt.await(rt.publish(Instruction.of(Opcode.STORE_U32, 9, observable(1)), 3, 0), WAIT).ok()).isTrue();
+        assertThat(rt.control().observable(1)).isEqualTo(9);
+    }
+
+    @Test
+    void shouldEnforceTenantQuotas() {
+        rt.control().allowTenant(5);
+        rt.control().setTenantQuota(5, 2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(rt.await(rt.publish(Instruction.of(Opcode.ATOMIC_ADD, observable(2), 1), 5, 0), WAIT).ok()).isTrue();
+        }
+        SlotResult third = rt.await(rt.publish(Instruction.of(Opcode.ATOMIC_ADD, observable(2), 1), 5, 0), WAIT);
+        assertThat(third.error()).isEqualTo(SlotError.QUOTA_EXHAUSTED);
+        assertThat(rt.control().observable(2)).isEqualTo(2);
+        assertThat(rt.control().tenantExecutions(5)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldFailAnUnknownOpcodePublishedPastValidation() {
+        long seq = publishRaw(0x0077, 0);
+        SlotResult r = rt.await(seq, WAIT);
+        assertThat(r.error()).isEqualTo(SlotError.UNKNOWN_OPCODE);
+        assertThat(r.detail()).isEqualTo(0x77);
+        SlotResult dataOpInSlot = rt.await(publishRaw(Opcode.MATCH.code(), 0), WAIT);
+        assertThat(dataOpInSlot.error()).isEqualTo(SlotError.UNKNOWN_OPCODE);
+        assertThat(run(Instruction.of(Opcode.NOP)).ok()).as("the kernel keeps serving").isTrue();
+    }
+
+    @Test
+    void shouldFailABadPriorityPublishedPastValidation() {
+        SlotResult r = rt.await(publishRaw(Opcode.NOP.code(), 9), WAIT);
+        assertThat(r.error()).isEqualTo(SlotError.BAD_OPERAND);
+    }
+
+    private long publishRaw(int opcode, int priority) {
+        long seq;
+        while ((seq = rt.ring().tryPublish(opcode, 0, priority, new int[8])) < 0) {
+            Thread.onSpinWait();
+        }
+        return seq;
+    }
+
+    @Test
+    void shouldFailAnUnknownProgramHandle() {
+        SlotResult r = run(new Instruction(Opcode.CALL, 0, 999, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(r.error()).isEqualTo(SlotError.UNKNOWN_HANDLE);
+        assertThat(r.detail()).isEqualTo(999);
+    }
+
+    @Test
+    void shouldCheckRegisterOperandsWhenTheyRunAndNameTheOp() {
+        LoadedProgram p = rt.load(Vir0Program.builder().op(Opcode.NOP).op(Opcode.STORE_U32, r(2), r(1)).build());
+        SlotResult bad = call(p, 5, 77);
+        assertThat(bad.error()).isEqualTo(SlotError.BAD_OPERAND);
+        assertThat(bad.failedOpIndex()).isEqualTo(1);
+        assertThat(bad.detail()).as("operand index").isEqualTo(1);
+        assertThat(call(p, observable(4), 77).ok()).isTrue();
+        assertThat(rt.control().observable(4)).isEqualTo(77);
+    }
+
+    @Test
+    void shouldAdvanceTheHeartbeatWhileIdle() throws InterruptedException {
+        int before = rt.control().heartbeat();
+        Thread.sleep(50);
+        assertThat(rt.control().heartbeat()).isNotEqualTo(before);
+        assertThat(rt.control().kernelState()).isEqualTo(ControlBlockDescriptor.STATE_RUNNING);
+        assertThat(rt.control().workers()).isPositive();
+    }
+
+    @Test
+    void shouldExitOnShutdownAndRefuseNewWork() {
+        rt.close();
+        assertThat(rt.control().kernelState()).isEqualTo(ControlBlockDescriptor.STATE_EXITED);
+        assertThat(rt.control().workers()).isZero();
+        assertThatThrownBy(() -> rt.publish(Instruction.of(Opcode.NOP))).isInstanceOf(VyreRuntimeException.class)
+            .hasMessageContaining("closed");
+    }
+
+    @Test
+    void shouldCompleteAFenceOnlyAfterEverySlotBeforeIt() throws IOException {
+        Path f = file("fence.bin", new byte[60_000]);
+        int handle = rt.registerFileForRead(f);
+        Lane lane = rt.lanes().get(0);
+        List<Long> before = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            before.add(rt.publish(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 60_000, lane.ingestHandle())));
+        }
+        long fence = rt.publish(Instruction.of(Opcode.BATCH_FENCE));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!rt.ring().isDone(fence) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        for (long seq : before) {
+            assertThat(rt.ring().isDone(seq)).as("slot %d before the fence", seq).isTrue();
+        }
+        assertThat(rt.await(fence, WAIT).ok()).isTrue();
+        for (long seq : before) {
+            assertThat(rt.await(seq, WAIT).result()).isEqualTo(60_000);
+        }
+    }
+
+    // ---- IO round trips ----------------------------------------------------------------------------------
+
+    @Test
+    void shouldLoadFileBytesIntoAnIngestBufferThroughTheIoQueue() throws IOException {
+        byte[] content = new byte[40_000];
+        new Random(7).nextBytes(content);
+        int handle = rt.registerFileForRead(file("data.bin", content));
+        Lane lane = rt.lanes().get(1);
+        long reads = rt.pump().stats().reads();
+        SlotResult r = run(Instruction.of(Opcode.LOAD_MISS, handle, 1000, 0, 30_000, lane.ingestHandle()));
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        assertThat(r.result()).isEqualTo(30_000);
+        byte[] loaded = new byte[30_000];
+        lane.ingest().buffer().getBytes(0, loaded);
+        assertThat(loaded).isEqualTo(java.util.Arrays.copyOfRange(content, 1000, 31_000));
+        assertThat(rt.pump().stats().reads()).isEqualTo(reads + 1);
+    }
+
+    @Test
+    void shouldFailAReadPastTheHandleBounds() throws IOException {
+        int handle = rt.registerFileForRead(file("small.bin", new byte[100]));
+        Lane lane = rt.lanes().get(0);
+        SlotResult r = run(Instruction.of(Opcode.LOAD_MISS, handle, 50, 0, 51, lane.ingestHandle()));
+        assertThat(r.error()).isEqualTo(SlotError.IO_ERROR);
+        assertThat(IoError.fromCode(r.detail())).isEqualTo(IoError.OUT_OF_BOUNDS);
+        SlotResult tooBigForBuffer = run(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, (1 << 16) + 1, lane.ingestHandle()));
+        assertThat(IoError.fromCode(tooBigForBuffer.detail())).isEqualTo(IoError.OUT_OF_BOUNDS);
+        assertThat(run(Instruction.of(Opcode.LOAD_MISS, handle, 50, 0, 50, lane.ingestHandle())).ok()).isTrue();
+    }
+
+    @Test
+    void shouldFailUnknownHandlesOnEitherSide() throws IOException {
+        int handle = rt.registerFileForRead(file("x.bin", new byte[10]));
+        Lane lane = rt.lanes().get(0);
+        assertThat(IoError.fromCode(run(Instruction.of(Opcode.LOAD_MISS, 4242, 0, 0, 1, lane.ingestHandle())).detail()))
+            .isEqualTo(IoError.UNKNOWN_SOURCE_HANDLE);
+        assertThat(IoError.fromCode(run(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 1, 4242)).detail()))
+            .isEqualTo(IoError.UNKNOWN_DESTINATION_HANDLE);
+        assertThat(IoError.fromCode(run(Instruction.of(Opcode.LOAD_MISS, lane.ingestHandle(), 0, 0, 1, lane.ingestHandle()))
+            .detail())).as("a buffer is not a readable file").isEqualTo(IoError.NO_READ_RIGHT);
+        rt.releaseHandle(handle);
+        assertThat(IoError.fromCode(run(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 1, lane.ingestHandle())).detail()))
+            .as("released handles are gone").isEqualTo(IoError.UNKNOWN_SOURCE_HANDLE);
+    }
+
+    @Test
+    void shouldReportAShortReadWhenTheFileWasTruncatedUnderneath() throws IOException {
+        Path f = file("shrinks.bin", new byte[10_000]);
+        int handle = rt.registerFileForRead(f);
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(4_000);
+        }
+        SlotResult r = run(Instruction.of(Opcode.LOAD_MISS, handle, 2_000, 0, 5_000, rt.lanes().get(0).ingestHandle()));
+        assertThat(r.error()).isEqualTo(SlotError.SHORT_READ);
+        assertThat(r.detail()).as("bytes that were read").isEqualTo(2_000);
+        assertThat(rt.capabilities().lastError(handle)).contains("shrinks.bin").contains("truncated");
+    }
+
+    @Test
+    void shouldReportAFileDeletedBeforeItWasRead() throws IOException {
+        Path f = file("gone.bin", new byte[100]);
+        int handle = rt.registerFileForRead(f);
+        Files.delete(f);
+        SlotResult r = run(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 10, rt.lanes().get(0).ingestHandle()));
+        assertThat(r.error()).isEqualTo(SlotError.IO_ERROR);
+        assertThat(IoError.fromCode(r.detail())).isEqualTo(IoError.IO_FAILURE);
+        assertThat(rt.capabilities().lastError(handle)).contains("gone.bin").contains("ENOENT");
+        assertThat(run(Instruction.of(Opcode.NOP)).ok()).as("the kernel keeps serving").isTrue();
+    }
+
+    @Test
+    void shouldCopyBetweenIngestBuffersWithinBounds() {
+        Lane a = rt.lanes().get(0);
+        Lane b = rt.lanes().get(1);
+        a.ingest().buffer().putBytes(100, "hello".getBytes(US_ASCII));
+        assertThat(run(Instruction.of(Opcode.MEMCPY, b.ingestHandle(), 7, a.ingestHandle(), 100, 5)).result()).isEqualTo(5);
+        byte[] got = new byte[5];
+        b.ingest().buffer().getBytes(7, got);
+        assertThat(new String(got, US_ASCII)).isEqualTo("hello");
+        SlotResult oob = run(Instruction.of(Opcode.MEMCPY, b.ingestHandle(), (1 << 16) - 2, a.ingestHandle(), 0, 5));
+        assertThat(oob.error()).isEqualTo(SlotError.OUT_OF_BOUNDS);
+        assertThat(oob.detail()).isEqualTo((1 << 16) + 3);
+        assertThat(run(Instruction.of(Opcode.MEMCPY, 999, 0, a.ingestHandle(), 0, 1)).error())
+            .isEqualTo(SlotError.UNKNOWN_HANDLE);
+    }
+
+    // ---- data-parallel ops ---------------------------------------------------------------------------------
+
+    @Test
+    void shouldStepTheCompiledAutomaton() {
+        LoadedProgram p = rt.load(StandardPrograms.scan(List.of("abc".getBytes(US_ASCII), "bc".getBytes(US_ASCII)), false));
+        int dfaHandle = p.constantHandle(0);
+        AhoCorasickDfa dfa = p.constant(0).dfa();
+        int state = 0;
+        for (byte b : "xabc".getBytes(US_ASCII)) {
+            SlotResult step = run(Instruction.of(Opcode.DFA_STEP, dfaHandle, state, b & 0xFF));
+            int expected = dfa.step(state, b);
+            assertThat(step.result()).isEqualTo(expected & AhoCorasickDfa.STATE_MASK);
+            assertThat(step.detail()).isEqualTo(expected < 0 ? 1 : 0);
+            state = step.result();
+        }
+        assertThat(run(Instruction.of(Opcode.DFA_STEP, dfaHandle, state, 'q')).detail()).isZero();
+        assertThat(run(Instruction.of(Opcode.DFA_STEP, dfaHandle, 1 << 20, 'q')).error()).isEqualTo(SlotError.BAD_OPERAND);
+        assertThat(run(Instruction.of(Opcode.DFA_STEP, 777, 0, 'q')).error()).isEqualTo(SlotError.UNKNOWN_HANDLE);
+    }
+
+    @Test
+    void shouldScanAFileRangeAndKeepMatchesStartingBeforeTheLimit() throws IOException {
+        String text = "xxfoobarfoo..foofoo";
+        int handle = rt.registerFileForRead(file("scan.txt", text.getBytes(US_ASCII)));
+        List<byte[]> patterns = List.of("foo".getBytes(US_ASCII), "oof".getBytes(US_ASCII), "bar".getBytes(US_ASCII));
+        LoadedProgram scan = rt.load(StandardPrograms.scan(patterns, false));
+        Lane lane = rt.lanes().get(2);
+        lane.output().reset();
+        SlotResult r = call(scan, handle, 0, 0, text.length(), lane.ingestHandle(), 14, lane.output().handle());
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        List<NaiveScan.Match> got = new ArrayList<>();
+        assertThat(lane.output().forEachMatch((off, id) -> got.add(new NaiveScan.Match(off, id)))).isEqualTo(r.result());
+        List<NaiveScan.Match> expected = new ArrayList<>(NaiveScan.find(text.getBytes(US_ASCII), patterns, false));
+        expected.removeIf(m -> m.offset() >= 14);
+        assertThat(got).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(expected).contains(new NaiveScan.Match(13, 0), new NaiveScan.Match(14 - 1, 0));
+    }
+
+    @Test
+    void shouldMatchIgnoringAsciiCase() throws IOException {
+        String text = "Foo FOO fOo foO";
+        int handle = rt.registerFileForRead(file("case.txt", text.getBytes(US_ASCII)));
+        LoadedProgram scan = rt.load(StandardPrograms.scan(List.of("foo".getBytes(US_ASCII)), true));
+        Lane lane = rt.lanes().get(0);
+        lane.output().reset();
+        SlotResult r = call(scan, handle, 0, 0, text.length(), lane.ingestHandle(), StandardPrograms.NO_LIMIT,
+            lane.output().handle());
+        assertThat(r.result()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldFailAMatchThatOverflowsTheOutputAndKeepServing() throws IOException {
+        byte[] as = new byte[20_000];
+        java.util.Arrays.fill(as, (byte) 'a');
+        int handle = rt.registerFileForRead(file("as.bin", as));
+        LoadedProgram scan = rt.load(StandardPrograms.scan(List.of("a".getBytes(US_ASCII)), false));
+        Lane lane = rt.lanes().get(0);
+        lane.output().reset();
+        SlotResult r = call(scan, handle, 0, 0, as.length, lane.ingestHandle(), StandardPrograms.NO_LIMIT,
+            lane.output().handle());
+        assertThat(r.error()).isEqualTo(SlotError.OUTPUT_OVERFLOW);
+        assertThat(r.failedOpIndex()).isEqualTo(2);
+        assertThat(r.detail()).as("words needed").isEqualTo(40_000);
+        lane.output().reset();
+        assertThat(call(scan, handle, 0, 0, 8000, lane.ingestHandle(), StandardPrograms.NO_LIMIT,
+            lane.output().handle()).result()).isEqualTo(8000);
+    }
+
+    private static final String LINES = "alpha ERROR one\nbeta ok\n\ngamma ERROR two\ndelta";
+
+    private List<String> emittedLines(Lane lane) {
+        List<String> lines = new ArrayList<>();
+        lane.output().forEachRecord((off, len, value) -> {
+            byte[] b = new byte[len];
+            lane.ingest().buffer().getBytes(off, b);
+            lines.add(new String(b, US_ASCII) + "|" + value);
+        });
+        return lines;
+    }
+
+    @Test
+    void shouldFrameFilterAndEmitLines() throws IOException {
+        int handle = rt.registerFileForRead(file("lines.txt", LINES.getBytes(US_ASCII)));
+        Expr errors = Expr.builder().record(0).test(ExprOp.CONTAINS, 1, 0, "ERROR".getBytes(US_ASCII)).ret(1).build();
+        LoadedProgram all = rt.load(StandardPrograms.lines(null, StandardPrograms.FINAL));
+        LoadedProgram filtered = rt.load(StandardPrograms.lines(errors, StandardPrograms.FINAL));
+        Lane lane = rt.lanes().get(0);
+        lane.output().reset();
+        assertThat(call(all, handle, 0, 0, LINES.length(), lane.ingestHandle(), LINES.length(), lane.output().handle())
+            .result()).isEqualTo(5);
+        assertThat(emittedLines(lane)).containsExactly("alpha ERROR one|0", "beta ok|0", "|0", "gamma ERROR two|0", "delta|0");
+        lane.output().reset();
+        call(filtered, handle, 0, 0, LINES.length(), lane.ingestHandle(), LINES.length(), lane.output().handle());
+        assertThat(emittedLines(lane)).containsExactly("alpha ERROR one|0", "gamma ERROR two|0");
+    }
+
+    @Test
+    void shouldLeaveTheFirstPartialLineToThePreviousRangeAndFailAnIncompleteLastOne() throws IOException {
+        int handle = rt.registerFileForRead(file("lines.txt", LINES.getBytes(US_ASCII)));
+        LoadedProgram inside = rt.load(StandardPrograms.lines(null, StandardPrograms.STARTS_INSIDE_RECORD));
+        Lane lane = rt.lanes().get(0);
+        lane.output().reset();
+        // bytes 3.. start inside "alpha ERROR one"; own = 22 keeps lines starting before byte 25 of the file:
+        // "beta ok" (16) and the empty line (24), not "gamma ERROR two" (25)
+        SlotResult r = call(inside, handle, 3, 0, 30, lane.ingestHandle(), 22, lane.output().handle());
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        assertThat(emittedLines(lane)).containsExactly("beta ok|0", "|0");
+        lane.output().reset();
+        SlotResult incomplete = call(inside, handle, 3, 0, 30, lane.ingestHandle(), 30, lane.output().handle());
+        assertThat(incomplete.error()).isEqualTo(SlotError.RECORD_INCOMPLETE);
+        assertThat(incomplete.detail()).as("offset of the line that runs past the input").isEqualTo(22);
+    }
+
+    @Test
+    void shouldFrameFixedRecordsProjectAndHashThem() throws IOException {
+        int handle = rt.registerFileForRead(file("fixed.bin", "aaaabbbbccccdd".getBytes(US_ASCII)));
+        Expr length = Expr.builder().record(0).length(1, 0).ret(1).build();
+        Vir0Program.Builder b = Vir0Program.builder();
+        int len = b.constant(new ExprConstant(length));
+        LoadedProgram project = rt.load(b.op(Opcode.LOAD_MISS, r(1), 0, 0, 14, r(5))
+            .op(Opcode.FRAME_FIXED, 4, 100, StandardPrograms.FINAL).op(Opcode.PROJECT, len)
+            .op(Opcode.EMIT_RECORDS, r(7)).op(Opcode.COUNT).build());
+        LoadedProgram hash = rt.load(Vir0Program.builder().op(Opcode.LOAD_MISS, r(1), 0, 0, 14, r(5))
+            .op(Opcode.FRAME_FIXED, 4, 100, StandardPrograms.FINAL).op(Opcode.HASH, 0)
+            .op(Opcode.EMIT_RECORDS, r(7)).build());
+        Lane lane = rt.lanes().get(0);
+        lane.output().reset();
+        SlotResult counted = call(project, handle, 0, 0, 0, lane.ingestHandle(), 0, lane.output().handle());
+        assertThat(counted.result()).as("COUNT: records").isEqualTo(4);
+        assertThat(emittedLines(lane)).containsExactly("aaaa|4", "bbbb|4", "cccc|4", "dd|2");
+        lane.output().reset();
+        call(hash, handle, 0, 0, 0, lane.ingestHandle(), 0, lane.output().handle());
+        assertThat(emittedLines(lane)).containsExactly("aaaa|" + fnv1a("aaaa"), "bbbb|" + fnv1a("bbbb"),
+            "cccc|" + fnv1a("cccc"), "dd|" + fnv1a("dd"));
+    }
+
+    private static int fnv1a(String s) {
+        int h = 0x811C9DC5;
+        for (byte b : s.getBytes(US_ASCII)) {
+            h = (h ^ (b & 0xFF)) * 0x01000193;
+        }
+        return h;
+    }
+
+    @Test
+    void shouldRedactMatchesAndWriteThemBackThroughTheIoQueue() throws IOException {
+        String text = "user=alice password=hunter2 token=hunter2hunter2";
+        Lane lane = rt.lanes().get(3);
+        lane.ingest().buffer().putBytes(0, text.getBytes(US_ASCII));
+        Path out = dir.resolve("redacted.txt");
+        int dst = rt.registerFileForWrite(out, 1 << 20);
+        LoadedProgram redact = rt.load(StandardPrograms.redact(List.of("hunter2".getBytes(US_ASCII),
+            "alice".getBytes(US_ASCII)), false, (byte) '*'));
+        SlotResult r = call(redact, lane.ingestHandle(), text.length(), dst, 0, 0);
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        assertThat(r.result()).isEqualTo(text.length());
+        assertThat(Files.readString(out)).isEqualTo("user=***** password=******* token=**************");
+        assertThat(rt.pump().stats().bytesWritten()).isGreaterThanOrEqualTo(text.length());
+    }
+
+    @Test
+    void shouldRejectWritesWithoutTheRightOrPastTheBound() throws IOException {
+        Lane lane = rt.lanes().get(0);
+        Path out = dir.resolve("bounded.txt");
+        int dst = rt.registerFileForWrite(out, 10);
+        int readOnly = rt.registerFileForRead(file("ro.txt", new byte[100]));
+        LoadedProgram write = rt.load(Vir0Program.builder().op(Opcode.INPUT, r(1), r(2))
+            .op(Opcode.WRITE_BACK, r(3), r(4), 0).build());
+        SlotResult tooLong = call(write, lane.ingestHandle(), 11, dst, 0);
+        assertThat(IoError.fromCode(tooLong.detail())).isEqualTo(IoError.OUT_OF_BOUNDS);
+        assertThat(IoError.fromCode(call(write, lane.ingestHandle(), 5, readOnly, 0).detail()))
+            .isEqualTo(IoError.UNKNOWN_DESTINATION_HANDLE);
+        assertThat(call(write, lane.ingestHandle(), 5, dst, 5).ok()).isTrue();
+        SlotResult fence = run(Instruction.of(Opcode.NOP));
+        assertThat(fence.ok()).isTrue();
+        assertThat(Files.size(out)).isEqualTo(10);
+    }
+
+    @Test
+    void shouldSyncWrittenFilesOnAProgramFence() throws IOException {
+        Lane lane = rt.lanes().get(0);
+        lane.ingest().buffer().putBytes(0, "durable".getBytes(US_ASCII));
+        Path out = dir.resolve("durable.txt");
+        int dst = rt.registerFileForWrite(out, 100);
+        LoadedProgram write = rt.load(Vir0Program.builder().op(Opcode.INPUT, r(1), r(2))
+            .op(Opcode.WRITE_BACK, r(3), 0, 0).op(Opcode.BATCH_FENCE).build());
+        long fences = rt.pump().stats().fences();
+        assertThat(call(write, lane.ingestHandle(), 7, dst).ok()).isTrue();
+        assertThat(rt.pump().stats().fences()).isEqualTo(fences + 1);
+        assertThat(Files.readString(out)).isEqualTo("durable");
+    }
+
+    @Test
+    void shouldMatchTheNaiveScanOnRandomDataAcrossRandomRanges() throws IOException {
+        Random rnd = new Random(42);
+        byte[] data = new byte[50_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) ('a' + rnd.nextInt(4));
+        }
+        List<byte[]> patterns = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            byte[] p = new byte[1 + rnd.nextInt(6)];
+            for (int k = 0; k < p.length; k++) {
+                p[k] = (byte) ('a' + rnd.nextInt(4));
+            }
+            patterns.add(p);
+        }
+        int handle = rt.registerFileForRead(file("random.bin", data));
+        LoadedProgram scan = rt.load(StandardPrograms.scan(patterns, false));
+        int maxLen = patterns.stream().mapToInt(p -> p.length).max().orElseThrow();
+        List<NaiveScan.Match> got = new ArrayList<>();
+        Lane lane = rt.lanes().get(0);
+        for (int start = 0; start < data.length; ) {
+            int chunk = 1 + rnd.nextInt(3000);
+            int own = Math.min(chunk, data.length - start);
+            int read = Math.min(own + maxLen - 1, data.length - start);
+            lane.output().reset();
+            SlotResult r = call(scan, handle, start, 0, read, lane.ingestHandle(), own, lane.output().handle());
+            assertThat(r.ok()).as(r.describe()).isTrue();
+            int base = start;
+            lane.output().forEachMatch((off, id) -> got.add(new NaiveScan.Match(base + off, id)));
+            start += own;
+        }
+        got.sort(null);
+        assertThat(got).isEqualTo(NaiveScan.find(data, patterns, false));
+    }
+
+    // ---- helpers shared with subclasses --------------------------------------------------------------------
+
+    protected static PatternsConstant patterns(String... ps) {
+        List<byte[]> list = new ArrayList<>();
+        for (String p : ps) {
+            list.add(p.getBytes(US_ASCII));
+        }
+        return new PatternsConstant(list, false);
+    }
+}

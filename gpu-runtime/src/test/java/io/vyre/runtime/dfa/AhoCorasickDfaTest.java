@@ -1,0 +1,90 @@
+package io.vyre.runtime.dfa;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AhoCorasickDfaTest {
+
+    private static List<byte[]> bytes(String... patterns) {
+        List<byte[]> list = new ArrayList<>();
+        for (String p : patterns) {
+            list.add(p.getBytes(US_ASCII));
+        }
+        return list;
+    }
+
+    /** Runs the automaton and lists "end:id" for every reported pattern. */
+    private static List<String> run(AhoCorasickDfa dfa, String text) {
+        List<String> out = new ArrayList<>();
+        int s = 0;
+        byte[] t = text.getBytes(US_ASCII);
+        for (int i = 0; i < t.length; i++) {
+            int n = dfa.step(s, t[i]);
+            s = n & AhoCorasickDfa.STATE_MASK;
+            if (n < 0) {
+                for (int k = dfa.outStartUnsafe()[s]; k < dfa.outStartUnsafe()[s + 1]; k++) {
+                    out.add(i + ":" + dfa.outPatternsUnsafe()[k]);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldReportNestedAndOverlappingPatternsThroughDictionarySuffixes() {
+        AhoCorasickDfa dfa = AhoCorasickDfa.compile(bytes("he", "she", "his", "hers"), false);
+        assertThat(run(dfa, "ushers")).containsExactly("3:1", "3:0", "5:3");
+    }
+
+    @Test
+    void shouldReportDuplicatePatternsUnderEachId() {
+        AhoCorasickDfa dfa = AhoCorasickDfa.compile(bytes("ab", "ab", "b"), false);
+        assertThat(run(dfa, "ab")).containsExactly("1:0", "1:1", "1:2");
+    }
+
+    @Test
+    void shouldFoldAsciiCaseOnlyWhenAsked() {
+        assertThat(run(AhoCorasickDfa.compile(bytes("Key"), true), "KEY kEy")).containsExactly("2:0", "6:0");
+        assertThat(run(AhoCorasickDfa.compile(bytes("Key"), false), "KEY kEy Key")).containsExactly("10:0");
+    }
+
+    @Test
+    void shouldShareOneByteClassForBytesInNoPattern() {
+        AhoCorasickDfa dfa = AhoCorasickDfa.compile(bytes("abc", "cab"), false);
+        assertThat(dfa.classCount()).isEqualTo(4);
+        assertThat(dfa.classOfUnsafe()['z']).isZero();
+        assertThat(dfa.classOfUnsafe()[0xFF]).isZero();
+        assertThat(dfa.stateCount()).isEqualTo(7);
+        assertThat(dfa.maxPatternLength()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldCompileTheSameSetToTheSameTables() {
+        AhoCorasickDfa a = AhoCorasickDfa.compile(bytes("x1", "y22", "x1y"), false);
+        AhoCorasickDfa b = AhoCorasickDfa.compile(bytes("x1", "y22", "x1y"), false);
+        assertThat(a.nextUnsafe()).isEqualTo(b.nextUnsafe());
+        assertThat(a.outPatternsUnsafe()).isEqualTo(b.outPatternsUnsafe());
+    }
+
+    @Test
+    void shouldRefuseEmptyPatternsAndOversizedSets() {
+        assertThatThrownBy(() -> AhoCorasickDfa.compile(bytes(""), false)).hasMessageContaining("empty");
+        assertThatThrownBy(() -> AhoCorasickDfa.compile(List.of(), false)).hasMessageContaining("at least one");
+        List<byte[]> huge = new ArrayList<>();
+        java.util.Random rnd = new java.util.Random(1);
+        for (int i = 0; i < 40_000; i++) {
+            byte[] p = new byte[4096];
+            rnd.nextBytes(p);
+            huge.add(p);
+            if (i == 1000) {
+                break;
+            }
+        }
+        assertThatThrownBy(() -> AhoCorasickDfa.compile(huge, false)).hasMessageContaining("split it");
+    }
+}

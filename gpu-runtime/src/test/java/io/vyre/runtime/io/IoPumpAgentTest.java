@@ -1,0 +1,186 @@
+package io.vyre.runtime.io;
+
+import static io.vyre.runtime.protocol.IoQueueDescriptor.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.vyre.runtime.memory.NativeBuffer;
+import io.vyre.runtime.memory.NativeMemory;
+import io.vyre.runtime.protocol.IoError;
+import io.vyre.runtime.protocol.MegakernelIoQueue;
+import io.vyre.runtime.protocol.WorkRingDescriptor;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The pump driven on the test's thread with an {@link AgentInvoker}; the test posts requests as the
+ * kernel would. Runs once per IO path: io_uring (skipped, with the reason, where the kernel refuses it)
+ * and the FileChannel fallback.
+ */
+class IoPumpAgentTest {
+    @TempDir
+    Path dir;
+    private final NativeMemory memory = new NativeMemory(1L << 30);
+    private final UnsafeBuffer queueMemory = memory.allocate("q", byteLength(16)).buffer();
+    private final MegakernelIoQueue queue = new MegakernelIoQueue(queueMemory, 16);
+    private final IoCapabilities caps = new IoCapabilities();
+    private AgentInvoker invoker;
+    private IoPumpAgent pump;
+
+    private void start(IoPath path) throws InterruptedException {
+        if (path == IoPath.IO_URING) {
+            String reason = FileIoFactory.ioUringUnavailableReason();
+            assumeThat(reason).as("io_uring unavailable here: %s", reason).isNull();
+        }
+        pump = new IoPumpAgent("pump-test", queue, caps, path, IoCompletionHook.NONE);
+        invoker = new AgentInvoker(Throwable::printStackTrace, null, pump);
+        invoker.start();
+        pump.awaitStarted(5, TimeUnit.SECONDS);
+        assertThat(pump.stats().path()).isEqualTo(path);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (invoker != null) {
+            invoker.close();
+        }
+        memory.close();
+    }
+
+    private void post(int slot, int op, int src, int dst, long offset, int count, int tag) {
+        queueMemory.putInt(wordOffset(slot, OP_TYPE), op);
+        queueMemory.putInt(wordOffset(slot, SRC_HANDLE), src);
+        queueMemory.putInt(wordOffset(slot, DST_HANDLE), dst);
+        queueMemory.putInt(wordOffset(slot, OFFSET_LO), (int) offset);
+        queueMemory.putInt(wordOffset(slot, OFFSET_HI), (int) (offset >>> 32));
+        queueMemory.putInt(wordOffset(slot, BYTE_COUNT), count);
+        queueMemory.putInt(wordOffset(slot, TAG), tag);
+        queueMemory.putIntRelease(wordOffset(slot, STATUS), WorkRingDescriptor.PUBLISHED);
+    }
+
+    private int awaitCompletion(int slot) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int s;
+        while ((s = queue.status(slot)) != STATUS_OK && s != STATUS_ERROR) {
+            invoker.invoke();
+            assertThat(System.nanoTime()).as("slot %d completes", slot).isLessThan(deadline);
+        }
+        return s;
+    }
+
+    private int tag(int slot) {
+        return queueMemory.getInt(wordOffset(slot, TAG));
+    }
+
+    private int bytes(int slot) {
+        return queueMemory.getInt(wordOffset(slot, BYTE_COUNT));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoPath.class, names = {"IO_URING", "FILE_CHANNEL"})
+    void shouldReadAtOffsetsPastFourGigabytes(IoPath path) throws Exception {
+        start(path);
+        Path f = dir.resolve("sparse.bin");
+        long far = 5L << 30;
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(far + 100);
+            raf.seek(far + 10);
+            raf.write("past 4 GiB".getBytes(StandardCharsets.US_ASCII));
+        }
+        int file = caps.registerFileForRead(f);
+        NativeBuffer ingest = memory.allocate("ingest", 4096);
+        int buf = caps.registerBuffer(ingest);
+        post(3, OP_READ, file, buf, far + 10, 10, 99);
+        assertThat(awaitCompletion(3)).isEqualTo(STATUS_OK);
+        assertThat(bytes(3)).isEqualTo(10);
+        assertThat(tag(3)).isEqualTo(99);
+        byte[] got = new byte[10];
+        ingest.buffer().getBytes(0, got);
+        assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("past 4 GiB");
+        assertThat(pump.stats().bytesRead()).isEqualTo(10);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoPath.class, names = {"IO_URING", "FILE_CHANNEL"})
+    void shouldCompleteAFenceOnlyAfterTheRequestsClaimedBeforeIt(IoPath path) throws Exception {
+        start(path);
+        byte[] content = new byte[8 << 20];
+        Path f = dir.resolve("big.bin");
+        Files.write(f, content);
+        int file = caps.registerFileForRead(f);
+        int buf = caps.registerBuffer(memory.allocate("ingest", 8 << 20));
+        post(0, OP_READ, file, buf, 0, 8 << 20, 1);
+        post(1, OP_FENCE, 0, 0, 0, 0, 2);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (queue.status(1) != STATUS_OK) {
+            invoker.invoke();
+            if (queue.status(1) == STATUS_OK) {
+                break;
+            }
+            assertThat(System.nanoTime()).isLessThan(deadline);
+        }
+        assertThat(queue.status(0)).as("the read claimed before the fence").isEqualTo(STATUS_OK);
+        assertThat(pump.stats().fences()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoPath.class, names = {"IO_URING", "FILE_CHANNEL"})
+    void shouldWriteAndSyncOnTheNextFence(IoPath path) throws Exception {
+        start(path);
+        NativeBuffer out = memory.allocate("out", 4096);
+        out.buffer().putBytes(0, "written through the queue".getBytes(StandardCharsets.US_ASCII));
+        int src = caps.registerBuffer(out);
+        Path f = dir.resolve("out.txt");
+        int dst = caps.registerFileForWrite(f, 1 << 20);
+        post(5, OP_WRITE, src, dst, 3, 25, 0);
+        assertThat(awaitCompletion(5)).isEqualTo(STATUS_OK);
+        post(6, OP_FENCE, 0, 0, 0, 0, 0);
+        assertThat(awaitCompletion(6)).isEqualTo(STATUS_OK);
+        assertThat(Files.readAllBytes(f)).hasSize(28);
+        assertThat(new String(Files.readAllBytes(f), StandardCharsets.US_ASCII)).endsWith("written through the queue");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoPath.class, names = {"IO_URING", "FILE_CHANNEL"})
+    void shouldCompleteEveryMalformedRequestWithAnError(IoPath path) throws Exception {
+        start(path);
+        int buf = caps.registerBuffer(memory.allocate("b", 4096));
+        post(0, 0x7, 0, 0, 0, 0, 0);
+        post(1, OP_READ, 1234, buf, 0, 1, 0);
+        post(2, OP_WRITE, buf, 777, 0, 1, 0);
+        assertThat(awaitCompletion(0)).isEqualTo(STATUS_ERROR);
+        assertThat(IoError.fromCode(tag(0))).isEqualTo(IoError.BAD_REQUEST);
+        assertThat(awaitCompletion(1)).isEqualTo(STATUS_ERROR);
+        assertThat(IoError.fromCode(tag(1))).isEqualTo(IoError.UNKNOWN_SOURCE_HANDLE);
+        assertThat(awaitCompletion(2)).isEqualTo(STATUS_ERROR);
+        assertThat(IoError.fromCode(tag(2))).isEqualTo(IoError.UNKNOWN_DESTINATION_HANDLE);
+        assertThat(pump.stats().errors()).isEqualTo(3);
+        assertThat(pump.inFlight()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoPath.class, names = {"IO_URING", "FILE_CHANNEL"})
+    void shouldCloseTheFileOfAReleasedHandle(IoPath path) throws Exception {
+        start(path);
+        Path f = dir.resolve("r.txt");
+        Files.writeString(f, "abc");
+        int file = caps.registerFileForRead(f);
+        int buf = caps.registerBuffer(memory.allocate("b", 4096));
+        post(0, OP_READ, file, buf, 0, 3, 0);
+        assertThat(awaitCompletion(0)).isEqualTo(STATUS_OK);
+        caps.release(file);
+        invoker.invoke();
+        post(1, OP_READ, file, buf, 0, 3, 0);
+        assertThat(awaitCompletion(1)).isEqualTo(STATUS_ERROR);
+        assertThat(IoError.fromCode(tag(1))).isEqualTo(IoError.UNKNOWN_SOURCE_HANDLE);
+    }
+}
