@@ -30,11 +30,13 @@ public enum Opcode {
 
     INPUT(0x0010, Use.PROGRAM_ONLY, "input = buffer[0, length)", BUFFER, VALUE),
     FRAME_DELIM(0x0011, Use.PROGRAM_ONLY,
-        "records = input split at delimiter; records starting at or past own are dropped;"
-            + " flags: 1 = input starts inside a record, 2 = input ends with the data", BYTE, VALUE, VALUE),
+        "records = input split at delimiter, for records starting before own; r9 = offset where framing stopped;"
+            + " flags: 1 = input starts inside a record (skip past the first delimiter), 2 = input ends with the"
+            + " data (an unterminated last record is whole), 4 = tail (leave an unterminated last record for later"
+            + " instead of failing RECORD_INCOMPLETE)", BYTE, VALUE, VALUE),
     FRAME_FIXED(0x0012, Use.PROGRAM_ONLY,
-        "records of length bytes; those starting at or past own are dropped; flags: 2 = input ends with the data",
-        VALUE, VALUE, VALUE),
+        "records of length bytes starting before own; r9 = offset where framing stopped; flags as FRAME_DELIM's"
+            + " 2 and 4", VALUE, VALUE, VALUE),
     MATCH(0x0013, Use.PROGRAM_ONLY,
         "matches = every occurrence of every pattern in input, overlaps included, starting before limit",
         CONST_PATTERNS, VALUE),

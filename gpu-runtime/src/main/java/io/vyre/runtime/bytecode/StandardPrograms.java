@@ -13,6 +13,11 @@ public final class StandardPrograms {
     public static final int STARTS_INSIDE_RECORD = 1;
     /** FRAME_DELIM / FRAME_FIXED flag: the input ends where the data ends (a last record without delimiter is whole). */
     public static final int FINAL = 2;
+    /**
+     * FRAME_DELIM / FRAME_FIXED flag: an unterminated last record is left for a later input (r9 says where
+     * it starts) instead of failing RECORD_INCOMPLETE: how a reader tails a growing file.
+     */
+    public static final int TAIL = 4;
     public static final int NO_LIMIT = 0xFFFF_FFFF;
 
     private StandardPrograms() {
@@ -41,10 +46,11 @@ public final class StandardPrograms {
      *   r1 file handle   r2 offset low   r3 offset high   r4 bytes to read
      *   r5 ingest buffer r6 own: lines starting at or past it belong to the next range
      *   r7 output region: [offset in range, length, 0] per line
+     *   DETAIL (r9): the offset where framing stopped; the range's next read starts there
      * </pre>
      *
      * @param filter a BOOL expression, or {@code null} for every line
-     * @param flags  {@link #STARTS_INSIDE_RECORD} and/or {@link #FINAL}
+     * @param flags  {@link #STARTS_INSIDE_RECORD}, {@link #FINAL}, {@link #TAIL}
      */
     public static Vir0Program lines(Expr filter, int flags) {
         Vir0Program.Builder b = Vir0Program.builder();

@@ -453,10 +453,30 @@ public abstract class MegakernelContractTest {
         SlotResult r = call(inside, handle, 3, 0, 30, lane.ingestHandle(), 22, lane.output().handle());
         assertThat(r.ok()).as(r.describe()).isTrue();
         assertThat(emittedLines(lane)).containsExactly("beta ok|0", "|0");
+        assertThat(r.detail()).as("framing stopped at gamma, the first line past own").isEqualTo(22);
         lane.output().reset();
         SlotResult incomplete = call(inside, handle, 3, 0, 30, lane.ingestHandle(), 30, lane.output().handle());
         assertThat(incomplete.error()).isEqualTo(SlotError.RECORD_INCOMPLETE);
         assertThat(incomplete.detail()).as("offset of the line that runs past the input").isEqualTo(22);
+    }
+
+    @Test
+    void shouldLeaveAnUnterminatedLineForLaterWhenTailing() throws IOException {
+        String growing = "one\ntwo\nthr";
+        int handle = rt.registerFileForRead(file("growing.txt", growing.getBytes(US_ASCII)));
+        LoadedProgram tail = rt.load(StandardPrograms.lines(null, StandardPrograms.TAIL));
+        Lane lane = rt.lanes().get(0);
+        lane.output().reset();
+        SlotResult r = call(tail, handle, 0, 0, growing.length(), lane.ingestHandle(), StandardPrograms.NO_LIMIT,
+            lane.output().handle());
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        assertThat(emittedLines(lane)).containsExactly("one|0", "two|0");
+        assertThat(r.detail()).as("the next read starts at the unterminated line").isEqualTo(8);
+        LoadedProgram last = rt.load(StandardPrograms.lines(null, StandardPrograms.TAIL | StandardPrograms.FINAL));
+        lane.output().reset();
+        SlotResult end = call(last, handle, 8, 0, 3, lane.ingestHandle(), StandardPrograms.NO_LIMIT, lane.output().handle());
+        assertThat(emittedLines(lane)).containsExactly("thr|0");
+        assertThat(end.detail()).isEqualTo(3);
     }
 
     @Test

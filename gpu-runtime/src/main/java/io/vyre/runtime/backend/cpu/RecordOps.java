@@ -10,6 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class RecordOps {
     static final int FLAG_STARTS_INSIDE_RECORD = 1;
     static final int FLAG_FINAL = 2;
+    static final int FLAG_TAIL = 4;
     static final int FNV_OFFSET_BASIS = 0x811C9DC5;
     static final int FNV_PRIME = 0x01000193;
 
@@ -17,20 +18,20 @@ final class RecordOps {
     }
 
     /**
-     * Splits the input at {@code delimiter}. With FLAG_STARTS_INSIDE_RECORD the bytes up to the first
-     * delimiter belong to a record that started earlier and are skipped. Records starting at or past
-     * {@code own} are left to the next input. A record running into the end of the input is complete only
-     * with FLAG_FINAL; otherwise the op fails RECORD_INCOMPLETE with the record's offset.
+     * Splits the input at {@code delimiter} (see {@link io.vyre.runtime.bytecode.Opcode#FRAME_DELIM}) and
+     * leaves in r9 the offset where framing stopped: the start of the first record left to a later input.
      */
     static void frameDelimited(Invocation inv, byte delimiter, long own, int flags) {
         UnsafeBuffer in = inv.input.buffer();
         int len = inv.inputLength;
         inv.recordCount = 0;
         inv.framed = true;
+        boolean last = (flags & FLAG_FINAL) != 0;
         int pos = 0;
         if ((flags & FLAG_STARTS_INSIDE_RECORD) != 0) {
             int d = indexOf(in, delimiter, 0, len);
             if (d < 0) {
+                inv.regs[9] = last ? len : 0;
                 return;
             }
             pos = d + 1;
@@ -40,28 +41,35 @@ final class RecordOps {
             if (d >= 0) {
                 inv.addRecord(pos, d - pos);
                 pos = d + 1;
-            } else if ((flags & FLAG_FINAL) != 0) {
+            } else if (last) {
                 inv.addRecord(pos, len - pos);
-                return;
+                pos = len;
+            } else if ((flags & FLAG_TAIL) != 0) {
+                break;
             } else {
                 throw new SlotFault(SlotError.RECORD_INCOMPLETE, pos);
             }
         }
+        inv.regs[9] = pos;
     }
 
     static void frameFixed(Invocation inv, int length, long own, int flags) {
         int len = inv.inputLength;
         inv.recordCount = 0;
         inv.framed = true;
-        for (long pos = 0; pos < len && pos < own; pos += length) {
+        long pos = 0;
+        for (; pos < len && pos < own; pos += length) {
             if (pos + length <= len) {
                 inv.addRecord((int) pos, length);
             } else if ((flags & FLAG_FINAL) != 0) {
                 inv.addRecord((int) pos, (int) (len - pos));
+            } else if ((flags & FLAG_TAIL) != 0) {
+                break;
             } else {
                 throw SlotFault.of(SlotError.RECORD_INCOMPLETE, pos);
             }
         }
+        inv.regs[9] = (int) Math.min(pos, len);
     }
 
     static void filter(Invocation inv, Expr expr) {
