@@ -359,7 +359,10 @@ public final class VyreRuntime implements AutoCloseable {
         }
         boolean drained = pump.inFlight() == 0;
         pumpRunner.close();
-        if (drained) {
+        if (!backend.sharedMemoryReleasable()) {
+            LOG.error("{}: the {} kernel did not stop; its ring, queue and buffers are not freed so it cannot write"
+                + " into freed memory (the process should be restarted)", context.name(), backend.kind());
+        } else if (drained) {
             memory.close();
         } else {
             LOG.error("{}: {} IO operations were still in flight after {} s; their buffers are not freed so the OS"

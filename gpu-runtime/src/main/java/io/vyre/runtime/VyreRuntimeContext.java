@@ -33,6 +33,8 @@ public final class VyreRuntimeContext {
     private long nativeMemoryLimit = 1L << 30;
     private KernelLimits kernelLimits = KernelLimits.DEFAULT;
     private Duration watchdogTimeout = Duration.ofSeconds(30);
+    private int gpuBlocks;
+    private long deviceArenaBytes = 256L << 20;
     private Function<BackendSettings, MegakernelBackend> backendFactory;
     private boolean concluded;
 
@@ -109,6 +111,18 @@ public final class VyreRuntimeContext {
         return this;
     }
 
+    /** Blocks of the CUDA kernel: 0 (the default) is one per multiprocessor; block 0 schedules, the rest work. */
+    public VyreRuntimeContext gpuBlocks(int gpuBlocks) {
+        this.gpuBlocks = gpuBlocks;
+        return this;
+    }
+
+    /** Device memory reserved for programs and pattern tables on CUDA. */
+    public VyreRuntimeContext deviceArenaBytes(long deviceArenaBytes) {
+        this.deviceArenaBytes = deviceArenaBytes;
+        return this;
+    }
+
     /**
      * Supplies the backend instead of {@link #backend(BackendKind)}: for backends outside this library and
      * for tests of the runtime's own failure handling.
@@ -140,6 +154,8 @@ public final class VyreRuntimeContext {
             ingestBufferBytes + " is outside [" + NativeMemory.PAGE_SIZE + ", 1 GiB]");
         require(outputRegionWords >= 16 && outputRegionWords <= (1 << 28), "outputRegionWords",
             outputRegionWords + " is outside [16, 2^28]");
+        require(gpuBlocks == 0 || gpuBlocks >= 2, "gpuBlocks", gpuBlocks + " must be 0 (one per multiprocessor) or >= 2");
+        require(deviceArenaBytes >= (1 << 20), "deviceArenaBytes", deviceArenaBytes + " is below 1 MiB");
         require(watchdogTimeout != null && !watchdogTimeout.isNegative() && !watchdogTimeout.isZero(),
             "watchdogTimeout", watchdogTimeout + " must be positive");
         long needed = (long) lanes * ((long) ingestBufferBytes + OutputRegionDescriptor.byteLength(outputRegionWords))
@@ -165,7 +181,7 @@ public final class VyreRuntimeContext {
     }
 
     BackendSettings backendSettings() {
-        return new BackendSettings(cpuWorkers, devices, ownerIndex, watchdogTimeout.toNanos());
+        return new BackendSettings(cpuWorkers, devices, ownerIndex, watchdogTimeout.toNanos(), gpuBlocks, deviceArenaBytes);
     }
 
     public String name() {

@@ -9,12 +9,18 @@ import java.util.List;
  * @param devices    CUDA device ordinals to choose from (empty: all visible)
  * @param ownerIndex index of the owner (a Flink subtask), used to pick a device round-robin
  * @param watchdogNanos how long the kernel's heartbeat may stand still before the backend is declared faulted
+ * @param gpuBlocks  blocks of the CUDA kernel (one schedules, the others work); 0 = one per multiprocessor
+ * @param deviceArenaBytes device memory for programs and pattern tables (CUDA)
  */
-public record BackendSettings(int cpuWorkers, List<Integer> devices, int ownerIndex, long watchdogNanos) {
+public record BackendSettings(int cpuWorkers, List<Integer> devices, int ownerIndex, long watchdogNanos, int gpuBlocks,
+                              long deviceArenaBytes) {
     public BackendSettings {
         devices = List.copyOf(devices);
         if (cpuWorkers < 1) {
             throw new IllegalArgumentException("cpuWorkers must be at least 1, got " + cpuWorkers);
+        }
+        if (gpuBlocks != 0 && gpuBlocks < 2) {
+            throw new IllegalArgumentException("gpuBlocks must be 0 (one per multiprocessor) or at least 2, got " + gpuBlocks);
         }
     }
 

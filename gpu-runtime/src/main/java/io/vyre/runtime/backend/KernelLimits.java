@@ -8,7 +8,7 @@ package io.vyre.runtime.backend;
  * @param ioWaitNanos how long an op waits for an IO completion before failing IO_ERROR
  */
 public record KernelLimits(int maxRecords, int maxMatches, long ioWaitNanos) {
-    public static final KernelLimits DEFAULT = new KernelLimits(1 << 20, 1 << 22, 60_000_000_000L);
+    public static final KernelLimits DEFAULT = new KernelLimits(1 << 18, 1 << 20, 60_000_000_000L);
 
     public KernelLimits {
         if (maxRecords < 1 || maxMatches < 1 || ioWaitNanos < 1) {

@@ -31,6 +31,14 @@ public interface MegakernelBackend extends AutoCloseable {
      */
     String fault();
 
+    /**
+     * Whether the memory the kernel shared with the host may be freed after {@link #close()}: false when the
+     * kernel did not stop and may still write into it (the runtime then leaks it rather than risk a crash).
+     */
+    default boolean sharedMemoryReleasable() {
+        return true;
+    }
+
     /** Sets SHUTDOWN, waits a bounded time for the kernel to exit and releases what it holds. Always returns. */
     @Override
     void close();

@@ -34,6 +34,11 @@ public final class CapabilityTable {
         return entries.remove(handle);
     }
 
+    /** A snapshot of the entries. */
+    public java.util.List<Capability> entries() {
+        return new java.util.ArrayList<>(entries.values());
+    }
+
     public int size() {
         return entries.size();
     }

@@ -23,6 +23,11 @@ public final class OutputRegions {
         return regions.remove(handle);
     }
 
+    /** A snapshot of the regions. */
+    public java.util.List<OutputRegion> all() {
+        return new java.util.ArrayList<>(regions.values());
+    }
+
     public int size() {
         return regions.size();
     }

@@ -1,0 +1,29 @@
+package io.vyre.runtime.backend.cuda;
+
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.vyre.runtime.VyreRuntimeContext;
+import io.vyre.runtime.backend.BackendKind;
+import io.vyre.runtime.backend.Backends;
+import io.vyre.runtime.backend.MegakernelContractTest;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The backend contract against the CUDA megakernel; skips itself where no CUDA device answers. */
+class CudaMegakernelContractTest extends MegakernelContractTest {
+
+    @BeforeAll
+    static void requireCuda() {
+        String reason = Backends.cudaUnavailableReason();
+        assumeThat(reason).as("CUDA is not available here: %s", reason).isNull();
+    }
+
+    @Override
+    protected BackendKind backend() {
+        return BackendKind.CUDA;
+    }
+
+    @Override
+    protected VyreRuntimeContext context() {
+        return super.context().gpuBlocks(16);
+    }
+}
