@@ -1,11 +1,12 @@
 // The vyre-flink persistent megakernel: the GPU as a VIR0 interpreter.
 //
 // Launched once per runtime (cooperatively, so every block is resident) and never re-dispatched.
-// Block 0, warp 0 is the scheduler: the only reader of the host-visible doorbell and the only writer of
-// host-visible ring and control words. It copies newly published slots into device memory, hands them
-// to the worker blocks through a device-memory queue (device-scope atomics only: the host may not be
-// atomically shared over PCIe), holds BATCH_FENCE slots until every earlier slot is done, and publishes
-// completions: kernel-owned control words first, then the slot's results, then DONE.
+// Block 0, warp 0 is the scheduler: the only reader of the host-visible doorbell. It copies newly
+// published slots into device memory, hands them to the worker blocks through a device-memory queue
+// (device-scope atomics only: the host may not be atomically shared over PCIe) and holds BATCH_FENCE
+// slots until every earlier slot is done. Block 0, warp 1 is the completer: the only writer of
+// host-visible ring and control words, it publishes completions (kernel-owned control words first, then
+// the slot's results, then DONE) without waiting behind the scheduler's PCIe reads.
 //
 // Blocks 1..N-1 are workers: each claims one slot at a time and interprets its instruction, or the
 // program a CALL names, with the whole block working on data-parallel ops. Inputs are copied from the
@@ -55,7 +56,7 @@ __device__ __forceinline__ u64 now_ns() {
 __device__ __forceinline__ u64 ld64(const u64* p) { return __ldcg(p); }
 
 __device__ __forceinline__ volatile u32* dev_control(const Env& e) { return (volatile u32*) (e.state + D_CONTROL); }
-__device__ __forceinline__ u32* slot_state(const Env& e) { return e.state + D_HEADER_WORDS; }
+__device__ __forceinline__ volatile u32* slot_state(const Env& e) { return (volatile u32*) (e.state + D_HEADER_WORDS); }
 __device__ __forceinline__ volatile u32* work_queue(const Env& e) { return (volatile u32*) (e.state + D_HEADER_WORDS + e.cap); }
 __device__ __forceinline__ volatile u32* completions(const Env& e) { return (volatile u32*) (e.state + D_HEADER_WORDS + 2 * e.cap); }
 __device__ __forceinline__ volatile u32* slot_copy(const Env& e) { return (volatile u32*) (e.state + D_HEADER_WORDS + 3 * e.cap); }
@@ -802,10 +803,10 @@ __device__ void run_slot(const Env& e, Inv& inv, u32 slot, u8* in, u32* rec, u32
         u32 opcode = copy[W_OPCODE], tenant = copy[W_TENANT], priority = copy[W_PRIORITY];
         s_op = opcode;
         s_prog_count = 0;
-        if (tenant >= TENANT_COUNT || e.control[C_TENANT_BASE + tenant] == 0) {
+        if (tenant >= TENANT_COUNT || dc[C_TENANT_BASE + tenant] == 0) {
             FAIL(inv, E_TENANT_DENIED, tenant);
         } else {
-            u32 quota = e.control[C_TENANT_QUOTA_BASE + tenant];
+            u32 quota = dc[C_TENANT_QUOTA_BASE + tenant];
             while (true) {
                 u32 used = dc[C_TENANT_FAIRNESS_BASE + tenant];
                 if (used >= quota) { FAIL(inv, E_QUOTA_EXHAUSTED, tenant); break; }
@@ -874,6 +875,7 @@ __device__ void worker(const Env& e) {
                         s_slot = work_queue(e)[h & (e.cap - 1)];
                         break;
                     }
+                    __nanosleep(32 + (blockIdx.x & 63));
                     continue;
                 }
                 __nanosleep(ns);
@@ -903,33 +905,48 @@ __device__ void worker(const Env& e) {
 // Scheduler: block 0, warp 0
 // ---------------------------------------------------------------------------------------------------
 
-// Copies every kernel-owned control word to the host (warp-wide), before a DONE is published.
-__device__ void mirror_control(const Env& e) {
+// Copies the kernel-owned control words that changed since the last time to the host. Called by the
+// completer warp only: it is the single writer of every host-visible word the kernel owns.
+__device__ void mirror_words(const Env& e) {
     volatile u32* dc = dev_control(e);
-    for (u32 w = threadIdx.x; w < C_CONTROL_WORDS; w += 32) {
-        if (kernel_owned(w)) e.control[w] = dc[w];
+    u32* shadow = e.state + D_SHADOW;
+    for (u32 w = threadIdx.x & 31; w < C_CONTROL_WORDS; w += 32) {
+        if (kernel_owned(w)) {
+            u32 v = dc[w];
+            if (v != shadow[w]) {
+                e.control[w] = v;
+                shadow[w] = v;
+            }
+        }
     }
+    __syncwarp();
+}
+
+__device__ void mirror_control(const Env& e) {
+    mirror_words(e);
     __threadfence_system();
     __syncwarp();
 }
 
+// Counts the slot, mirrors the control words, writes the results, then DONE: a host that sees DONE sees
+// the results and every counter that includes this slot.
 __device__ void publish_done(const Env& e, u32 slot) {
     volatile u32* copy = slot_copy(e) + (u64) slot * RING_SLOT_WORDS;
     volatile u32* dc = dev_control(e);
-    if (threadIdx.x == 0) {
+    bool lead = (threadIdx.x & 31) == 0;
+    if (lead) {
         dc[C_DONE_COUNT] = dc[C_DONE_COUNT] + 1;
         if (copy[W_ERROR] != 0) dc[C_FAILED_COUNT] = dc[C_FAILED_COUNT] + 1;
     }
     __syncwarp();
-    mirror_control(e);
-    if (threadIdx.x == 0) {
+    mirror_words(e);
+    if (lead) {
         volatile u32* s = e.ring + (u64) slot * RING_SLOT_WORDS;
         s[W_RESULT] = copy[W_RESULT];
         s[W_ERROR] = copy[W_ERROR];
         s[W_DETAIL] = copy[W_DETAIL];
         __threadfence_system();
         s[W_STATUS] = S_DONE;
-        __threadfence_system();
         slot_state(e)[slot] = 0;
     }
     __syncwarp();
@@ -941,34 +958,46 @@ __device__ void scheduler(const Env& e) {
     u32 lane = threadIdx.x;
     volatile u32* st = (volatile u32*) e.state;
     volatile u32* dc = dev_control(e);
-    u32* state = slot_state(e);
+    volatile u32* state = slot_state(e);
     volatile u32* copy = slot_copy(e);
-    u32 seen = 0, tail = 0, complHead = 0, nPending = 0, iter = 0, ns = 64;
+    u32 seen = 0, tail = 0, nPending = 0, ns = 64;
     if (lane == 0) {
         dc[C_WORKERS] = gridDim.x - 1;
-        dc[C_KERNEL_STATE] = STATE_RUNNING;
-        e.control[C_WORKERS] = gridDim.x - 1;
-        e.control[C_KERNEL_STATE] = STATE_RUNNING;
-        __threadfence_system();
+        dc[C_KERNEL_STATE] = STATE_RUNNING;  // the completer mirrors it to the host
+        __threadfence();
     }
     __syncwarp();
     while (true) {
         u32 work = 0;
-        iter++;
-        u32 shutdown = lane == 0 ? e.control[C_SHUTDOWN] : 0;
+        u32 shutdown = 0, doorbell = 0;
+        if (lane == 0) {
+            shutdown = e.control[C_SHUTDOWN];
+            doorbell = e.control[C_DOORBELL];
+        }
         shutdown = __shfl_sync(0xffffffffu, shutdown, 0);
-        if (shutdown) break;
-        u32 doorbell = lane == 0 ? e.control[C_DOORBELL] : 0;
         doorbell = __shfl_sync(0xffffffffu, doorbell, 0);
+        if (shutdown) break;
         __threadfence_system();
         while (seen != doorbell && nPending < MAX_PENDING_FENCES) {
             u32 n = min(min(doorbell - seen, 32u), MAX_PENDING_FENCES - nPending);
-            // half a warp per slot: one PCIe round trip reads two slots
-            for (u32 i = 0; i < n; i += 2) {
-                u32 k = i + (lane >> 4);
+            // one PCIe round trip: the host sets tenant masks and quotas before it publishes, so refresh the
+            // device copy workers read together with the new slots (half a warp per slot)
+            u32 mask = lane < TENANT_COUNT ? e.control[C_TENANT_BASE + lane] : 0;
+            u32 quota = lane < TENANT_COUNT ? e.control[C_TENANT_QUOTA_BASE + lane] : 0;
+            u32 words[16];
+            for (u32 i = 0; i < 16; i++) {
+                u32 k = 2 * i + (lane >> 4);
+                words[i] = k < n ? e.ring[(u64) ((seen + k) & (e.cap - 1)) * RING_SLOT_WORDS + (lane & 15)] : 0;
+            }
+            if (lane < TENANT_COUNT) {
+                dc[C_TENANT_BASE + lane] = mask;
+                dc[C_TENANT_QUOTA_BASE + lane] = quota;
+            }
+            for (u32 i = 0; i < 16; i++) {
+                u32 k = 2 * i + (lane >> 4);
                 if (k < n) {
                     u32 slot = (seen + k) & (e.cap - 1);
-                    copy[(u64) slot * RING_SLOT_WORDS + (lane & 15)] = e.ring[(u64) slot * RING_SLOT_WORDS + (lane & 15)];
+                    copy[(u64) slot * RING_SLOT_WORDS + (lane & 15)] = words[i];
                     if ((lane & 15) == 0) s_batch[k] = slot;
                 }
             }
@@ -1002,17 +1031,6 @@ __device__ void scheduler(const Env& e) {
             seen += n;
             work += n;
         }
-        // completions, in the order workers finished
-        while (true) {
-            u32 entry = lane == 0 ? completions(e)[complHead & (e.cap - 1)] : 0;
-            entry = __shfl_sync(0xffffffffu, entry, 0);
-            if (entry == 0) break;
-            if (lane == 0) completions(e)[complHead & (e.cap - 1)] = 0;
-            __threadfence();
-            complHead++;
-            publish_done(e, entry - 1);
-            work++;
-        }
         // fences whose predecessors are all done
         if (nPending > 0 && lane == 0) {
             for (u32 i = 0; i < nPending;) {
@@ -1038,11 +1056,7 @@ __device__ void scheduler(const Env& e) {
         nPending = __shfl_sync(0xffffffffu, nPending, 0);
         tail = __shfl_sync(0xffffffffu, tail, 0);
         work = __shfl_sync(0xffffffffu, work, 0);
-        if (lane == 0) {
-            u32 hb = dc[C_HEARTBEAT] + 1;
-            dc[C_HEARTBEAT] = hb;
-            if ((iter & 31) == 0) e.control[C_HEARTBEAT] = hb;
-        }
+        if (lane == 0) dc[C_HEARTBEAT] = dc[C_HEARTBEAT] + 1;
         if (work == 0) {
             __nanosleep(ns);
             if (ns < 256) ns <<= 1;
@@ -1051,12 +1065,38 @@ __device__ void scheduler(const Env& e) {
         }
     }
     if (lane == 0) {
-        st[D_STOP] = 1;
-        __threadfence();
         dc[C_WORKERS] = 0;
         dc[C_KERNEL_STATE] = STATE_EXITED;
+        __threadfence();
+        st[D_STOP] = 1;
     }
     __syncwarp();
+}
+
+// Block 0, warp 1: publishes completions in the order workers finished, so a DONE never waits behind the
+// dispatcher's PCIe reads of the doorbell. It is the only writer of results, DONE and mirrored words.
+__device__ void completer(const Env& e) {
+    volatile u32* st = (volatile u32*) e.state;
+    u32 complHead = 0, ns = 32, idle = 0;
+    mirror_control(e);
+    while (true) {
+        u32 entry = threadIdx.x == 32 ? completions(e)[complHead & (e.cap - 1)] : 0;
+        entry = __shfl_sync(0xffffffffu, entry, 0);
+        if (entry != 0) {
+            if (threadIdx.x == 32) completions(e)[complHead & (e.cap - 1)] = 0;
+            __threadfence();
+            complHead++;
+            publish_done(e, entry - 1);
+            ns = 32;
+            continue;
+        }
+        u32 stop = threadIdx.x == 32 ? st[D_STOP] : 0;
+        stop = __shfl_sync(0xffffffffu, stop, 0);
+        if (stop) break;
+        if ((++idle & 255) == 0) mirror_control(e);  // the heartbeat reaches the host while idle
+        __nanosleep(ns);
+        if (ns < 256) ns <<= 1;
+    }
     mirror_control(e);
 }
 
@@ -1088,6 +1128,7 @@ extern "C" __global__ void __launch_bounds__(BLOCK) vyre_megakernel(const u64* a
     __syncthreads();
     if (blockIdx.x == 0) {
         if (threadIdx.x < 32) scheduler(e);
+        else if (threadIdx.x < 64) completer(e);
         return;
     }
     worker(e);

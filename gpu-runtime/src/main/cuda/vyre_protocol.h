@@ -202,11 +202,12 @@
 
 // ---- device state block (u32 words), offsets from A_STATE ----
 #define D_CONTROL 0                       // C_CONTROL_WORDS: authoritative kernel-owned control words
+// each hot counter on a 128-byte line of its own: workers spin on them
 #define D_STOP (C_CONTROL_WORDS + 0)      // set by the scheduler when SHUTDOWN is seen
-#define D_QUEUE_HEAD (C_CONTROL_WORDS + 1)
-#define D_QUEUE_TAIL (C_CONTROL_WORDS + 2)
-#define D_COMPL_HEAD (C_CONTROL_WORDS + 3)
-#define D_COMPL_TAIL (C_CONTROL_WORDS + 4)
-#define D_IO_TICKET (C_CONTROL_WORDS + 5)
-#define D_HEADER_WORDS (C_CONTROL_WORDS + 32)
+#define D_QUEUE_HEAD (C_CONTROL_WORDS + 32)
+#define D_QUEUE_TAIL (C_CONTROL_WORDS + 64)
+#define D_COMPL_TAIL (C_CONTROL_WORDS + 96)
+#define D_IO_TICKET (C_CONTROL_WORDS + 128)
+#define D_SHADOW (C_CONTROL_WORDS + 160)  // C_CONTROL_WORDS: what the host last saw of each kernel-owned word
+#define D_HEADER_WORDS (2 * C_CONTROL_WORDS + 160)
 // then per ring slot: slot state, queue entry, completion entry, and a RING_SLOT_WORDS copy of the slot

@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -47,6 +48,10 @@ public class CudaScanThroughputBenchmark {
 
     @State(Scope.Benchmark)
     public static class Scan {
+        /** 0: one block per multiprocessor (the default and the most); 66: half of a 132-SM H100/H200. */
+        @Param({"0", "66"})
+        int gpuBlocks;
+
         VyreRuntime rt;
         LoadedProgram program;
         List<Lane> lanes;
@@ -56,7 +61,7 @@ public class CudaScanThroughputBenchmark {
         public void setUp() {
             List<byte[]> patterns = BenchmarkData.patterns(1000, 7);
             byte[] text = BenchmarkData.logText(8 * LANE_BYTES, patterns, 50, 11);
-            rt = VyreRuntime.open(new VyreRuntimeContext().name("bench-cuda-scan").backend(BackendKind.CUDA)
+            rt = VyreRuntime.open(new VyreRuntimeContext().name("bench-cuda-scan").backend(BackendKind.CUDA).gpuBlocks(gpuBlocks)
                 .ringCapacity(512).lanes(LANES).ingestBufferBytes(LANE_BYTES).outputRegionWords(16)
                 .nativeMemoryLimit(2L << 30));
             Vir0Program.Builder b = Vir0Program.builder();

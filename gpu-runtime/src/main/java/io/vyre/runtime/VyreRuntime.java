@@ -337,8 +337,9 @@ public final class VyreRuntime implements AutoCloseable {
         }
     }
 
+    /** Spins for tens of microseconds (a GPU round trip) before yielding and then parking. */
     private static IdleStrategy idleStrategy() {
-        return new BackoffIdleStrategy(100, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+        return new BackoffIdleStrategy(2_000, 50, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
     }
 
     public boolean isClosed() {

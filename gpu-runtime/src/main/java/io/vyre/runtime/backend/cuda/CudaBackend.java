@@ -47,7 +47,8 @@ public final class CudaBackend implements MegakernelBackend {
     static final int BLOCK_THREADS = 512;
     static final String PTX_RESOURCE = "/io/vyre/runtime/backend/cuda/megakernel.ptx";
     private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
-    private static final int D_HEADER_WORDS = ControlBlockDescriptor.CONTROL_WORDS + 32;
+    /** vyre_protocol.h: D_HEADER_WORDS = 2 * C_CONTROL_WORDS + 160 (device control words, counters, shadow). */
+    private static final int D_HEADER_WORDS = 2 * ControlBlockDescriptor.CONTROL_WORDS + 160;
     private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final BackendSettings settings;
@@ -123,7 +124,9 @@ public final class CudaBackend implements MegakernelBackend {
             throw new IllegalStateException("the megakernel does not fit one block of " + BLOCK_THREADS
                 + " threads per multiprocessor on " + deviceName);
         }
-        int blocks = settings.gpuBlocks() > 0 ? Math.min(settings.gpuBlocks(), sms * perSm[0]) : sms;
+        // at most one block per multiprocessor: two per SM ran 15x slower in the scan benchmark and did not stop
+        // on SHUTDOWN (docs/BENCHMARKS.md, 2026-11-26); not understood yet, so not allowed
+        int blocks = settings.gpuBlocks() > 0 ? Math.min(settings.gpuBlocks(), sms) : sms;
         int workers = blocks - 1;
 
         int capacity = env.ringCapacity();
