@@ -9,7 +9,8 @@ import java.util.List;
  * typed registers, and a table of literals. Build one with {@link Builder}; check it with
  * {@link ExprValidator} (programs do so when validated).
  */
-public final class Expr {
+public final class Expr implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public static final int REGISTERS = 8;
     public static final int MAX_INSTRUCTIONS = 64;
     public static final int MAX_LITERALS = 16;

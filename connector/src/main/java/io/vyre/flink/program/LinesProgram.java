@@ -1,0 +1,79 @@
+package io.vyre.flink.program;
+
+import io.vyre.runtime.bytecode.StandardPrograms;
+import io.vyre.runtime.bytecode.Vir0Program;
+import io.vyre.runtime.bytecode.expr.Expr;
+import io.vyre.runtime.bytecode.expr.ExprType;
+import io.vyre.runtime.bytecode.expr.ExprValidator;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+/** The lines of the files that pass an optional predicate, evaluated on the megakernel (FILTER). */
+public final class LinesProgram<T> extends VyreProgram<T> {
+    private static final long serialVersionUID = 1L;
+
+    /** Builds the record of one line. */
+    @FunctionalInterface
+    public interface LineMapper<T> extends Serializable {
+        T map(String path, long offset, String line);
+    }
+
+    private final Expr filter;
+    private final LineMapper<T> mapper;
+    private final TypeInformation<T> type;
+    private transient Vir0Program[] programs;
+
+    LinesProgram(Expr filter, LineMapper<T> mapper, TypeInformation<T> type) {
+        if (filter != null && ExprValidator.validate(filter) != ExprType.BOOL) {
+            throw new IllegalArgumentException("a lines filter must be a BOOL expression");
+        }
+        this.filter = filter;
+        this.mapper = mapper;
+        this.type = type;
+    }
+
+    /** The same lines, keeping only those for which {@code predicate} is true. */
+    public LinesProgram<T> filtered(Expr predicate) {
+        return new LinesProgram<>(predicate, mapper, type);
+    }
+
+    public Expr filter() {
+        return filter;
+    }
+
+    @Override
+    public Framing framing() {
+        return Framing.LINES;
+    }
+
+    @Override
+    public TypeInformation<T> producedType() {
+        return type;
+    }
+
+    @Override
+    public Vir0Program program(int flags) {
+        if (programs == null) {
+            programs = new Vir0Program[8];
+        }
+        if (programs[flags] == null) {
+            programs[flags] = StandardPrograms.lines(filter, flags);
+        }
+        return programs[flags];
+    }
+
+    @Override
+    public T record(String path, long offset, byte[] bytes, int value) {
+        int len = bytes.length;
+        if (len > 0 && bytes[len - 1] == '\r') {
+            len--;
+        }
+        return mapper.map(path, offset, new String(bytes, 0, len, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String describe() {
+        return "lines" + (filter != null ? "(filtered)" : "");
+    }
+}

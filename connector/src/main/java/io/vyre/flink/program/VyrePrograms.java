@@ -1,0 +1,45 @@
+package io.vyre.flink.program;
+
+import io.vyre.runtime.bytecode.Vir0Program;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/** Factories of the programs a Vyre source runs. */
+public final class VyrePrograms {
+    private VyrePrograms() {
+    }
+
+    /** Every occurrence of every pattern (bytes), case-sensitive unless {@code ignoreCase}. */
+    public static ScanProgram scan(List<byte[]> patterns, boolean ignoreCase) {
+        return new ScanProgram(patterns, ignoreCase);
+    }
+
+    /** Every occurrence of every pattern, given as text (UTF-8). */
+    public static ScanProgram scanText(List<String> patterns, boolean ignoreCase) {
+        List<byte[]> bytes = new ArrayList<>();
+        for (String p : patterns) {
+            bytes.add(p.getBytes(StandardCharsets.UTF_8));
+        }
+        return new ScanProgram(bytes, ignoreCase);
+    }
+
+    /** Every line as (path, offset, line). */
+    public static LinesProgram<LineRecord> lines() {
+        return new LinesProgram<>(null, LineRecord::new, TypeInformation.of(LineRecord.class));
+    }
+
+    /** Every line's text. */
+    public static LinesProgram<String> lineTexts() {
+        return new LinesProgram<>(null, (path, offset, line) -> line, Types.STRING);
+    }
+
+    /** A user-supplied program with the scan calling convention and a decoder of its [offset, id] entries. */
+    public static <T> CustomMatchProgram<T> custom(Vir0Program program, int overlap,
+                                                   CustomMatchProgram.MatchDecoder<T> decoder,
+                                                   TypeInformation<T> type) {
+        return new CustomMatchProgram<>(program, overlap, decoder, type);
+    }
+}

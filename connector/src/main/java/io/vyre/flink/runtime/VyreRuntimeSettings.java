@@ -1,0 +1,121 @@
+package io.vyre.flink.runtime;
+
+import io.vyre.runtime.VyreRuntimeContext;
+import io.vyre.runtime.backend.BackendKind;
+import io.vyre.runtime.io.IoPath;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How each parallel subtask opens its megakernel runtime: backend, devices, lanes, chunk size, IO path.
+ * Serializable, so it travels with the source or sink to the task managers.
+ */
+public final class VyreRuntimeSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private BackendKind backend = BackendKind.AUTO;
+    private List<Integer> devices = new ArrayList<>();
+    private int cpuWorkers = 2;
+    private int lanes = 4;
+    private int chunkBytes = 4 << 20;
+    private IoPath ioPath = IoPath.AUTO;
+    private long watchdogSeconds = 30;
+
+    public static VyreRuntimeSettings defaults() {
+        return new VyreRuntimeSettings();
+    }
+
+    public VyreRuntimeSettings backend(BackendKind backend) {
+        this.backend = backend;
+        return this;
+    }
+
+    /** CUDA device ordinals; each subtask takes one round-robin by its index. Empty: every visible device. */
+    public VyreRuntimeSettings devices(List<Integer> devices) {
+        this.devices = new ArrayList<>(devices);
+        return this;
+    }
+
+    public VyreRuntimeSettings cpuWorkers(int cpuWorkers) {
+        this.cpuWorkers = cpuWorkers;
+        return this;
+    }
+
+    /** Chunks in flight per subtask (each holds one ingest buffer of {@code chunkBytes}). */
+    public VyreRuntimeSettings lanes(int lanes) {
+        this.lanes = lanes;
+        return this;
+    }
+
+    /** Bytes read and interpreted per ring slot; also the longest line a lines source accepts. */
+    public VyreRuntimeSettings chunkBytes(int chunkBytes) {
+        this.chunkBytes = chunkBytes;
+        return this;
+    }
+
+    public VyreRuntimeSettings ioPath(IoPath ioPath) {
+        this.ioPath = ioPath;
+        return this;
+    }
+
+    public VyreRuntimeSettings watchdog(Duration watchdog) {
+        this.watchdogSeconds = Math.max(1, watchdog.toSeconds());
+        return this;
+    }
+
+    public BackendKind backend() {
+        return backend;
+    }
+
+    public List<Integer> devices() {
+        return List.copyOf(devices);
+    }
+
+    public int lanes() {
+        return lanes;
+    }
+
+    public int chunkBytes() {
+        return chunkBytes;
+    }
+
+    public IoPath ioPath() {
+        return ioPath;
+    }
+
+    /** Words per output region: room for a match every 2 bytes of a chunk (adaptive retries cover the rest). */
+    public int outputRegionWords() {
+        return Math.max(1 << 12, chunkBytes);
+    }
+
+    /** The runtime context of one subtask, validated. */
+    public VyreRuntimeContext toContext(String name, int subtaskIndex) {
+        return new VyreRuntimeContext().name(name.replaceAll("[^A-Za-z0-9_.-]", "_")).backend(backend)
+            .devices(devices).ownerIndex(subtaskIndex).cpuWorkers(cpuWorkers).lanes(lanes).ringCapacity(ringCapacity())
+            .ingestBufferBytes(chunkBytes).outputRegionWords(outputRegionWords()).ioPath(ioPath)
+            .watchdogTimeout(Duration.ofSeconds(watchdogSeconds))
+            .nativeMemoryLimit((long) lanes * (chunkBytes + 4L * outputRegionWords()) + (64L << 20))
+            .conclude();
+    }
+
+    private int ringCapacity() {
+        int capacity = 16;
+        while (capacity < 2 * lanes) {
+            capacity <<= 1;
+        }
+        return capacity;
+    }
+
+    /** Checks every setting, naming the one that is wrong. */
+    public void validate() {
+        toContext("validation", 0);
+    }
+
+    @Override
+    public String toString() {
+        return "backend=" + backend + ", devices=" + devices + ", lanes=" + lanes + ", chunkBytes=" + chunkBytes
+            + ", ioPath=" + ioPath;
+    }
+}

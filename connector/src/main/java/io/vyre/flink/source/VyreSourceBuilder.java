@@ -1,0 +1,128 @@
+package io.vyre.flink.source;
+
+import io.vyre.flink.program.VyreProgram;
+import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.runtime.backend.BackendKind;
+import io.vyre.runtime.io.IoPath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Builds a {@link VyreSource}, Kafka-source style; {@link #build()} names any setting that is missing or
+ * invalid. {@code T} is the record type, fixed by {@link #setProgram}.
+ */
+public final class VyreSourceBuilder<T> {
+    private final List<String> paths = new ArrayList<>();
+    private VyreProgram<?> program;
+    private VyreRuntimeSettings settings = VyreRuntimeSettings.defaults();
+    private long splitBytes = 64L << 20;
+    private Duration monitorInterval;
+    private boolean skipUnreadable;
+
+    VyreSourceBuilder() {
+    }
+
+    /** Files or directories (walked recursively; entries starting with '.' or '_' are skipped). */
+    public VyreSourceBuilder<T> setPaths(String... paths) {
+        this.paths.addAll(Arrays.asList(paths));
+        return this;
+    }
+
+    public VyreSourceBuilder<T> setPaths(List<String> paths) {
+        this.paths.addAll(paths);
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <R> VyreSourceBuilder<R> setProgram(VyreProgram<R> program) {
+        this.program = program;
+        return (VyreSourceBuilder<R>) this;
+    }
+
+    public VyreSourceBuilder<T> setBackend(BackendKind backend) {
+        settings.backend(backend);
+        return this;
+    }
+
+    /** CUDA devices to use; each reader takes one round-robin by its subtask index. */
+    public VyreSourceBuilder<T> setDevices(List<Integer> devices) {
+        settings.devices(devices);
+        return this;
+    }
+
+    public VyreSourceBuilder<T> setRuntimeSettings(VyreRuntimeSettings settings) {
+        this.settings = settings;
+        return this;
+    }
+
+    public VyreSourceBuilder<T> setIoPath(IoPath ioPath) {
+        settings.ioPath(ioPath);
+        return this;
+    }
+
+    /** Bytes per chunk (one ring slot); also the longest line a lines program accepts. Default 4 MiB. */
+    public VyreSourceBuilder<T> setChunkBytes(int chunkBytes) {
+        settings.chunkBytes(chunkBytes);
+        return this;
+    }
+
+    /** Chunks in flight per reader. Default 4. */
+    public VyreSourceBuilder<T> setLanes(int lanes) {
+        settings.lanes(lanes);
+        return this;
+    }
+
+    /** Largest byte range of a file one split covers (bounded mode). Default 64 MiB. */
+    public VyreSourceBuilder<T> setSplitBytes(long splitBytes) {
+        this.splitBytes = splitBytes;
+        return this;
+    }
+
+    /** Makes the source unbounded: lists the paths at this interval and tails every file as it grows. */
+    public VyreSourceBuilder<T> monitorContinuously(Duration interval) {
+        this.monitorInterval = interval;
+        return this;
+    }
+
+    /** Skip files that disappear, shrink or cannot be read (with a warning) instead of failing the job. */
+    public VyreSourceBuilder<T> setSkipUnreadableFiles(boolean skip) {
+        this.skipUnreadable = skip;
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    public VyreSource<T> build() {
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("VyreSource: no input: call setPaths with files or directories");
+        }
+        for (String p : paths) {
+            if (!Files.exists(Path.of(p))) {
+                throw new IllegalArgumentException("VyreSource: input path " + p + " does not exist");
+            }
+        }
+        if (program == null) {
+            throw new IllegalArgumentException("VyreSource: no program: call setProgram, e.g. with VyrePrograms.scan(...)"
+                + " or VyrePrograms.lines()");
+        }
+        if (splitBytes < 1) {
+            throw new IllegalArgumentException("VyreSource: split bytes must be positive, got " + splitBytes);
+        }
+        if (monitorInterval != null && (monitorInterval.isNegative() || monitorInterval.isZero())) {
+            throw new IllegalArgumentException("VyreSource: monitor interval must be positive, got " + monitorInterval);
+        }
+        try {
+            settings.validate();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("VyreSource: " + e.getMessage(), e);
+        }
+        if (program.overlap() * 2L >= settings.chunkBytes()) {
+            throw new IllegalArgumentException("VyreSource: the longest pattern (" + (program.overlap() + 1)
+                + " bytes) needs chunks of more than twice its length; chunk bytes is " + settings.chunkBytes());
+        }
+        return new VyreSource<>(paths, (VyreProgram<T>) program, settings, splitBytes, monitorInterval, skipUnreadable);
+    }
+}

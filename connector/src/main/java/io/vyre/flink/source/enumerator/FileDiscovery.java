@@ -1,0 +1,81 @@
+package io.vyre.flink.source.enumerator;
+
+import io.vyre.flink.source.split.VyreFileSplit;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Finds the files under the configured paths (regular files; directories are walked, hidden entries
+ * starting with '.' or '_' skipped, as in-progress files are) and cuts them into splits.
+ */
+public final class FileDiscovery implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final List<String> paths;
+    private final long splitBytes;
+
+    public FileDiscovery(List<String> paths, long splitBytes) {
+        this.paths = List.copyOf(paths);
+        this.splitBytes = splitBytes;
+    }
+
+    /** Files not in {@code known}, by absolute path, with their current sizes. */
+    public TreeMap<String, Long> newFiles(Set<String> known) {
+        TreeMap<String, Long> found = new TreeMap<>();
+        for (String p : paths) {
+            Path root = Path.of(p).toAbsolutePath().normalize();
+            try {
+                if (Files.isRegularFile(root)) {
+                    add(root, known, found);
+                } else if (Files.isDirectory(root)) {
+                    try (Stream<Path> walk = Files.walk(root)) {
+                        walk.filter(f -> !hidden(root, f)).filter(Files::isRegularFile).forEach(f -> add(f, known, found));
+                    }
+                } else {
+                    throw new NoSuchFileException(root.toString(), null, "input path does not exist");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list input " + root + ": " + e.getMessage(), e);
+            }
+        }
+        return found;
+    }
+
+    private static boolean hidden(Path root, Path f) {
+        for (Path part : root.relativize(f)) {
+            String name = part.toString();
+            if (name.startsWith(".") || name.startsWith("_")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void add(Path f, Set<String> known, TreeMap<String, Long> found) {
+        String key = f.toString();
+        if (!known.contains(key)) {
+            try {
+                found.put(key, Files.size(f));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the size of " + f + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Byte ranges of at most {@code splitBytes}; an empty file has no split. */
+    public List<VyreFileSplit> rangesOf(String path, long size) {
+        List<VyreFileSplit> splits = new ArrayList<>();
+        for (long start = 0; start < size; start += splitBytes) {
+            splits.add(VyreFileSplit.range(path, start, Math.min(size, start + splitBytes)));
+        }
+        return splits;
+    }
+}

@@ -1,0 +1,125 @@
+package io.vyre.flink.source.enumerator;
+
+import io.vyre.flink.source.split.VyreFileSplit;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands out splits. Bounded: the files present at start, cut into byte ranges, given to readers as they
+ * ask (so fast readers take more). Continuous: the paths are listed every {@code monitorInterval}; every
+ * new file becomes one tailed split, pushed to a reader round-robin, and stays with it as it grows.
+ */
+public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, VyreEnumeratorState> {
+    private static final Logger LOG = LoggerFactory.getLogger(VyreFileEnumerator.class);
+
+    private final SplitEnumeratorContext<VyreFileSplit> context;
+    private final FileDiscovery discovery;
+    private final Duration monitorInterval;
+    private final Set<String> knownFiles;
+    private final ArrayDeque<VyreFileSplit> unassigned;
+    private final Set<Integer> noMoreSplitsSent = new HashSet<>();
+    private int nextReader;
+
+    public VyreFileEnumerator(SplitEnumeratorContext<VyreFileSplit> context, FileDiscovery discovery,
+                              Duration monitorInterval, VyreEnumeratorState restored) {
+        this.context = context;
+        this.discovery = discovery;
+        this.monitorInterval = monitorInterval;
+        this.knownFiles = new HashSet<>(restored == null ? Set.of() : restored.knownFiles());
+        this.unassigned = new ArrayDeque<>(restored == null ? List.of() : restored.unassigned());
+    }
+
+    private boolean continuous() {
+        return monitorInterval != null;
+    }
+
+    @Override
+    public void start() {
+        if (continuous()) {
+            context.callAsync(() -> discovery.newFiles(Set.copyOf(knownFiles)), this::onDiscovered, 0,
+                monitorInterval.toMillis());
+        } else if (knownFiles.isEmpty() && unassigned.isEmpty()) {
+            TreeMap<String, Long> files = discovery.newFiles(Set.of());
+            for (Map.Entry<String, Long> f : files.entrySet()) {
+                knownFiles.add(f.getKey());
+                unassigned.addAll(discovery.rangesOf(f.getKey(), f.getValue()));
+            }
+            LOG.info("bounded Vyre source: {} files, {} splits", files.size(), unassigned.size());
+        }
+    }
+
+    private void onDiscovered(TreeMap<String, Long> files, Throwable error) {
+        if (error != null) {
+            throw new IllegalStateException("listing the monitored input failed: " + error.getMessage(), error);
+        }
+        for (String path : files.keySet()) {
+            if (knownFiles.add(path)) {
+                unassigned.add(VyreFileSplit.tail(path));
+                LOG.info("monitored Vyre source found {}", path);
+            }
+        }
+        pushToReaders();
+    }
+
+    /** Continuous mode: new splits go to registered readers round-robin. */
+    private void pushToReaders() {
+        List<Integer> readers = new ArrayList<>(context.registeredReaders().keySet());
+        if (readers.isEmpty()) {
+            return;
+        }
+        readers.sort(null);
+        while (!unassigned.isEmpty()) {
+            int reader = readers.get(Math.floorMod(nextReader++, readers.size()));
+            context.assignSplit(unassigned.poll(), reader);
+        }
+    }
+
+    @Override
+    public void handleSplitRequest(int subtaskId, String requesterHostname) {
+        if (continuous()) {
+            pushToReaders();
+            return;
+        }
+        VyreFileSplit next = unassigned.poll();
+        if (next != null) {
+            context.assignSplit(next, subtaskId);
+        } else if (noMoreSplitsSent.add(subtaskId)) {
+            context.signalNoMoreSplits(subtaskId);
+        }
+    }
+
+    @Override
+    public void addSplitsBack(List<VyreFileSplit> splits, int subtaskId) {
+        unassigned.addAll(splits);
+        noMoreSplitsSent.remove(subtaskId);
+        if (continuous()) {
+            pushToReaders();
+        }
+    }
+
+    @Override
+    public void addReader(int subtaskId) {
+        if (continuous()) {
+            pushToReaders();
+        }
+    }
+
+    @Override
+    public VyreEnumeratorState snapshotState(long checkpointId) {
+        return new VyreEnumeratorState(knownFiles, new ArrayList<>(unassigned));
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,71 @@
+package io.vyre.flink.source.reader;
+
+import io.vyre.flink.program.VyreProgram;
+import io.vyre.flink.runtime.RuntimeMetrics;
+import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.flink.source.split.VyreFileSplit;
+import io.vyre.flink.source.split.VyreFileSplitState;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
+
+/**
+ * A Vyre source reader: owns one megakernel runtime (one ring, one IO queue, one kernel), opened when the
+ * reader starts and closed with it; one fetcher thread drives it through {@link VyreSplitReader}.
+ */
+public final class VyreSourceReader<T>
+    extends SingleThreadMultiplexSourceReaderBase<VyreElement<T>, T, VyreFileSplit, VyreFileSplitState> {
+    private final RuntimeHolder holder;
+
+    private VyreSourceReader(RuntimeHolder holder, VyreProgram<T> program, VyreRuntimeSettings settings,
+                             SourceReaderContext context, boolean skipUnreadable, Duration pollInterval,
+                             AtomicLong pendingBytes, RuntimeMetrics metrics) {
+        super(() -> new VyreSplitReader<>(holder, program, settings, metrics, context.metricGroup().getIOMetricGroup()
+                .getNumBytesInCounter(), pendingBytes, skipUnreadable, pollInterval),
+            new VyreRecordEmitter<>(), context.getConfiguration(), context);
+        this.holder = holder;
+    }
+
+    public static <T> VyreSourceReader<T> create(VyreProgram<T> program, VyreRuntimeSettings settings,
+                                                 SourceReaderContext context, boolean skipUnreadable,
+                                                 Duration pollInterval) {
+        RuntimeHolder holder = new RuntimeHolder(settings, program, "vyre-source", context.getIndexOfSubtask());
+        AtomicLong pending = new AtomicLong();
+        context.metricGroup().setPendingBytesGauge(pending::get);
+        RuntimeMetrics metrics = new RuntimeMetrics(context.metricGroup(), holder::runtimeOrNull);
+        return new VyreSourceReader<>(holder, program, settings, context, skipUnreadable, pollInterval, pending, metrics);
+    }
+
+    @Override
+    public void start() {
+        holder.open();
+        super.start();
+        context.sendSplitRequest();
+    }
+
+    @Override
+    protected void onSplitFinished(Map<String, VyreFileSplitState> finished) {
+        context.sendSplitRequest();
+    }
+
+    @Override
+    protected VyreFileSplitState initializedState(VyreFileSplit split) {
+        return new VyreFileSplitState(split);
+    }
+
+    @Override
+    protected VyreFileSplit toSplitType(String splitId, VyreFileSplitState state) {
+        return state.toSplit();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            super.close();
+        } finally {
+            holder.close();
+        }
+    }
+}

@@ -1,0 +1,436 @@
+package io.vyre.flink.source.reader;
+
+import io.vyre.flink.program.VyreProgram;
+import io.vyre.flink.program.VyreProgram.Framing;
+import io.vyre.flink.runtime.RuntimeMetrics;
+import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.flink.source.split.VyreFileSplit;
+import io.vyre.runtime.Lane;
+import io.vyre.runtime.VyreRuntime;
+import io.vyre.runtime.bytecode.StandardPrograms;
+import io.vyre.runtime.protocol.SlotError;
+import io.vyre.runtime.protocol.SlotResult;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads splits chunk by chunk through the megakernel: each chunk is one CALL in the ring, with its own
+ * lane (ingest buffer and output region), and up to {@code lanes} chunks are in flight. Results are
+ * handed on in issue order, one chunk per fetch, sorted so that a restored reader can skip exactly what
+ * it emitted before.
+ */
+final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSplit> {
+    private static final Logger LOG = LoggerFactory.getLogger(VyreSplitReader.class);
+    private static final int MIN_CHUNK = 4096;
+
+    private final RuntimeHolder holder;
+    private final VyreProgram<T> program;
+    private final VyreRuntimeSettings settings;
+    private final RuntimeMetrics metrics;
+    private final Counter bytesIn;
+    private final AtomicLong pendingBytes;
+    private final boolean skipUnreadable;
+    private final Duration pollInterval;
+    private final LinkedHashMap<String, Cursor> cursors = new LinkedHashMap<>();
+    private final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
+    private volatile boolean wokenUp;
+
+    VyreSplitReader(RuntimeHolder holder, VyreProgram<T> program, VyreRuntimeSettings settings, RuntimeMetrics metrics,
+                    Counter bytesIn, AtomicLong pendingBytes, boolean skipUnreadable, Duration pollInterval) {
+        this.holder = holder;
+        this.program = program;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.bytesIn = bytesIn;
+        this.pendingBytes = pendingBytes;
+        this.skipUnreadable = skipUnreadable;
+        this.pollInterval = pollInterval;
+    }
+
+    /** The read position of one split. */
+    private final class Cursor {
+        final VyreFileSplit split;
+        long next;
+        int skip;
+        int maxChunk;
+        boolean busy;
+        boolean failed;
+        int inFlight;
+        /** Tailed split: the file size at which the last read made no progress (wait for it to grow). */
+        long stalledAtSize = -1;
+
+        Cursor(VyreFileSplit split) {
+            this.split = split;
+            this.next = split.offset();
+            this.skip = split.skip();
+            this.maxChunk = settings.chunkBytes();
+        }
+
+        String id() {
+            return split.splitId();
+        }
+
+        boolean exhausted() {
+            return !split.isTail() && next >= split.end();
+        }
+    }
+
+    /** One CALL in flight. */
+    private final class Chunk {
+        final Cursor cursor;
+        final long stateOffset;
+        final long readFrom;
+        final int own;
+        final int count;
+        final int flags;
+        final int skip;
+        final Lane lane;
+        final long sequence;
+        final long issuedNanos = System.nanoTime();
+
+        Chunk(Cursor cursor, long stateOffset, long readFrom, int own, int count, int flags, int skip, Lane lane,
+              long sequence) {
+            this.cursor = cursor;
+            this.stateOffset = stateOffset;
+            this.readFrom = readFrom;
+            this.own = own;
+            this.count = count;
+            this.flags = flags;
+            this.skip = skip;
+            this.lane = lane;
+            this.sequence = sequence;
+        }
+    }
+
+    @Override
+    public RecordsWithSplitIds<VyreElement<T>> fetch() throws IOException {
+        wokenUp = false;
+        try {
+            issue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while issuing chunks", e);
+        }
+        updatePending();
+        if (inFlight.isEmpty()) {
+            if (!cursors.isEmpty()) {
+                idle();
+            }
+            return new RecordsBySplits<>(Map.of(), finishedWithoutWork());
+        }
+        Chunk chunk = inFlight.poll();
+        SlotResult result;
+        try {
+            result = holder.runtime().await(chunk.sequence, Duration.ofMinutes(10));
+        } finally {
+            chunk.cursor.inFlight--;
+        }
+        metrics.chunkDone(System.nanoTime() - chunk.issuedNanos);
+        try {
+            return complete(chunk, result);
+        } finally {
+            holder.runtime().releaseLane(chunk.lane);
+        }
+    }
+
+    private Set<String> finishedWithoutWork() {
+        Set<String> finished = new HashSet<>();
+        for (Iterator<Cursor> it = cursors.values().iterator(); it.hasNext(); ) {
+            Cursor c = it.next();
+            if (c.exhausted() && c.inFlight == 0 && !c.busy) {
+                finished.add(c.id());
+                holder.release(c.split.path());
+                it.remove();
+            }
+        }
+        return finished;
+    }
+
+    /** Issues chunks while lanes are free, round-robin over the splits that can go on. */
+    private void issue() throws IOException, InterruptedException {
+        boolean progress = true;
+        while (progress && inFlight.size() < settings.lanes()) {
+            progress = false;
+            for (Cursor c : new ArrayList<>(cursors.values())) {
+                if (inFlight.size() >= settings.lanes()) {
+                    break;
+                }
+                if (!c.failed && tryIssue(c)) {
+                    progress = true;
+                }
+            }
+        }
+    }
+
+    private boolean tryIssue(Cursor c) throws IOException, InterruptedException {
+        if (c.exhausted() || c.busy) {
+            return false;
+        }
+        long[] file;
+        try {
+            file = holder.file(c.split.path(), c.split.isTail());
+        } catch (NoSuchFileException e) {
+            return unreadable(c, "it no longer exists (deleted after it was listed?)", e);
+        } catch (IOException e) {
+            return unreadable(c, e.getMessage(), e);
+        }
+        int handle = (int) file[0];
+        long size = file[1];
+        if (c.split.isTail() && size == c.stalledAtSize) {
+            return false;
+        }
+        if (!c.split.isTail() && size < Math.min(c.split.end(), c.next + 1)) {
+            return unreadable(c, "it is " + size + " bytes, shorter than the " + c.split.end()
+                + " it had when it was listed (truncated underneath?)", null);
+        }
+        if (program.framing() == Framing.MATCHES) {
+            return issueMatches(c, handle, size);
+        }
+        return issueLines(c, handle, size);
+    }
+
+    private boolean issueMatches(Cursor c, int handle, long size) throws InterruptedException {
+        int overlap = program.overlap();
+        long limitEnd = c.split.isTail() ? size - overlap : c.split.end();
+        long own = Math.min(Math.max(MIN_CHUNK, c.maxChunk - overlap), limitEnd - c.next);
+        if (own <= 0) {
+            return false;
+        }
+        int count = (int) Math.min(own + overlap, size - c.next);
+        int skip = c.skip;
+        c.skip = 0;
+        publish(c, c.next, c.next, (int) own, count, 0, skip, handle);
+        c.next += own;
+        return true;
+    }
+
+    private boolean issueLines(Cursor c, int handle, long size) throws InterruptedException {
+        boolean inside = c.next == c.split.start() && c.split.start() > 0;
+        long readFrom = inside ? c.next - 1 : c.next;
+        long available = size - readFrom;
+        if (available <= 0 || (c.split.isTail() && available <= (inside ? 1 : 0))) {
+            return false;
+        }
+        int count = (int) Math.min(c.maxChunk, available);
+        boolean last = !c.split.isTail() && readFrom + count == size;
+        int flags = StandardPrograms.TAIL | (inside ? StandardPrograms.STARTS_INSIDE_RECORD : 0)
+            | (last ? StandardPrograms.FINAL : 0);
+        long own = c.split.isTail() ? 0xFFFF_FFFFL : Math.min(0xFFFF_FFFFL, c.split.end() - readFrom);
+        int skip = c.skip;
+        c.skip = 0;
+        c.busy = true;
+        publish(c, c.next, readFrom, (int) own, count, flags, skip, handle);
+        return true;
+    }
+
+    private void publish(Cursor c, long stateOffset, long readFrom, int own, int count, int flags, int skip, int handle)
+        throws InterruptedException {
+        VyreRuntime rt = holder.runtime();
+        Lane lane = rt.acquireLane();
+        lane.output().reset();
+        long seq = rt.publishCall(holder.program(flags), 0, 0, handle, (int) readFrom, (int) (readFrom >>> 32), count,
+            lane.ingestHandle(), own, lane.output().handle());
+        c.inFlight++;
+        inFlight.add(new Chunk(c, stateOffset, readFrom, own, count, flags, skip, lane, seq));
+    }
+
+    private RecordsWithSplitIds<VyreElement<T>> complete(Chunk chunk, SlotResult result) throws IOException {
+        Cursor c = chunk.cursor;
+        if (!cursors.containsKey(c.id()) || c.failed) {
+            return new RecordsBySplits<>(Map.of(), Set.of());
+        }
+        if (!result.ok()) {
+            return failed(chunk, result);
+        }
+        List<VyreElement<T>> elements = program.framing() == Framing.MATCHES ? matches(chunk) : lines(chunk, result);
+        Set<String> finished = new HashSet<>();
+        if (c.exhausted() && c.inFlight == 0 && !c.busy) {
+            finished.add(c.id());
+            cursors.remove(c.id());
+            holder.release(c.split.path());
+        }
+        Map<String, Collection<VyreElement<T>>> records = new LinkedHashMap<>();
+        records.put(c.id(), elements);
+        return new RecordsBySplits<>(records, finished);
+    }
+
+    private List<VyreElement<T>> matches(Chunk chunk) {
+        long[] entries = new long[chunk.lane.output().filledWords() / 2];
+        int[] n = {0};
+        chunk.lane.output().forEachMatch((offset, id) -> entries[n[0]++] = (Integer.toUnsignedLong(offset) << 32) | id);
+        java.util.Arrays.sort(entries, 0, n[0]);
+        long nextOffset = chunk.stateOffset + chunk.own;
+        bytesIn.inc(chunk.own);
+        List<VyreElement<T>> out = new ArrayList<>(Math.max(1, n[0] - chunk.skip));
+        String path = chunk.cursor.split.path();
+        for (int i = chunk.skip; i < n[0]; i++) {
+            long offset = chunk.readFrom + (entries[i] >>> 32);
+            out.add(new VyreElement<>(program.match(path, offset, (int) entries[i]), chunk.stateOffset, i, nextOffset,
+                i == n[0] - 1));
+        }
+        if (out.isEmpty()) {
+            out.add(new VyreElement<>(null, chunk.stateOffset, 0, nextOffset, true));
+        }
+        return out;
+    }
+
+    private List<VyreElement<T>> lines(Chunk chunk, SlotResult result) throws IOException {
+        Cursor c = chunk.cursor;
+        c.busy = false;
+        int consumed = result.detail();
+        long nextOffset = chunk.readFrom + Integer.toUnsignedLong(consumed);
+        if (consumed == 0 && chunk.count == c.maxChunk && (chunk.flags & StandardPrograms.FINAL) == 0) {
+            throw new IOException("a line of " + c.split.path() + " starting at byte " + chunk.readFrom + " is longer than"
+                + " the chunk size (" + c.maxChunk + " bytes): raise the source's chunk size (chunk-bytes)");
+        }
+        if (consumed == 0 && c.split.isTail()) {
+            c.stalledAtSize = chunk.readFrom + chunk.count;
+        }
+        boolean eof = (chunk.flags & StandardPrograms.FINAL) != 0 && Integer.toUnsignedLong(consumed) >= chunk.count;
+        if (!c.split.isTail() && (eof || nextOffset >= c.split.end())) {
+            nextOffset = Math.max(nextOffset, c.split.end());
+        }
+        c.next = Math.max(c.next, nextOffset);
+        bytesIn.inc(Math.max(0, nextOffset - chunk.stateOffset));
+        List<long[]> entries = new ArrayList<>();
+        chunk.lane.output().forEachRecord((offset, length, value) -> entries.add(new long[] {
+            Integer.toUnsignedLong(offset), Integer.toUnsignedLong(length), value}));
+        entries.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<VyreElement<T>> out = new ArrayList<>();
+        String path = c.split.path();
+        for (int i = chunk.skip; i < entries.size(); i++) {
+            long[] e = entries.get(i);
+            byte[] bytes = new byte[(int) e[1]];
+            chunk.lane.ingest().buffer().getBytes((int) e[0], bytes);
+            out.add(new VyreElement<>(program.record(path, chunk.readFrom + e[0], bytes, (int) e[2]), chunk.stateOffset, i,
+                c.next, i == entries.size() - 1));
+        }
+        if (out.isEmpty()) {
+            out.add(new VyreElement<>(null, chunk.stateOffset, 0, c.next, true));
+        }
+        return out;
+    }
+
+    private RecordsWithSplitIds<VyreElement<T>> failed(Chunk chunk, SlotResult result) throws IOException {
+        Cursor c = chunk.cursor;
+        if (result.error() == SlotError.OUTPUT_OVERFLOW && c.maxChunk / 2 >= MIN_CHUNK) {
+            // too many results for one output region: re-read from this chunk with half the size
+            LOG.info("{}: chunk at {} overflowed its output region; retrying with {} bytes", c.split.path(),
+                chunk.stateOffset, c.maxChunk / 2);
+            c.maxChunk /= 2;
+            c.next = chunk.stateOffset;
+            c.skip = chunk.skip;
+            c.busy = false;
+            discardLaterChunksOf(c);
+            return new RecordsBySplits<>(Map.of(), Set.of());
+        }
+        String lastError = holder.runtime().capabilities().lastError(
+            (int) holder.file(c.split.path(), false)[0]);
+        String message = "the megakernel failed on " + c.split.path() + " at byte " + chunk.readFrom + ": "
+            + result.describe() + (lastError != null ? " (" + lastError + ")" : "");
+        if (skipUnreadable && (result.error() == SlotError.IO_ERROR || result.error() == SlotError.SHORT_READ)) {
+            unreadable(c, message, null);
+            return new RecordsBySplits<>(Map.of(), Set.of());
+        }
+        throw new IOException(message);
+    }
+
+    private void discardLaterChunksOf(Cursor c) {
+        for (Iterator<Chunk> it = inFlight.iterator(); it.hasNext(); ) {
+            Chunk later = it.next();
+            if (later.cursor == c) {
+                it.remove();
+                holder.runtime().await(later.sequence, Duration.ofMinutes(10));
+                holder.runtime().releaseLane(later.lane);
+                c.inFlight--;
+            }
+        }
+    }
+
+    /** A file that cannot be read: fail the job with the reason, or skip the rest of the split when allowed. */
+    private boolean unreadable(Cursor c, String why, Exception cause) throws IOException {
+        String message = "cannot read " + c.split.path() + ": " + why;
+        if (!skipUnreadable) {
+            throw new IOException(message + " (set skip-unreadable-files to skip such files instead)", cause);
+        }
+        LOG.warn("{}; skipping the rest of split {}", message, c.id());
+        c.failed = true;
+        c.next = c.split.isTail() ? c.next : c.split.end();
+        c.busy = false;
+        if (c.split.isTail()) {
+            cursors.remove(c.id());
+        }
+        return false;
+    }
+
+    private void idle() {
+        long deadline = System.nanoTime() + pollInterval.toNanos();
+        while (!wokenUp && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(Math.min(10, Math.max(1, pollInterval.toMillis())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void updatePending() {
+        long pending = 0;
+        for (Cursor c : cursors.values()) {
+            if (!c.split.isTail()) {
+                pending += Math.max(0, c.split.end() - c.next);
+            }
+        }
+        pendingBytes.set(pending);
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<VyreFileSplit> change) {
+        if (change instanceof SplitsAddition) {
+            for (VyreFileSplit split : change.splits()) {
+                cursors.put(split.splitId(), new Cursor(split));
+            }
+        }
+    }
+
+    @Override
+    public void wakeUp() {
+        wokenUp = true;
+    }
+
+    @Override
+    public void close() {
+        VyreRuntime rt = holder.runtimeOrNull();
+        while (!inFlight.isEmpty()) {
+            Chunk chunk = inFlight.poll();
+            if (rt != null && !rt.isClosed()) {
+                try {
+                    rt.await(chunk.sequence, Duration.ofSeconds(30));
+                    rt.releaseLane(chunk.lane);
+                } catch (RuntimeException e) {
+                    LOG.warn("chunk of {} did not finish while closing: {}", chunk.cursor.split.path(), e.getMessage());
+                }
+            }
+        }
+    }
+}
