@@ -1,0 +1,15 @@
+package io.vyre.flink.sink;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+
+/** Turns a record into the bytes the sink writes for it (a line, by default). */
+@FunctionalInterface
+public interface RecordEncoder<IN> extends Serializable {
+    byte[] encode(IN record);
+
+    /** {@code record.toString()} in UTF-8, followed by '\n'. */
+    static <IN> RecordEncoder<IN> lines() {
+        return record -> (record + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+}

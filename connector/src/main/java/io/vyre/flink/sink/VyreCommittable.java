@@ -1,0 +1,10 @@
+package io.vyre.flink.sink;
+
+/**
+ * A part file closed at a checkpoint, waiting to be made visible.
+ *
+ * @param inProgress the hidden file the writer wrote (".part-...inprogress")
+ * @param target     the name it gets when the checkpoint completes
+ */
+public record VyreCommittable(String inProgress, String target) {
+}

@@ -1,0 +1,109 @@
+package io.vyre.flink.sink;
+
+import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.runtime.backend.BackendKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/**
+ * A Sink V2 that writes records through the megakernel into part files, exactly once: each writer owns a
+ * runtime, writes hidden in-progress files through the IO queue, syncs and closes them at every checkpoint,
+ * and the committer renames them into place when the checkpoint completes. Optionally every occurrence of
+ * a set of patterns is masked on the way ({@link Builder#redact}).
+ */
+public final class VyreSink<IN> implements Sink<IN>, SupportsCommitter<VyreCommittable> {
+    private static final long serialVersionUID = 1L;
+    private final VyreSinkConfig config;
+
+    private VyreSink(VyreSinkConfig config) {
+        this.config = config;
+    }
+
+    public static <IN> Builder<IN> builder() {
+        return new Builder<>();
+    }
+
+    @Override
+    public SinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
+        return new VyreSinkWriter<>(config, context);
+    }
+
+    @Override
+    public Committer<VyreCommittable> createCommitter(CommitterInitContext context) {
+        return new VyreCommitter();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<VyreCommittable> getCommittableSerializer() {
+        return new VyreCommittableSerializer();
+    }
+
+    /** Builds a {@link VyreSink}; {@link #build()} names what is missing. */
+    public static final class Builder<IN> {
+        private String directory;
+        private RecordEncoder<IN> encoder = RecordEncoder.lines();
+        private final ArrayList<byte[]> redact = new ArrayList<>();
+        private boolean ignoreCase;
+        private byte mask = '*';
+        private VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().chunkBytes(1 << 20);
+
+        public Builder<IN> setOutputDirectory(String directory) {
+            this.directory = directory;
+            return this;
+        }
+
+        public Builder<IN> setEncoder(RecordEncoder<IN> encoder) {
+            this.encoder = encoder;
+            return this;
+        }
+
+        /** Masks every occurrence of every pattern with {@code mask} bytes of the same length. */
+        public Builder<IN> redact(List<String> patterns, boolean ignoreCase, char mask) {
+            for (String p : patterns) {
+                redact.add(p.getBytes(StandardCharsets.UTF_8));
+            }
+            this.ignoreCase = ignoreCase;
+            this.mask = (byte) mask;
+            return this;
+        }
+
+        public Builder<IN> setBackend(BackendKind backend) {
+            settings.backend(backend);
+            return this;
+        }
+
+        public Builder<IN> setRuntimeSettings(VyreRuntimeSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        public VyreSink<IN> build() {
+            if (directory == null || directory.isBlank()) {
+                throw new IllegalArgumentException("VyreSink: no output directory: call setOutputDirectory");
+            }
+            if (encoder == null) {
+                throw new IllegalArgumentException("VyreSink: no encoder: call setEncoder or keep the default (lines)");
+            }
+            for (byte[] p : redact) {
+                if (p.length == 0) {
+                    throw new IllegalArgumentException("VyreSink: a redaction pattern is empty");
+                }
+            }
+            try {
+                settings.validate();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("VyreSink: " + e.getMessage(), e);
+            }
+            return new VyreSink<>(new VyreSinkConfig(directory, encoder, redact, ignoreCase, mask, settings));
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.vyre.flink.sink;
+
+import io.vyre.flink.runtime.RuntimeMetrics;
+import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.runtime.Lane;
+import io.vyre.runtime.VyreRuntime;
+import io.vyre.runtime.bytecode.Opcode;
+import io.vyre.runtime.bytecode.StandardPrograms;
+import io.vyre.runtime.bytecode.Vir0Program;
+import io.vyre.runtime.program.LoadedProgram;
+import io.vyre.runtime.protocol.SlotResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.Counter;
+
+/**
+ * Encodes records into an ingest buffer; when it is full (or at a checkpoint) the megakernel runs the
+ * sink's program over it (optionally redacting every pattern occurrence) and writes it through the IO
+ * queue (WRITE_BACK) into a hidden in-progress part file. At each checkpoint the part file is synced
+ * (BATCH_FENCE → IO FENCE) and handed to the committer.
+ */
+final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittable> {
+    private static final Duration WAIT = Duration.ofMinutes(10);
+
+    private final VyreRuntime rt;
+    private final RecordEncoder<IN> encoder;
+    private final Path dir;
+    private final String prefix;
+    private final LoadedProgram write;
+    private final LoadedProgram fence;
+    private final int chunkBytes;
+    private final Counter recordsSent;
+    private final Counter bytesSent;
+    private final RuntimeMetrics metrics;
+    private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
+    private final List<Lane> lanesInFlight = new ArrayList<>();
+    private Lane lane;
+    private int filled;
+    private int counter;
+    private Path inProgress;
+    private Path target;
+    private int fileHandle;
+    private long fileOffset;
+
+    VyreSinkWriter(VyreSinkConfig config, WriterInitContext context) throws IOException {
+        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        VyreRuntimeSettings settings = config.settings();
+        this.rt = VyreRuntime.open(settings.toContext("vyre-sink-" + subtask, subtask));
+        this.encoder = config.encoder();
+        this.dir = Path.of(config.directory());
+        this.prefix = "part-" + UUID.randomUUID() + "-" + subtask + "-";
+        this.chunkBytes = settings.chunkBytes();
+        Files.createDirectories(dir);
+        if (!Files.isWritable(dir)) {
+            rt.close();
+            throw new IOException("the sink's output directory " + dir + " is not writable");
+        }
+        this.write = rt.load(config.redactPatterns().isEmpty()
+            ? Vir0Program.builder().op(Opcode.INPUT, Vir0Program.Reg.r(1), Vir0Program.Reg.r(2))
+                .op(Opcode.WRITE_BACK, Vir0Program.Reg.r(3), Vir0Program.Reg.r(4), Vir0Program.Reg.r(5)).build()
+            : StandardPrograms.redact(config.redactPatterns(), config.ignoreCase(), config.mask()));
+        this.fence = rt.load(Vir0Program.builder().op(Opcode.BATCH_FENCE).build());
+        this.recordsSent = context.metricGroup().getNumRecordsSendCounter();
+        this.bytesSent = context.metricGroup().getNumBytesSendCounter();
+        this.metrics = new RuntimeMetrics(context.metricGroup(), () -> rt);
+    }
+
+    @Override
+    public void write(IN element, Context context) throws IOException, InterruptedException {
+        byte[] bytes = encoder.encode(element);
+        if (bytes.length > chunkBytes) {
+            throw new IOException("a record of " + bytes.length + " bytes does not fit the sink's chunk of " + chunkBytes
+                + " bytes: raise the sink's chunk size");
+        }
+        if (lane == null) {
+            lane = nextLane();
+        }
+        if (filled + bytes.length > chunkBytes) {
+            flushLane();
+            lane = nextLane();
+        }
+        lane.ingest().buffer().putBytes(filled, bytes);
+        filled += bytes.length;
+        recordsSent.inc();
+        bytesSent.inc(bytes.length);
+    }
+
+    private Lane nextLane() throws IOException, InterruptedException {
+        while (lanesInFlight.size() >= rt.lanes().size()) {
+            awaitOldest();
+        }
+        return rt.acquireLane(WAIT);
+    }
+
+    /** Hands the filled buffer to the kernel: (redact and) write it at the part file's next offset. */
+    private void flushLane() throws IOException {
+        if (lane == null || filled == 0) {
+            return;
+        }
+        if (inProgress == null) {
+            counter++;
+            target = dir.resolve(prefix + counter);
+            inProgress = dir.resolve("." + prefix + counter + ".inprogress");
+            fileHandle = rt.registerFileForWrite(inProgress, Long.MAX_VALUE);
+            fileOffset = 0;
+        }
+        long seq = rt.publishCall(write, 0, 0, lane.ingestHandle(), filled, fileHandle, (int) fileOffset,
+            (int) (fileOffset >>> 32));
+        inFlight.add(new long[] {seq, System.nanoTime()});
+        lanesInFlight.add(lane);
+        fileOffset += filled;
+        lane = null;
+        filled = 0;
+    }
+
+    private void awaitOldest() throws IOException {
+        long[] oldest = inFlight.poll();
+        Lane used = lanesInFlight.remove(0);
+        SlotResult r = rt.await(oldest[0], WAIT);
+        metrics.chunkDone(System.nanoTime() - oldest[1]);
+        rt.releaseLane(used);
+        if (!r.ok()) {
+            throw new IOException("the megakernel failed writing " + inProgress + ": " + r.describe()
+                + (rt.capabilities().lastError(fileHandle) != null ? " (" + rt.capabilities().lastError(fileHandle) + ")" : ""));
+        }
+    }
+
+    private void awaitAll() throws IOException {
+        while (!inFlight.isEmpty()) {
+            awaitOldest();
+        }
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException {
+        flushLane();
+        awaitAll();
+    }
+
+    @Override
+    public Collection<VyreCommittable> prepareCommit() throws IOException {
+        flushLane();
+        awaitAll();
+        if (inProgress == null) {
+            return List.of();
+        }
+        SlotResult synced = rt.call(fence);
+        if (!synced.ok()) {
+            throw new IOException("syncing " + inProgress + " before the checkpoint failed: " + synced.describe());
+        }
+        rt.releaseHandle(fileHandle);
+        VyreCommittable committable = new VyreCommittable(inProgress.toString(), target.toString());
+        inProgress = null;
+        return List.of(committable);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (lane != null) {
+                rt.releaseLane(lane);
+            }
+            awaitAll();
+        } finally {
+            rt.close();
+        }
+    }
+}
