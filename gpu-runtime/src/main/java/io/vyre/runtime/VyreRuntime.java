@@ -195,6 +195,12 @@ public final class VyreRuntime implements AutoCloseable {
         return capabilities.registerFileForRead(path);
     }
 
+    /** See {@link IoCapabilities#refreshFileBounds(int)}: lets the kernel read what a file grew by since. */
+    public long refreshFileBounds(int handle) throws IOException {
+        checkOpen();
+        return capabilities.refreshFileBounds(handle);
+    }
+
     public int registerFileForWrite(Path path, long maxBytes) {
         checkOpen();
         return capabilities.registerFileForWrite(path, maxBytes);

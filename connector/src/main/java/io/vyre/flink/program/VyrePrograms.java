@@ -36,6 +36,11 @@ public final class VyrePrograms {
         return new LinesProgram<>(null, (path, offset, line) -> line, Types.STRING);
     }
 
+    /** Every line, mapped to a record of the caller's type. */
+    public static <T> LinesProgram<T> lines(LinesProgram.LineMapper<T> mapper, TypeInformation<T> type) {
+        return new LinesProgram<>(null, mapper, type);
+    }
+
     /** A user-supplied program with the scan calling convention and a decoder of its [offset, id] entries. */
     public static <T> CustomMatchProgram<T> custom(Vir0Program program, int overlap,
                                                    CustomMatchProgram.MatchDecoder<T> decoder,

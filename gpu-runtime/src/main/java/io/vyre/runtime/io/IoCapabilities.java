@@ -52,6 +52,26 @@ public final class IoCapabilities {
         return handle;
     }
 
+    /**
+     * Re-reads the size of a file registered for READ and makes it the handle's new bound, so the kernel may
+     * read what was appended since (a tailed file) while reads already queued on the handle stay valid.
+     *
+     * @return the bound now in force
+     * @throws IllegalArgumentException when {@code handle} is not a file in the source table
+     */
+    public long refreshFileBounds(int handle) throws IOException {
+        Capability known = sources.lookup(handle);
+        if (known == null || known.kind() != Capability.Kind.FILE) {
+            throw new IllegalArgumentException(sources.describeMissing(handle) + ": only a file registered for READ"
+                + " has bounds to refresh");
+        }
+        long size = Files.size(known.path());
+        if (size != known.boundBytes()) {
+            sources.put(Capability.fileForRead(handle, known.path(), size));
+        }
+        return size;
+    }
+
     /** Registers a file the kernel may WRITE, created (or truncated) when first written, up to {@code maxBytes}. */
     public int registerFileForWrite(Path path, long maxBytes) {
         int handle = nextHandle.getAndIncrement();

@@ -183,4 +183,28 @@ class IoPumpAgentTest {
         assertThat(awaitCompletion(1)).isEqualTo(STATUS_ERROR);
         assertThat(IoError.fromCode(tag(1))).isEqualTo(IoError.UNKNOWN_SOURCE_HANDLE);
     }
+
+    @ParameterizedTest
+    @EnumSource(value = IoPath.class, names = {"IO_URING", "FILE_CHANNEL"})
+    void shouldReadWhatAFileGrewByOnlyAfterItsBoundsAreRefreshed(IoPath path) throws Exception {
+        start(path);
+        Path f = dir.resolve("growing.log");
+        Files.writeString(f, "first\n");
+        int file = caps.registerFileForRead(f);
+        NativeBuffer ingest = memory.allocate("b", 4096);
+        int buf = caps.registerBuffer(ingest);
+        post(0, OP_READ, file, buf, 0, 6, 0);
+        assertThat(awaitCompletion(0)).isEqualTo(STATUS_OK);
+        Files.writeString(f, "second\n", java.nio.file.StandardOpenOption.APPEND);
+        post(1, OP_READ, file, buf, 6, 7, 0);
+        assertThat(awaitCompletion(1)).as("past the bound registered before the file grew").isEqualTo(STATUS_ERROR);
+        assertThat(IoError.fromCode(tag(1))).isEqualTo(IoError.OUT_OF_BOUNDS);
+
+        assertThat(caps.refreshFileBounds(file)).isEqualTo(13);
+        post(2, OP_READ, file, buf, 6, 7, 0);
+        assertThat(awaitCompletion(2)).as("same handle, new bound").isEqualTo(STATUS_OK);
+        byte[] got = new byte[7];
+        ingest.buffer().getBytes(0, got);
+        assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("second\n");
+    }
 }

@@ -5,14 +5,15 @@ import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.runtime.VyreRuntime;
 import io.vyre.runtime.program.LoadedProgram;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * A source reader's megakernel runtime and what it made resident: the program variants and one capability
- * handle per file (re-registered when a tailed file grows). Opened when the reader starts, closed with it.
+ * handle per file, shared by every split of that file the reader holds and released when the last one
+ * finishes. Opened when the reader starts (or when a restored split is fetched before that, since Flink
+ * adds restored splits before it starts the reader), closed with the reader.
  */
 final class RuntimeHolder implements AutoCloseable {
     private final VyreRuntimeSettings settings;
@@ -20,8 +21,16 @@ final class RuntimeHolder implements AutoCloseable {
     private final String name;
     private final int subtask;
     private final Map<Integer, LoadedProgram> loaded = new HashMap<>();
-    private final Map<String, long[]> files = new HashMap<>();
+    private final Map<String, FileHandle> files = new HashMap<>();
     private volatile VyreRuntime runtime;
+    private boolean closed;
+
+    /** One registered file: its handle (-1 until first read), its bound, and how many splits use it. */
+    private static final class FileHandle {
+        int handle = -1;
+        long size;
+        int users;
+    }
 
     RuntimeHolder(VyreRuntimeSettings settings, VyreProgram<?> program, String name, int subtask) {
         this.settings = settings;
@@ -30,18 +39,25 @@ final class RuntimeHolder implements AutoCloseable {
         this.subtask = subtask;
     }
 
+    /** Opens the runtime unless it is open; a no-op after {@link #close()}. */
     synchronized void open() {
-        if (runtime == null) {
+        if (runtime == null && !closed) {
             runtime = VyreRuntime.open(settings.toContext(name + "-" + subtask, subtask));
         }
     }
 
     VyreRuntime runtime() {
         VyreRuntime rt = runtime;
-        if (rt == null) {
-            throw new IllegalStateException("the Vyre source reader has not started");
+        if (rt != null) {
+            return rt;
         }
-        return rt;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException(name + "-" + subtask + ": the source reader is closed");
+            }
+            open();
+            return runtime;
+        }
     }
 
     VyreRuntime runtimeOrNull() {
@@ -52,38 +68,44 @@ final class RuntimeHolder implements AutoCloseable {
         return loaded.computeIfAbsent(flags, f -> runtime().load(program.program(f)));
     }
 
-    /**
-     * The handle of {@code path}, registered with its current size; a file that grew since is registered
-     * again so the kernel may read the new bytes.
-     *
-     * @return {handle, size at registration}
-     */
-    synchronized long[] file(String path, boolean refresh) throws IOException {
-        long[] known = files.get(path);
-        if (known != null && !refresh) {
-            return known;
-        }
-        long size = Files.size(Path.of(path));
-        if (known != null && known[1] == size) {
-            return known;
-        }
-        if (known != null) {
-            runtime().releaseHandle((int) known[0]);
-        }
-        long[] fresh = {runtime().registerFileForRead(Path.of(path)), size};
-        files.put(path, fresh);
-        return fresh;
+    /** A split of {@code path} starts using the file's handle. */
+    synchronized void retain(String path) {
+        files.computeIfAbsent(path, p -> new FileHandle()).users++;
     }
 
+    /**
+     * The handle of {@code path} and its bound, registered on first use; with {@code refresh} the bound
+     * follows the file's current size (a tailed file that grew) without invalidating queued reads.
+     *
+     * @return {handle, size the kernel may read}
+     */
+    synchronized long[] file(String path, boolean refresh) throws IOException {
+        FileHandle f = files.computeIfAbsent(path, p -> new FileHandle());
+        if (f.handle < 0) {
+            Path file = Path.of(path);
+            f.handle = runtime().registerFileForRead(file);
+            f.size = runtime().capabilities().source(f.handle).boundBytes();
+        } else if (refresh) {
+            f.size = runtime().refreshFileBounds(f.handle);
+        }
+        return new long[] {f.handle, f.size};
+    }
+
+    /** A split of {@code path} is done with it; the handle goes when no split of the file is left. */
     synchronized void release(String path) {
-        long[] known = files.remove(path);
-        if (known != null && runtime != null) {
-            runtime.releaseHandle((int) known[0]);
+        FileHandle f = files.get(path);
+        if (f == null || --f.users > 0) {
+            return;
+        }
+        files.remove(path);
+        if (f.handle >= 0 && runtime != null && !runtime.isClosed()) {
+            runtime.releaseHandle(f.handle);
         }
     }
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (runtime != null) {
             runtime.close();
         }

@@ -376,8 +376,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         c.failed = true;
         c.next = c.split.isTail() ? c.next : c.split.end();
         c.busy = false;
-        if (c.split.isTail()) {
-            cursors.remove(c.id());
+        if (c.split.isTail() && cursors.remove(c.id()) != null) {
+            holder.release(c.split.path());
         }
         return false;
     }
@@ -408,6 +408,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     public void handleSplitsChanges(SplitsChange<VyreFileSplit> change) {
         if (change instanceof SplitsAddition) {
             for (VyreFileSplit split : change.splits()) {
+                holder.retain(split.path());
                 cursors.put(split.splitId(), new Cursor(split));
             }
         }

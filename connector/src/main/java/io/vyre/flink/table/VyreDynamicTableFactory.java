@@ -1,0 +1,140 @@
+package io.vyre.flink.table;
+
+import static io.vyre.flink.table.VyreTableOptions.*;
+
+import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.runtime.backend.BackendKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.factories.DynamicTableSinkFactory;
+import org.apache.flink.table.factories.DynamicTableSourceFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+
+/** {@code 'connector' = 'vyre'}: files read or written through the megakernel. */
+public final class VyreDynamicTableFactory implements DynamicTableSourceFactory, DynamicTableSinkFactory {
+    public static final String IDENTIFIER = "vyre";
+
+    @Override
+    public String factoryIdentifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        return Set.of(PATH);
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        return Set.of(PROGRAM, PATTERNS, PATTERNS_SEPARATOR, PATTERNS_FILE, IGNORE_CASE, BACKEND, DEVICES, CHUNK_BYTES,
+            LANES, SPLIT_BYTES, MONITOR_INTERVAL, SKIP_UNREADABLE, REDACT_PATTERNS, REDACT_MASK);
+    }
+
+    @Override
+    public DynamicTableSource createDynamicTableSource(Context context) {
+        FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        helper.validate();
+        ReadableConfig options = helper.getOptions();
+        String program = options.get(PROGRAM);
+        if (!program.equals("lines") && !program.equals("scan")) {
+            throw new ValidationException("vyre option 'program' is '" + program + "'; use 'lines' or 'scan'");
+        }
+        boolean scan = program.equals("scan");
+        List<byte[]> patterns = scan ? patterns(options, PATTERNS, true) : List.of();
+        List<String> paths = Arrays.stream(options.get(PATH).split(",")).map(String::trim).filter(s -> !s.isEmpty())
+            .toList();
+        VyreDynamicTableSource source = new VyreDynamicTableSource(paths, scan, patterns, options.get(IGNORE_CASE),
+            settings(options), options.get(SPLIT_BYTES), options.getOptional(MONITOR_INTERVAL).orElse(null),
+            options.get(SKIP_UNREADABLE), context.getPhysicalRowDataType());
+        RowLayout.of((org.apache.flink.table.types.logical.RowType) context.getPhysicalRowDataType().getLogicalType(),
+            scan);
+        return source;
+    }
+
+    @Override
+    public DynamicTableSink createDynamicTableSink(Context context) {
+        FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        helper.validate();
+        ReadableConfig options = helper.getOptions();
+        List<String> redact = new ArrayList<>();
+        for (byte[] p : patterns(options, REDACT_PATTERNS, false)) {
+            redact.add(new String(p, StandardCharsets.UTF_8));
+        }
+        String mask = options.get(REDACT_MASK);
+        if (mask.length() != 1 || mask.charAt(0) > 0x7F) {
+            throw new ValidationException("vyre option 'redact.mask' must be one ASCII character, is '" + mask + "'");
+        }
+        return new VyreDynamicTableSink(options.get(PATH), redact, options.get(IGNORE_CASE), mask.charAt(0),
+            settings(options).chunkBytes(Math.min(options.get(CHUNK_BYTES), 1 << 20)), context.getPhysicalRowDataType());
+    }
+
+    private static VyreRuntimeSettings settings(ReadableConfig options) {
+        VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().chunkBytes(options.get(CHUNK_BYTES))
+            .lanes(options.get(LANES));
+        try {
+            settings.backend(BackendKind.parse(options.get(BACKEND)));
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("vyre option 'backend': " + e.getMessage());
+        }
+        options.getOptional(DEVICES).ifPresent(d -> {
+            List<Integer> devices = new ArrayList<>();
+            for (String s : d.split(",")) {
+                try {
+                    devices.add(Integer.parseInt(s.trim()));
+                } catch (NumberFormatException e) {
+                    throw new ValidationException("vyre option 'devices' must list device ordinals, e.g. '0,1'; got '" + d
+                        + "'");
+                }
+            }
+            settings.devices(devices);
+        });
+        try {
+            settings.validate();
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("vyre options: " + e.getMessage());
+        }
+        return settings;
+    }
+
+    private static List<byte[]> patterns(ReadableConfig options, ConfigOption<String> inline, boolean required) {
+        List<byte[]> patterns = new ArrayList<>();
+        options.getOptional(inline).ifPresent(s -> {
+            for (String p : s.split(Pattern.quote(options.get(PATTERNS_SEPARATOR)))) {
+                if (!p.isEmpty()) {
+                    patterns.add(p.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        });
+        if (inline == PATTERNS) {
+            options.getOptional(PATTERNS_FILE).ifPresent(f -> {
+                try {
+                    for (String line : Files.readAllLines(Path.of(f), StandardCharsets.UTF_8)) {
+                        if (!line.isEmpty()) {
+                            patterns.add(line.getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(new IOException("vyre option 'patterns.file': cannot read " + f + ": "
+                        + e.getMessage(), e));
+                }
+            });
+        }
+        if (required && patterns.isEmpty()) {
+            throw new ValidationException("vyre 'program' = 'scan' needs patterns: set 'patterns' or 'patterns.file'");
+        }
+        return patterns;
+    }
+}

@@ -1,0 +1,43 @@
+package io.vyre.flink.table;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Options of {@code 'connector' = 'vyre'}. */
+public final class VyreTableOptions {
+    public static final ConfigOption<String> PATH = ConfigOptions.key("path").stringType().noDefaultValue()
+        .withDescription("Files or directories to read (comma-separated), or the directory to write part files to.");
+    public static final ConfigOption<String> PROGRAM = ConfigOptions.key("program").stringType().defaultValue("lines")
+        .withDescription("'lines': (path, offset, line) per line; 'scan': (path, offset, pattern_id) per occurrence.");
+    public static final ConfigOption<String> PATTERNS = ConfigOptions.key("patterns").stringType().noDefaultValue()
+        .withDescription("Scan patterns, separated by 'patterns.separator'.");
+    public static final ConfigOption<String> PATTERNS_SEPARATOR = ConfigOptions.key("patterns.separator").stringType()
+        .defaultValue(";").withDescription("Separator of 'patterns' and 'redact.patterns'.");
+    public static final ConfigOption<String> PATTERNS_FILE = ConfigOptions.key("patterns.file").stringType()
+        .noDefaultValue().withDescription("A file of scan patterns, one per non-empty line (UTF-8).");
+    public static final ConfigOption<Boolean> IGNORE_CASE = ConfigOptions.key("ignore-case").booleanType()
+        .defaultValue(false).withDescription("Match ASCII letters regardless of case.");
+    public static final ConfigOption<String> BACKEND = ConfigOptions.key("backend").stringType().defaultValue("auto")
+        .withDescription("auto (CUDA when a GPU answers, else CPU), cpu or cuda.");
+    public static final ConfigOption<String> DEVICES = ConfigOptions.key("devices").stringType().noDefaultValue()
+        .withDescription("CUDA device ordinals (comma-separated); subtasks take them round-robin.");
+    public static final ConfigOption<Integer> CHUNK_BYTES = ConfigOptions.key("chunk-bytes").intType()
+        .defaultValue(4 << 20).withDescription("Bytes per chunk through the megakernel; the longest line accepted.");
+    public static final ConfigOption<Integer> LANES = ConfigOptions.key("lanes").intType().defaultValue(4)
+        .withDescription("Chunks in flight per subtask.");
+    public static final ConfigOption<Long> SPLIT_BYTES = ConfigOptions.key("split-bytes").longType()
+        .defaultValue(64L << 20).withDescription("Largest byte range of a file one split covers.");
+    public static final ConfigOption<Duration> MONITOR_INTERVAL = ConfigOptions.key("monitor-interval").durationType()
+        .noDefaultValue().withDescription("When set, the source is unbounded: paths are listed at this interval and"
+            + " files tailed as they grow.");
+    public static final ConfigOption<Boolean> SKIP_UNREADABLE = ConfigOptions.key("skip-unreadable-files")
+        .booleanType().defaultValue(false).withDescription("Skip files that vanish, shrink or cannot be read.");
+    public static final ConfigOption<String> REDACT_PATTERNS = ConfigOptions.key("redact.patterns").stringType()
+        .noDefaultValue().withDescription("Sink: patterns masked in every written line.");
+    public static final ConfigOption<String> REDACT_MASK = ConfigOptions.key("redact.mask").stringType()
+        .defaultValue("*").withDescription("Sink: the mask character.");
+
+    private VyreTableOptions() {
+    }
+}

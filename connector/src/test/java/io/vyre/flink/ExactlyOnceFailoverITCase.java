@@ -1,0 +1,128 @@
+package io.vyre.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vyre.flink.program.ScanMatch;
+import io.vyre.flink.program.VyrePrograms;
+import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.flink.sink.VyreSink;
+import io.vyre.flink.source.VyreSource;
+import io.vyre.runtime.backend.BackendKind;
+import io.vyre.runtime.testing.NaiveScan;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills the job mid-way (a task throws after a checkpoint completed; the restart strategy restores from
+ * it) and checks the committed output of Vyre source → Vyre sink against the naive scan: every match
+ * exactly once, none missing, none twice.
+ */
+class ExactlyOnceFailoverITCase {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+        .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
+    static final AtomicBoolean FAILED = new AtomicBoolean();
+    static final AtomicInteger SEEN = new AtomicInteger();
+
+    @TempDir
+    Path dir;
+
+    /** Slows the stream enough for checkpoints to complete, then fails once after one did. */
+    static final class FailOnceAfterCheckpoint implements MapFunction<ScanMatch, String>, CheckpointListener {
+        @Override
+        public String map(ScanMatch match) throws Exception {
+            int n = SEEN.incrementAndGet();
+            if (n % 200 == 0) {
+                Thread.sleep(2);
+            }
+            if (CHECKPOINTED.get() && n > 3000 && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure after " + n + " records");
+            }
+            return match.toLine();
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            CHECKPOINTED.set(true);
+        }
+    }
+
+    @Test
+    void shouldRecoverWithoutLosingOrRepeatingAnything() throws Exception {
+        Random rnd = new Random(17);
+        List<byte[]> patterns = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            byte[] p = new byte[3 + rnd.nextInt(3)];
+            for (int k = 0; k < p.length; k++) {
+                p[k] = (byte) ('a' + rnd.nextInt(3));
+            }
+            patterns.add(p);
+        }
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path out = dir.resolve("out");
+        List<String> expected = new ArrayList<>();
+        for (int f = 0; f < 4; f++) {
+            byte[] data = new byte[120_000];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) ('a' + rnd.nextInt(4));
+            }
+            Path file = in.resolve("log-" + f);
+            Files.write(file, data);
+            for (NaiveScan.Match m : NaiveScan.find(data, patterns, false)) {
+                expected.add(new ScanMatch(file.toString(), m.offset(), m.patternId()).toLine());
+            }
+        }
+        assertThat(expected.size()).as("enough data to fail mid-way").isGreaterThan(6000);
+
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.enableCheckpointing(100, CheckpointingMode.EXACTLY_ONCE);
+        VyreSource<ScanMatch> source = VyreSource.builder().setPaths(in.toString())
+            .setProgram(VyrePrograms.scan(patterns, false)).setBackend(BackendKind.CPU).setChunkBytes(8192)
+            .setSplitBytes(40_000).build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "vyre-scan")
+            .map(new FailOnceAfterCheckpoint())
+            .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())
+                .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(16 << 10)).build());
+        env.execute("exactly-once failover");
+
+        assertThat(FAILED).as("the injected failure happened").isTrue();
+        List<String> committed = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+                committed.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(new HashSet<>(committed)).as("no duplicates").hasSize(committed.size());
+        committed.sort(null);
+        expected.sort(null);
+        assertThat(committed).isEqualTo(expected);
+    }
+}
