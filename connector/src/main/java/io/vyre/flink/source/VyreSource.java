@@ -18,6 +18,7 @@ import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
@@ -44,15 +45,17 @@ public final class VyreSource<T> implements Source<T, VyreFileSplit, VyreEnumera
     private final long splitBytes;
     private final Duration monitorInterval;
     private final boolean skipUnreadable;
+    private final RateLimiterStrategy<VyreFileSplit> rateLimiter;
 
     VyreSource(List<String> paths, VyreProgram<T> program, VyreRuntimeSettings settings, long splitBytes,
-               Duration monitorInterval, boolean skipUnreadable) {
+               Duration monitorInterval, boolean skipUnreadable, RateLimiterStrategy<VyreFileSplit> rateLimiter) {
         this.paths = List.copyOf(paths);
         this.program = program;
         this.settings = settings;
         this.splitBytes = splitBytes;
         this.monitorInterval = monitorInterval;
         this.skipUnreadable = skipUnreadable;
+        this.rateLimiter = rateLimiter;
     }
 
     public static VyreSourceBuilder<Void> builder() {
@@ -89,7 +92,7 @@ public final class VyreSource<T> implements Source<T, VyreFileSplit, VyreEnumera
     @Override
     public SourceReader<T, VyreFileSplit> createReader(SourceReaderContext context) {
         Duration poll = monitorInterval == null ? Duration.ofMillis(100) : monitorInterval;
-        return VyreSourceReader.create(program, settings, context, skipUnreadable, poll);
+        return VyreSourceReader.create(program, settings, context, skipUnreadable, poll, rateLimiter);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.vyre.flink.source;
 
 import io.vyre.flink.program.VyreProgram;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.io.IoPath;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 
 /**
  * Builds a {@link VyreSource}, Kafka-source style; {@link #build()} names any setting that is missing or
@@ -22,6 +24,7 @@ public final class VyreSourceBuilder<T> {
     private long splitBytes = 64L << 20;
     private Duration monitorInterval;
     private boolean skipUnreadable;
+    private RateLimiterStrategy<VyreFileSplit> rateLimiter;
 
     VyreSourceBuilder() {
     }
@@ -94,6 +97,15 @@ public final class VyreSourceBuilder<T> {
         return this;
     }
 
+    /**
+     * Limits the records each reader emits (Flink's {@link RateLimiterStrategy}, e.g. {@code
+     * RateLimiterStrategy.perSecond(10_000)} for the whole source), to keep a shared machine responsive.
+     */
+    public VyreSourceBuilder<T> setRateLimiter(RateLimiterStrategy<VyreFileSplit> rateLimiter) {
+        this.rateLimiter = rateLimiter;
+        return this;
+    }
+
     @SuppressWarnings("unchecked")
     public VyreSource<T> build() {
         if (paths.isEmpty()) {
@@ -123,6 +135,7 @@ public final class VyreSourceBuilder<T> {
             throw new IllegalArgumentException("VyreSource: the longest pattern (" + (program.overlap() + 1)
                 + " bytes) needs chunks of more than twice its length; chunk bytes is " + settings.chunkBytes());
         }
-        return new VyreSource<>(paths, (VyreProgram<T>) program, settings, splitBytes, monitorInterval, skipUnreadable);
+        return new VyreSource<>(paths, (VyreProgram<T>) program, settings, splitBytes, monitorInterval, skipUnreadable,
+            rateLimiter);
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
 
 /**
@@ -21,21 +22,24 @@ public final class VyreSourceReader<T>
 
     private VyreSourceReader(RuntimeHolder holder, VyreProgram<T> program, VyreRuntimeSettings settings,
                              SourceReaderContext context, boolean skipUnreadable, Duration pollInterval,
-                             AtomicLong pendingBytes, RuntimeMetrics metrics) {
+                             AtomicLong pendingBytes, RuntimeMetrics metrics,
+                             RateLimiterStrategy<VyreFileSplit> rateLimiter) {
         super(() -> new VyreSplitReader<>(holder, program, settings, metrics, context.metricGroup().getIOMetricGroup()
                 .getNumBytesInCounter(), pendingBytes, skipUnreadable, pollInterval),
-            new VyreRecordEmitter<>(), context.getConfiguration(), context);
+            new VyreRecordEmitter<>(), context.getConfiguration(), context, rateLimiter);
         this.holder = holder;
     }
 
     public static <T> VyreSourceReader<T> create(VyreProgram<T> program, VyreRuntimeSettings settings,
                                                  SourceReaderContext context, boolean skipUnreadable,
-                                                 Duration pollInterval) {
+                                                 Duration pollInterval,
+                                                 RateLimiterStrategy<VyreFileSplit> rateLimiter) {
         RuntimeHolder holder = new RuntimeHolder(settings, program, "vyre-source", context.getIndexOfSubtask());
         AtomicLong pending = new AtomicLong();
         context.metricGroup().setPendingBytesGauge(pending::get);
         RuntimeMetrics metrics = new RuntimeMetrics(context.metricGroup(), holder::runtimeOrNull);
-        return new VyreSourceReader<>(holder, program, settings, context, skipUnreadable, pollInterval, pending, metrics);
+        return new VyreSourceReader<>(holder, program, settings, context, skipUnreadable, pollInterval, pending, metrics,
+            rateLimiter);
     }
 
     @Override

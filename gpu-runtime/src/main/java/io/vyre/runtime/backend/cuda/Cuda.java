@@ -46,10 +46,30 @@ final class Cuda {
             }
             return null;
         } catch (LinkageError e) {
-            return "the CUDA driver library is not installed (" + e.getMessage() + ")";
+            return "the CUDA driver library is not installed (" + linkFailure(e) + ")";
         } catch (RuntimeException e) {
             return "probing CUDA failed: " + e.getMessage();
         }
+    }
+
+    /**
+     * JCuda's link error nests whole stack traces in its message; the last UnsatisfiedLinkError line in it
+     * names what is missing (e.g. "libcuda.so.1: cannot open shared object file").
+     */
+    static String linkFailure(LinkageError e) {
+        String message = String.valueOf(e.getMessage());
+        String found = message.lines().findFirst().orElse(message);
+        String marker = "UnsatisfiedLinkError:";
+        for (String line : message.lines().toList()) {
+            int at = line.indexOf(marker);
+            if (at >= 0) {
+                found = line.substring(at + marker.length()).trim();
+            }
+        }
+        if (found.startsWith("/") && found.contains(".so: ")) {
+            found = found.substring(found.indexOf(".so: ") + 5);
+        }
+        return found;
     }
 
     static int attribute(CUdevice dev, int attribute) {

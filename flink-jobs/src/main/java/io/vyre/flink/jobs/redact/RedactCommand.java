@@ -1,0 +1,98 @@
+package io.vyre.flink.jobs.redact;
+
+import io.vyre.flink.jobs.VyreJobs;
+import io.vyre.flink.jobs.cli.CommonOptions;
+import io.vyre.flink.jobs.cli.JobEnvironment;
+import io.vyre.flink.jobs.cli.JobInputs;
+import io.vyre.flink.jobs.cli.ProgressReporter;
+import io.vyre.flink.jobs.cli.UserError;
+import io.vyre.flink.program.VyrePrograms;
+import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.flink.sink.VyreSink;
+import io.vyre.flink.source.VyreSource;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.core.execution.DetachedJobExecutionResult;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code redact}: copies the lines of the inputs into part files with every occurrence of every pattern
+ * masked by the sink's megakernel ({@code redact} program). Each input file is one split, so its lines
+ * keep their order within the part files of the subtask that read it.
+ */
+@Command(name = "redact", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Writes the lines of the inputs into part files under --output with every pattern occurrence"
+        + " replaced by mask characters of the same length.")
+public final class RedactCommand implements Callable<Integer> {
+    static final String SOURCE_NAME = "vyre-lines";
+
+    @Option(names = "--input", paramLabel = "PATH", description = "A file or folder to redact (repeatable).")
+    List<Path> inputs;
+
+    @Option(names = "--patterns", paramLabel = "FILE", description = "What to mask, one pattern per line.")
+    Path patternsFile;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Folder for the redacted part files.")
+    Path output;
+
+    @Option(names = "--ignore-case", description = "Match ASCII letters regardless of case.")
+    boolean ignoreCase;
+
+    @Option(names = "--mask", paramLabel = "CHAR", description = "The mask character (default: ${DEFAULT-VALUE}).")
+    char mask = '*';
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> paths = JobInputs.inputs(inputs);
+        if (patternsFile == null) {
+            throw new UserError("no patterns: pass --patterns FILE (one pattern per line)", VyreJobs.EXIT_USAGE, null);
+        }
+        List<String> patterns = JobInputs.patternTexts(JobInputs.patterns(patternsFile));
+        Path out = JobInputs.outputFolder(output);
+        boolean embedded = JobEnvironment.embedded();
+        String backend = embedded ? JobEnvironment.checkBackend(common.backend)
+            : common.backend.name().toLowerCase(Locale.ROOT);
+        TreeMap<String, Long> files = JobInputs.files(paths);
+        long total = JobInputs.totalBytes(files);
+
+        StreamExecutionEnvironment env = JobEnvironment.create(common, ProgressReporter.configuration(SOURCE_NAME, total));
+        VyreSource<String> source = VyreSource.builder().setPaths(paths).setProgram(VyrePrograms.lineTexts())
+            .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(common.backend).devices(common.devices)
+                .cpuWorkers(1))
+            .setSplitBytes(Long.MAX_VALUE)
+            .build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME).uid("vyre-redact-source")
+            .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString()).redact(patterns, ignoreCase, mask)
+                .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(common.backend).devices(common.devices)
+                    .chunkBytes(1 << 20))
+                .build()).name("vyre-redacted-part-files").uid("vyre-redact-sink");
+        JobExecutionResult result = env.execute("vyre redact: " + patterns.size() + " patterns over " + files.size()
+            + " files");
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (result instanceof DetachedJobExecutionResult) {
+            stdout.println("submitted job " + result.getJobID() + "; redacted part files go to " + out);
+        } else {
+            stdout.printf(Locale.ROOT, "redacted %s in %d files (%d patterns, backend %s) in %.2f s; part files in %s%n",
+                ProgressReporter.bytes(total), files.size(), patterns.size(), backend,
+                result.getNetRuntime() / 1000.0, out);
+        }
+        return VyreJobs.EXIT_OK;
+    }
+}

@@ -1,0 +1,98 @@
+package io.vyre.flink.jobs.scan;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The {@code scan --demo} sample: log-like lines (web access, auth, application logs) with indicators of
+ * compromise planted in a few of them, from a fixed seed so every run scans the same bytes.
+ */
+public final class DemoData {
+    /** What the demo looks for; the patterns file lists them in this order (pattern id = index). */
+    public static final List<String> INDICATORS = List.of(
+        "mimikatz",
+        "powershell -enc",
+        "/etc/shadow",
+        "185.220.101.",
+        "eval(base64_decode(",
+        "AKIAIOSFODNN7EXAMPLE",
+        "cmd.exe /c whoami",
+        "../../../../etc/passwd",
+        "union select",
+        "timeout");
+
+    private static final String[] HOSTS = {"web-01", "web-02", "api-03", "db-04", "auth-05", "batch-06"};
+    private static final String[] PATHS = {"/api/v1/orders", "/api/v1/items", "/login", "/static/app.js",
+        "/health", "/api/v2/search?q=", "/admin/reports", "/cart/checkout"};
+    private static final String[] USERS = {"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"};
+    private static final String[] APP = {"cache miss for key session:", "request completed in", "retrying upstream call"
+        + " after", "connection pool size", "scheduled job finished, rows=", "upstream timeout after"};
+    private static final int FILES = 8;
+    private static final long SEED = 0x5EED_2026L;
+
+    private DemoData() {
+    }
+
+    /** Writes about {@code bytes} of sample logs as {@value #FILES} files under {@code dir}. */
+    public static void generate(Path dir, long bytes) throws IOException {
+        Files.createDirectories(dir);
+        SplittableRandom random = new SplittableRandom(SEED);
+        long perFile = Math.max(1, bytes / FILES);
+        StringBuilder line = new StringBuilder(256);
+        for (int f = 0; f < FILES; f++) {
+            try (OutputStream out = new java.io.BufferedOutputStream(
+                Files.newOutputStream(dir.resolve(String.format("app-%02d.log", f))), 1 << 20)) {
+                long written = 0;
+                long second = 1_795_000_000L + f * 86_400L;
+                while (written < perFile) {
+                    second += random.nextInt(2);
+                    line.setLength(0);
+                    appendLine(line, random, second);
+                    byte[] b = line.toString().getBytes(StandardCharsets.US_ASCII);
+                    out.write(b);
+                    written += b.length;
+                }
+            }
+        }
+    }
+
+    /** Writes the demo's patterns file (one indicator per line). */
+    public static Path writePatterns(Path file) throws IOException {
+        Files.write(file, INDICATORS, StandardCharsets.US_ASCII);
+        return file;
+    }
+
+    private static void appendLine(StringBuilder b, SplittableRandom r, long second) {
+        b.append("2026-11-").append(10 + second / 86_400 % 18).append('T').append(two(second / 3600 % 24)).append(':')
+            .append(two(second / 60 % 60)).append(':').append(two(second % 60)).append('.')
+            .append(100 + r.nextInt(900)).append("Z ").append(HOSTS[r.nextInt(HOSTS.length)]).append(' ');
+        int kind = r.nextInt(10);
+        if (kind < 6) {
+            b.append("nginx: 10.").append(r.nextInt(256)).append('.').append(r.nextInt(256)).append('.')
+                .append(r.nextInt(256)).append(" - - \"GET ").append(PATHS[r.nextInt(PATHS.length)])
+                .append(r.nextInt(100_000)).append(" HTTP/1.1\" ").append(r.nextInt(20) == 0 ? 500 : 200).append(' ')
+                .append(r.nextInt(60_000)).append(" \"Mozilla/5.0 (X11; Linux x86_64)\"");
+        } else if (kind < 8) {
+            b.append("sshd[").append(1000 + r.nextInt(30_000)).append("]: Accepted publickey for ")
+                .append(USERS[r.nextInt(USERS.length)]).append(" from 10.").append(r.nextInt(256)).append('.')
+                .append(r.nextInt(256)).append(".7 port ").append(1024 + r.nextInt(60_000)).append(" ssh2");
+        } else {
+            b.append("app[").append(r.nextInt(64)).append("]: ").append(APP[r.nextInt(APP.length)]).append(' ')
+                .append(r.nextInt(10_000)).append("ms");
+        }
+        if (r.nextInt(400) == 0) {
+            // one line in 400 carries an indicator (the most common one, "timeout", also occurs naturally)
+            b.append(" ").append(INDICATORS.get(r.nextInt(INDICATORS.size() - 1)));
+        }
+        b.append('\n');
+    }
+
+    private static String two(long v) {
+        return v < 10 ? "0" + v : Long.toString(v);
+    }
+}

@@ -1,0 +1,166 @@
+package io.vyre.flink.jobs.scan;
+
+import io.vyre.flink.jobs.VyreJobs;
+import io.vyre.flink.jobs.cli.CommonOptions;
+import io.vyre.flink.jobs.cli.JobEnvironment;
+import io.vyre.flink.jobs.cli.JobInputs;
+import io.vyre.flink.jobs.cli.ProgressReporter;
+import io.vyre.flink.jobs.cli.UserError;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.DetachedJobExecutionResult;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code scan}: every occurrence of every pattern in the inputs, exactly once, into part files. */
+@Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Finds every occurrence of every pattern (overlaps included) in files and writes one line per"
+        + " occurrence, '<absolute path>\\t<byte offset>\\t<pattern id>', into part files under --output.",
+        "The pattern id is the 0-based index among the patterns file's non-empty lines."})
+public final class ScanCommand implements Callable<Integer> {
+    private static final int SHOWN_PATTERNS = 20;
+
+    @Option(names = "--input", paramLabel = "PATH", description = "A file or folder to scan (repeatable).")
+    List<Path> inputs;
+
+    @Option(names = "--patterns", paramLabel = "FILE", description = "Patterns, one per line (bytes, UTF-8 text).")
+    Path patternsFile;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Folder for the part files (created if needed).")
+    Path output;
+
+    @Option(names = "--ignore-case", description = "Match ASCII letters regardless of case.")
+    boolean ignoreCase;
+
+    @Option(names = "--max-records-per-second", paramLabel = "N",
+        description = "Emit at most N matches per second over all subtasks (default: unlimited).")
+    long maxRecordsPerSecond;
+
+    @Option(names = "--demo", description = "Generate a sample of log files with planted indicators, scan it and"
+        + " print what was found.")
+    boolean demo;
+
+    @Option(names = "--demo-megabytes", paramLabel = "MB", description = "Size of the --demo sample (default: ${DEFAULT-VALUE}).")
+    int demoMegabytes = 256;
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (demo) {
+            return demo();
+        }
+        List<String> paths = JobInputs.inputs(inputs);
+        if (patternsFile == null) {
+            throw new UserError("no patterns: pass --patterns FILE (one pattern per line)", VyreJobs.EXIT_USAGE, null);
+        }
+        List<byte[]> patterns = JobInputs.patterns(patternsFile);
+        Path out = JobInputs.outputFolder(output);
+        return scan(paths, patterns, out);
+    }
+
+    private int scan(List<String> paths, List<byte[]> patterns, Path out) throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        boolean embedded = JobEnvironment.embedded();
+        String backend = embedded ? JobEnvironment.checkBackend(common.backend) : common.backend.name().toLowerCase(Locale.ROOT);
+        TreeMap<String, Long> files = JobInputs.files(paths);
+        if (files.isEmpty()) {
+            throw new UserError("no files to scan under " + String.join(", ", paths) + " (entries starting with '.' or"
+                + " '_' are skipped)");
+        }
+        long total = JobInputs.totalBytes(files);
+        Set<Path> before = MatchCounts.partFiles(out);
+        StreamExecutionEnvironment env = JobEnvironment.create(common,
+            ProgressReporter.configuration(ScanJob.SOURCE_NAME, total));
+        ScanJob.define(env, new ScanJob.Spec(paths, patterns, ignoreCase, out, common.backend, common.devices,
+            maxRecordsPerSecond));
+        JobExecutionResult result = env.execute("vyre scan: " + patterns.size() + " patterns over " + files.size()
+            + " files");
+        if (result instanceof DetachedJobExecutionResult) {
+            stdout.println("submitted job " + result.getJobID() + ": scanning " + ProgressReporter.bytes(total) + " in "
+                + files.size() + " files; part files go to " + out);
+            return VyreJobs.EXIT_OK;
+        }
+        double seconds = Math.max(1, result.getNetRuntime()) / 1000.0;
+        stdout.printf(Locale.ROOT, "scanned %s in %d file%s with %d patterns on backend %s: %.2f s, %s/s%n",
+            ProgressReporter.bytes(total), files.size(), files.size() == 1 ? "" : "s", patterns.size(), backend, seconds,
+            ProgressReporter.bytes((long) (total / seconds)));
+        if (!embedded) {
+            stdout.println("part files: " + out);
+            return VyreJobs.EXIT_OK;
+        }
+        MatchCounts counts = MatchCounts.read(out, before, patterns.size());
+        stdout.printf(Locale.ROOT, "matches: %,d (part files in %s)%n", counts.total(), out);
+        stdout.printf("  %4s  %12s  %s%n", "id", "occurrences", "pattern");
+        List<Integer> shown = counts.shown(SHOWN_PATTERNS);
+        for (int id : shown) {
+            stdout.printf(Locale.ROOT, "  %4d  %,12d  %s%n", id, counts.of(id), printable(patterns.get(id)));
+        }
+        if (shown.size() < patterns.size()) {
+            stdout.printf("  ... and %d more patterns%n", patterns.size() - shown.size());
+        }
+        return VyreJobs.EXIT_OK;
+    }
+
+    private int demo() throws Exception {
+        if (demoMegabytes < 1) {
+            throw new UserError("--demo-megabytes must be at least 1, got " + demoMegabytes, VyreJobs.EXIT_USAGE, null);
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        Path work = Files.createTempDirectory("vyre-demo-");
+        try {
+            Path sample = work.resolve("logs");
+            long t0 = System.nanoTime();
+            DemoData.generate(sample, (long) demoMegabytes << 20);
+            Path patternsPath = DemoData.writePatterns(work.resolve("indicators.txt"));
+            stdout.printf(Locale.ROOT, "demo: generated %d MiB of sample logs with planted indicators in %s (%.1f s)%n",
+                demoMegabytes, sample, (System.nanoTime() - t0) / 1e9);
+            Path out = output != null ? JobInputs.outputFolder(output) : work.resolve("matches");
+            int code = scan(List.of(sample.toString()), JobInputs.patterns(patternsPath), out);
+            if (output == null) {
+                stdout.println("demo: the sample and its part files are removed now; pass --output DIR to keep the"
+                    + " part files");
+            }
+            return code;
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static String printable(byte[] pattern) {
+        String s = new String(pattern, StandardCharsets.UTF_8);
+        StringBuilder b = new StringBuilder();
+        s.codePoints().limit(48).forEach(c -> b.append(Character.isISOControl(c) ? '.' : Character.toString(c)));
+        return s.length() > 48 ? b + "..." : b.toString();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.vyre.flink.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vyre.flink.jobs.scan.DemoData;
+import io.vyre.runtime.testing.NaiveScan;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The jobs run end to end on the embedded cluster, checked against naive references. */
+class JobsITCase {
+    @TempDir
+    Path dir;
+
+    private static List<String> committedLines(Path out) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(out)) {
+            for (Path f : walk.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+                .sorted().toList()) {
+                lines.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
+            }
+        }
+        return lines;
+    }
+
+    private static List<String> expectedScan(Path file, List<byte[]> patterns, boolean ignoreCase) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (NaiveScan.Match m : NaiveScan.find(Files.readAllBytes(file), patterns, ignoreCase)) {
+            lines.add(file.toAbsolutePath() + "\t" + m.offset() + "\t" + m.patternId());
+        }
+        return lines;
+    }
+
+    private static List<byte[]> bytes(String... patterns) {
+        List<byte[]> list = new ArrayList<>();
+        for (String p : patterns) {
+            list.add(p.getBytes(StandardCharsets.UTF_8));
+        }
+        return list;
+    }
+
+    @Test
+    void shouldWriteEveryOccurrenceExactlyOnceAcrossChunksFilesAndSubtasks() throws Exception {
+        Random rnd = new Random(5);
+        Path in = Files.createDirectories(dir.resolve("in/nested"));
+        List<Path> files = new ArrayList<>();
+        for (int f = 0; f < 3; f++) {
+            byte[] data = new byte[f == 0 ? (5 << 20) + 123 : 70_000];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) "abc\n".charAt(rnd.nextInt(4));
+            }
+            files.add(Files.write((f == 0 ? in : in.getParent()).resolve("part" + f + ".log"), data));
+        }
+        Files.writeString(in.resolve(".hidden.log"), "aaaa aaaa");
+        Path patterns = Files.writeString(dir.resolve("patterns.txt"), "aa\naaa\n\nabca\r\nc\nb\n");
+        List<byte[]> ids = bytes("aa", "aaa", "abca", "c", "b");
+        Path out = dir.resolve("out");
+
+        CliRun run = CliRun.of("scan", "--input", in.getParent().toString(), "--patterns", patterns.toString(),
+            "--output", out.toString(), "--parallelism", "2", "--backend", "cpu");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> expected = new ArrayList<>();
+        for (Path f : files) {
+            expected.addAll(expectedScan(f, ids, false));
+        }
+        List<String> got = committedLines(out);
+        got.sort(null);
+        expected.sort(null);
+        assertThat(got).hasSameSizeAs(expected);
+        assertThat(got.equals(expected)).as("the committed lines equal the naive scan's").isTrue();
+        assertThat(run.out()).contains("matches: " + String.format("%,d", expected.size()), "backend cpu");
+        assertThat(run.out()).containsPattern("\\s2\\s+[\\d,]+\\s+abca");
+    }
+
+    @Test
+    void shouldMatchRegardlessOfCaseWhenAsked() throws Exception {
+        Path file = Files.writeString(dir.resolve("mixed.log"), "Error ERROR error eRRoR errors\n");
+        Path patterns = Files.writeString(dir.resolve("p.txt"), "error\n");
+        Path out = dir.resolve("out");
+        CliRun run = CliRun.of("scan", "--input", file.toString(), "--patterns", patterns.toString(), "--output",
+            out.toString(), "--ignore-case", "--backend", "cpu", "--parallelism", "1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(committedLines(out)).containsExactlyInAnyOrderElementsOf(expectedScan(file, bytes("error"), true))
+            .hasSize(5);
+    }
+
+    @Test
+    void shouldCountOnlyWhatThisRunWroteIntoAnOutputFolderInUse() throws Exception {
+        Path file = Files.writeString(dir.resolve("x.log"), "xx x\n");
+        Path patterns = Files.writeString(dir.resolve("p.txt"), "x\n");
+        Path out = dir.resolve("out");
+        for (int i = 0; i < 2; i++) {
+            CliRun run = CliRun.of("scan", "--input", file.toString(), "--patterns", patterns.toString(), "--output",
+                out.toString(), "--backend", "cpu");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).contains("matches: 3 ");
+        }
+        assertThat(committedLines(out)).hasSize(6);
+    }
+
+    @Test
+    void shouldRunTheDemoAndReportWhatItFound() throws Exception {
+        Path out = dir.resolve("demo-out");
+        CliRun run = CliRun.of("scan", "--demo", "--demo-megabytes", "4", "--output", out.toString(), "--backend", "cpu");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        Path sample = dir.resolve("sample");
+        DemoData.generate(sample, 4L << 20);
+        List<byte[]> indicators = new ArrayList<>();
+        DemoData.INDICATORS.forEach(s -> indicators.add(s.getBytes(StandardCharsets.US_ASCII)));
+        long[] perPattern = new long[indicators.size()];
+        long total = 0;
+        try (Stream<Path> logs = Files.list(sample)) {
+            for (Path f : logs.toList()) {
+                for (NaiveScan.Match m : NaiveScan.find(Files.readAllBytes(f), indicators, false)) {
+                    perPattern[m.patternId()]++;
+                    total++;
+                }
+            }
+        }
+        assertThat(committedLines(out)).hasSize((int) total);
+        assertThat(run.out()).contains("generated 4 MiB", "scanned 4.0 MiB in 8 files with 10 patterns on backend cpu",
+            String.format("matches: %,d", total));
+        for (int id = 0; id < indicators.size(); id++) {
+            assertThat(run.out()).containsPattern("\\s" + id + "\\s+" + String.format("%,d", perPattern[id])
+                + "\\s+" + java.util.regex.Pattern.quote(DemoData.INDICATORS.get(id)));
+        }
+        assertThat(java.util.Arrays.stream(perPattern).min().getAsLong()).as("every indicator planted").isPositive();
+    }
+
+    @Test
+    void shouldRedactEveryOccurrenceKeepingEachFilesLinesInOrder() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        StringBuilder text = new StringBuilder();
+        Random rnd = new Random(3);
+        for (int i = 0; i < 2000; i++) {
+            text.append("user=u").append(i).append(rnd.nextBoolean() ? " password=hunter2" : " ok")
+                .append(rnd.nextInt(10) == 0 ? " AKIAEXAMPLE" : "").append(" passpassword=\n");
+        }
+        Files.writeString(in.resolve("app.log"), text);
+        Path patterns = Files.writeString(dir.resolve("secrets.txt"), "password=\nAKIA\nsspa\n");
+        Path out = dir.resolve("out");
+        CliRun run = CliRun.of("redact", "--input", in.toString(), "--patterns", patterns.toString(), "--output",
+            out.toString(), "--backend", "cpu", "--parallelism", "2");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        byte[] expected = text.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] original = expected.clone();
+        for (NaiveScan.Match m : NaiveScan.find(original, bytes("password=", "AKIA", "sspa"), false)) {
+            int len = List.of(9, 4, 4).get(m.patternId());
+            for (int k = 0; k < len; k++) {
+                expected[(int) m.offset() + k] = '*';
+            }
+        }
+        assertThat(committedLines(out)).containsExactlyElementsOf(
+            new String(expected, StandardCharsets.US_ASCII).lines().toList());
+    }
+
+    @Test
+    void shouldCountPatternsWithTheSqlExample() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.writeString(in.resolve("a.log"), "GET /login\nPOST /login\nGET /\n");
+        Files.writeString(in.resolve("b.log"), "GET /health\n");
+        Path patterns = Files.writeString(dir.resolve("p.txt"), "GET\nPOST\n");
+        CliRun run = CliRun.of("sql", "--input", in.toString(), "--patterns", patterns.toString(), "--backend", "cpu");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("'connector' = 'vyre'", "GROUP BY pattern_id")
+            .contains("pattern_id\toccurrences\tfiles\n0\t3\t2\n1\t1\t1\n");
+    }
+}
