@@ -119,6 +119,10 @@ public final class VyreRuntime implements AutoCloseable {
                 runner.close();
             }
             memory.close();
+            if (e instanceof NativeMemory.DirectMemoryExhaustedException) {
+                throw new VyreRuntimeException(context.name() + ": " + e.getMessage() + " (this runtime needs about "
+                    + context.footprintBytes() + " bytes)", e);
+            }
             throw e;
         }
         LOG.info("{}: runtime open: {}, IO path {}, ring {} slots, {} lanes of {} bytes", context.name(),

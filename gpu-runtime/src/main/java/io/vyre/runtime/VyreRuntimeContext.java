@@ -158,8 +158,7 @@ public final class VyreRuntimeContext {
         require(deviceArenaBytes >= (1 << 20), "deviceArenaBytes", deviceArenaBytes + " is below 1 MiB");
         require(watchdogTimeout != null && !watchdogTimeout.isNegative() && !watchdogTimeout.isZero(),
             "watchdogTimeout", watchdogTimeout + " must be positive");
-        long needed = (long) lanes * ((long) ingestBufferBytes + OutputRegionDescriptor.byteLength(outputRegionWords))
-            + WorkRingDescriptor.byteLength(ringCapacity) + IoQueueDescriptor.byteLength(ioQueueSlots) + 4096;
+        long needed = footprintBytes();
         require(needed <= nativeMemoryLimit, "nativeMemoryLimit", "the lanes, ring and queue need " + needed
             + " bytes, more than the limit of " + nativeMemoryLimit + ": raise the limit or use fewer/smaller lanes");
         concluded = true;
@@ -218,6 +217,12 @@ public final class VyreRuntimeContext {
 
     public int outputRegionWords() {
         return outputRegionWords;
+    }
+
+    /** The native memory the lanes, ring, queue and control block take. */
+    public long footprintBytes() {
+        return (long) lanes * ((long) ingestBufferBytes + OutputRegionDescriptor.byteLength(outputRegionWords))
+            + WorkRingDescriptor.byteLength(ringCapacity) + IoQueueDescriptor.byteLength(ioQueueSlots) + 4096;
     }
 
     public long nativeMemoryLimit() {

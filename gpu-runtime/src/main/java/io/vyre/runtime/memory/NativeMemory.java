@@ -40,7 +40,15 @@ public final class NativeMemory implements AutoCloseable {
                 + ": raise VyreRuntimeContext.nativeMemoryLimit or use fewer/smaller buffers");
         }
         // whole pages after the aligned start, so the range can be page-locked (cuMemHostRegister) as is
-        ByteBuffer allocation = ByteBuffer.allocateDirect(pageRounded(capacity) + PAGE_SIZE);
+        ByteBuffer allocation;
+        try {
+            allocation = ByteBuffer.allocateDirect(pageRounded(capacity) + PAGE_SIZE);
+        } catch (OutOfMemoryError e) {
+            throw new DirectMemoryExhaustedException("cannot allocate " + capacity + " bytes of direct memory for '"
+                + name + "' (" + bytes + " bytes already held by this owner): the JVM's direct memory limit"
+                + " (-XX:MaxDirectMemorySize) is reached. On a Flink task manager raise"
+                + " taskmanager.memory.task.off-heap.size, or use fewer lanes or a smaller chunk size", e);
+        }
         long base = BufferUtil.address(allocation);
         int offset = (int) ((PAGE_SIZE - (base & (PAGE_SIZE - 1))) & (PAGE_SIZE - 1));
         ByteBuffer view = allocation.duplicate().position(offset).limit(offset + capacity).slice();
@@ -51,6 +59,15 @@ public final class NativeMemory implements AutoCloseable {
         GLOBAL_BYTES.addAndGet(capacity);
         GLOBAL_BUFFERS.incrementAndGet();
         return buffer;
+    }
+
+    /** The JVM refused direct memory: a configuration problem, reported as such instead of an OutOfMemoryError. */
+    public static final class DirectMemoryExhaustedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        DirectMemoryExhaustedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     public synchronized void free(NativeBuffer buffer) {

@@ -1,0 +1,218 @@
+package io.vyre.flink.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A standalone Flink session cluster as separate JVM processes on loopback, started the way Flink's
+ * scripts start them: {@code StandaloneSessionClusterEntrypoint} for the JobManager and
+ * {@code TaskManagerRunner} for each TaskManager, with the JVM memory options {@code BashJavaUtils}
+ * computes from {@code config.yaml}. Every process logs to its own file under the work folder.
+ */
+final class StandaloneCluster implements AutoCloseable {
+    private static final String ENTRYPOINT = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+    private static final String TASK_MANAGER = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+    private static final String BASH_JAVA_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
+
+    private final Path work;
+    private final Path conf;
+    private final String classpath;
+    private final List<String> jvmFlags;
+    private final int restPort;
+    private final Process jobManager;
+    private final Map<String, Process> taskManagers = new LinkedHashMap<>();
+
+    StandaloneCluster(Path work, String classpath, String jvmFlags, int taskManagerCount, int slotsPerTaskManager)
+        throws IOException, InterruptedException {
+        deleteRecursively(work);
+        this.work = Files.createDirectories(work);
+        this.conf = Files.createDirectories(work.resolve("conf"));
+        this.classpath = classpath;
+        this.jvmFlags = Arrays.stream(jvmFlags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        this.restPort = freePort();
+        writeConfig(slotsPerTaskManager);
+        this.jobManager = start("jobmanager", resourceParams("GET_JM_RESOURCE_PARAMS"), ENTRYPOINT, List.of());
+        for (int i = 1; i <= taskManagerCount; i++) {
+            String id = "tm-" + i;
+            taskManagers.put(id, start(id, resourceParams("GET_TM_RESOURCE_PARAMS"), TASK_MANAGER,
+                List.of("-D", "taskmanager.resource-id=" + id)));
+        }
+    }
+
+    String restUrl() {
+        return "http://127.0.0.1:" + restPort;
+    }
+
+    Path work() {
+        return work;
+    }
+
+    private void writeConfig(int slots) throws IOException {
+        String yaml = String.join("\n",
+            "jobmanager.rpc.address: localhost",
+            "jobmanager.rpc.port: " + freePort(),
+            "jobmanager.bind-host: localhost",
+            "jobmanager.memory.process.size: 1024m",
+            "taskmanager.host: localhost",
+            "taskmanager.bind-host: localhost",
+            "taskmanager.numberOfTaskSlots: " + slots,
+            "taskmanager.memory.process.size: 1600m",
+            // each Vyre subtask's runtime holds its lanes, ring and IO queue in direct memory (~100 MiB
+            // for a scan source and its sink at the default 4 lanes of 4 MiB): two slots' worth
+            "taskmanager.memory.task.off-heap.size: 320m",
+            "taskmanager.memory.managed.size: 64m",
+            "taskmanager.load-balance.mode: SLOTS",
+            "rest.address: 127.0.0.1",
+            "rest.bind-address: 127.0.0.1",
+            "rest.port: " + restPort,
+            // the job jar bundles Flink so that 'java -jar' runs it embedded: allow its upload
+            "rest.server.max-content-length: 314572800",
+            "web.submit.enable: true",
+            "web.upload.dir: " + work.resolve("uploads"),
+            "io.tmp.dirs: " + work.resolve("tmp"),
+            // notice a killed TaskManager within seconds instead of the default 50
+            "heartbeat.interval: 1000",
+            "heartbeat.timeout: 5000",
+            "");
+        Files.writeString(conf.resolve("config.yaml"), yaml);
+        Files.createDirectories(work.resolve("uploads"));
+        Files.createDirectories(work.resolve("tmp"));
+        Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.file.ref = file",
+            "appender.file.type = File",
+            "appender.file.name = file",
+            "appender.file.fileName = ${sys:log.file}",
+            "appender.file.layout.type = PatternLayout",
+            "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-40c{1} - %m%n",
+            ""));
+    }
+
+    /** The JVM options and dynamic properties Flink's scripts would pass, from BashJavaUtils. */
+    private List<String> resourceParams(String command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-cp", classpath, BASH_JAVA_UTILS, command, "--configDir",
+            conf.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(command + " failed:\n" + output);
+        }
+        List<String> results = output.lines().filter(l -> l.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:"))
+            .map(l -> l.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()).trim()).toList();
+        if (results.isEmpty()) {
+            throw new IllegalStateException(command + " printed no result:\n" + output);
+        }
+        List<String> params = new ArrayList<>();
+        // first result: JVM options (-Xmx ...); second (TaskManagers): dynamic properties (-D k=v ...)
+        for (String r : results) {
+            params.addAll(Arrays.asList(r.split("\\s+")));
+        }
+        return params;
+    }
+
+    private Process start(String name, List<String> resourceParams, String mainClass, List<String> extraArgs)
+        throws IOException {
+        List<String> jvm = new ArrayList<>();
+        List<String> dynamic = new ArrayList<>();
+        for (int i = 0; i < resourceParams.size(); i++) {
+            String p = resourceParams.get(i);
+            if (p.equals("-D") && i + 1 < resourceParams.size()) {
+                dynamic.add(p);
+                dynamic.add(resourceParams.get(++i));
+            } else if (!p.isEmpty()) {
+                jvm.add(p);
+            }
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java());
+        cmd.addAll(jvmFlags);
+        cmd.addAll(jvm);
+        cmd.add("-Dlog.file=" + work.resolve(name + ".log"));
+        cmd.add("-Dlog4j.configurationFile=file:" + conf.resolve("log4j.properties"));
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(mainClass);
+        cmd.add("--configDir");
+        cmd.add(conf.toString());
+        cmd.addAll(dynamic);
+        cmd.addAll(extraArgs);
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+            .redirectOutput(work.resolve(name + ".out").toFile()).start();
+    }
+
+    /** SIGKILL, as when a machine or container dies: no shutdown hooks, no goodbye to the JobManager. */
+    void kill(String taskManagerId) throws InterruptedException {
+        Process p = taskManagers.get(taskManagerId);
+        if (p == null) {
+            throw new IllegalArgumentException("no TaskManager " + taskManagerId + " (have " + taskManagers.keySet() + ")");
+        }
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    boolean alive(String taskManagerId) {
+        return taskManagers.get(taskManagerId).isAlive();
+    }
+
+    /** The last lines of every process's log, for a failure message. */
+    String logTails() {
+        StringBuilder b = new StringBuilder();
+        try (var files = Files.list(work)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".out")).sorted()
+                .toList()) {
+                List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+                b.append("---- ").append(f.getFileName()).append('\n');
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> b.append(l).append('\n'));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : taskManagers.values()) {
+            p.destroy();
+        }
+        jobManager.destroy();
+        for (Process p : taskManagers.values()) {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        if (!jobManager.waitFor(20, TimeUnit.SECONDS)) {
+            jobManager.destroyForcibly();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.vyre.flink.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shaded job jar on a real standalone session cluster (1 JobManager + 2 TaskManagers, separate JVMs
+ * on loopback), submitted through the REST API like a user would: its output must equal a naive scan of
+ * the same files; then, with one TaskManager killed mid-job, it must recover from its last checkpoint and
+ * still commit every occurrence exactly once.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterITCase {
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
+    private static StandaloneCluster cluster;
+    private static FlinkRest rest;
+    private static String jarId;
+
+    @TempDir
+    static Path data;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        Path jar = Path.of(System.getProperty("vyre.jobs.jar"));
+        assertThat(jar).as("the shaded job jar (built by flink-jobs)").exists();
+        String classpath = Files.readString(Path.of(System.getProperty("flink.cluster.classpath.file"))).trim();
+        Path work = Path.of(System.getProperty("flink.cluster.work.dir"));
+        cluster = new StandaloneCluster(work, classpath, System.getProperty("flink.cluster.jvm.flags"), 2, 2);
+        rest = new FlinkRest(cluster.restUrl());
+        awaitTaskManagers(2);
+        jarId = rest.uploadJar(jar);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldScanLikeTheNaiveReference() throws Exception {
+        Path in = Files.createDirectories(data.resolve("plain/in"));
+        List<String> patterns = List.of("abc", "bca", "cab", "aa", "abcabc");
+        writeRandomFiles(in, 4, 300_000, 11);
+        Path patternsFile = writePatterns(data.resolve("plain/patterns.txt"), patterns);
+        Path out = data.resolve("plain/out");
+
+        String job = rest.run(jarId, List.of("scan", "--input", in.toString(), "--patterns", patternsFile.toString(),
+            "--output", out.toString(), "--backend", "cpu", "--checkpoint-interval", "1s"), 2);
+        awaitState(job, "FINISHED");
+
+        assertSameLines(committed(out), naiveScan(in, patterns));
+    }
+
+    @Test
+    @Order(2)
+    void shouldRecoverFromAKilledTaskManagerWithExactlyOnceOutput() throws Exception {
+        Path in = Files.createDirectories(data.resolve("failover/in"));
+        List<String> patterns = List.of("abc", "bca", "aa", "cc");
+        writeRandomFiles(in, 4, 40_000, 23);
+        Path patternsFile = writePatterns(data.resolve("failover/patterns.txt"), patterns);
+        Path out = data.resolve("failover/out");
+        List<String> expected = naiveScan(in, patterns);
+        // throttled so the job is still running when a TaskManager dies: about 15 s at full speed
+        long perSecond = Math.max(1, expected.size() / 15);
+
+        String job = rest.run(jarId, List.of("scan", "--input", in.toString(), "--patterns", patternsFile.toString(),
+            "--output", out.toString(), "--backend", "cpu", "--checkpoint-interval", "500ms",
+            "--max-records-per-second", Long.toString(perSecond), "--restart-attempts", "5"), 2);
+        awaitState(job, "RUNNING");
+        awaitCompletedCheckpoint(job);
+        String victim = taskManagerRunningATaskOf(job);
+        cluster.kill(victim);
+        assertThat(cluster.alive(victim)).isFalse();
+
+        awaitState(job, "FINISHED");
+        JsonNode restored = rest.get("/jobs/" + job + "/checkpoints").path("latest").path("restored");
+        assertThat(restored.isMissingNode() || restored.isNull()).as("the job restored a checkpoint after %s died: %s",
+            victim, restored).isFalse();
+        assertSameLines(committed(out), expected);
+    }
+
+    private static void awaitTaskManagers(int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (rest.get("/overview").path("taskmanagers").asInt() >= count) {
+                    return;
+                }
+            } catch (IOException e) {
+                // the JobManager's REST endpoint is not up yet
+            }
+            Thread.sleep(250);
+        }
+        fail("the cluster did not come up with " + count + " TaskManagers:\n" + cluster.logTails());
+    }
+
+    private static void awaitState(String job, String state) throws Exception {
+        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+        String now = "";
+        while (System.nanoTime() < deadline) {
+            now = rest.get("/jobs/" + job).path("state").asText();
+            if (now.equals(state)) {
+                return;
+            }
+            if (now.equals("FAILED") || now.equals("CANCELED")) {
+                fail("job " + job + " is " + now + ": " + rest.get("/jobs/" + job + "/exceptions") + "\n"
+                    + cluster.logTails());
+            }
+            Thread.sleep(200);
+        }
+        fail("job " + job + " did not reach " + state + " in " + JOB_TIMEOUT + " (it is " + now + ")\n"
+            + cluster.logTails());
+    }
+
+    private static void awaitCompletedCheckpoint(String job) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode cp = rest.get("/jobs/" + job + "/checkpoints");
+            if (cp.path("counts").path("completed").asInt() > 0) {
+                return;
+            }
+            assertThat(rest.get("/jobs/" + job).path("state").asText()).as("still running").isEqualTo("RUNNING");
+            Thread.sleep(100);
+        }
+        fail("no checkpoint completed within 60 s\n" + cluster.logTails());
+    }
+
+    /** A TaskManager (by resource id) that runs one of the job's subtasks now. */
+    private static String taskManagerRunningATaskOf(String job) throws Exception {
+        for (JsonNode vertex : rest.get("/jobs/" + job).path("vertices")) {
+            JsonNode tms = rest.get("/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/taskmanagers")
+                .path("taskmanagers");
+            for (JsonNode tm : tms) {
+                String id = tm.path("taskmanager-id").asText();
+                if (id.startsWith("tm-") && tm.path("status").asText().equals("RUNNING")) {
+                    return id;
+                }
+            }
+        }
+        throw new AssertionError("no TaskManager runs a subtask of " + job);
+    }
+
+    private static void writeRandomFiles(Path dir, int files, int bytes, long seed) throws IOException {
+        Random rnd = new Random(seed);
+        for (int f = 0; f < files; f++) {
+            byte[] data = new byte[bytes + rnd.nextInt(1000)];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) "abc\n".charAt(rnd.nextInt(4));
+            }
+            Files.write(dir.resolve("log-" + f + ".txt"), data);
+        }
+    }
+
+    private static Path writePatterns(Path file, List<String> patterns) throws IOException {
+        Files.createDirectories(file.getParent());
+        return Files.write(file, patterns, StandardCharsets.US_ASCII);
+    }
+
+    /** Every occurrence of every pattern, overlaps included, by trying each pattern at every index. */
+    private static List<String> naiveScan(Path dir, List<String> patterns) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String text = Files.readString(f, StandardCharsets.US_ASCII);
+                for (int id = 0; id < patterns.size(); id++) {
+                    for (int at = text.indexOf(patterns.get(id)); at >= 0; at = text.indexOf(patterns.get(id), at + 1)) {
+                        lines.add(f.toAbsolutePath() + "\t" + at + "\t" + id);
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static List<String> committed(Path out) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(out)) {
+            for (Path f : walk.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+                .toList()) {
+                lines.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
+            }
+        }
+        return lines;
+    }
+
+    private static void assertSameLines(List<String> got, List<String> expected) {
+        assertThat(new HashSet<>(got)).as("no line twice").hasSize(got.size());
+        List<String> a = new ArrayList<>(got);
+        List<String> b = new ArrayList<>(expected);
+        a.sort(null);
+        b.sort(null);
+        assertThat(a.size()).as("occurrences").isEqualTo(b.size());
+        assertThat(a.equals(b)).as("the committed lines equal the naive scan's").isTrue();
+    }
+}
