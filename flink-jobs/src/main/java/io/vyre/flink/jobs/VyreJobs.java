@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,7 +45,7 @@ public final class VyreJobs implements Callable<Integer> {
     public static void main(String[] args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         if (verbose) {
-            Configurator.setRootLevel(Level.INFO);
+            logEverythingAtInfo();
         }
         if (!JobEnvironment.embedded()) {
             // inside 'flink run' or a REST submission: exiting would take the client (or JobManager) down
@@ -56,6 +57,16 @@ public final class VyreJobs implements Callable<Integer> {
             return;
         }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** --verbose: INFO for every logger, when log4j is the logging back-end (it is in the shaded jar). */
+    private static void logEverythingAtInfo() {
+        try {
+            Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.INFO);
+        } catch (LinkageError e) {
+            System.err.println("note: --verbose sets log levels through log4j, which is not on this classpath;"
+                + " configure the SLF4J binding in use instead");
+        }
     }
 
     /** Parses and runs one command; returns the exit code. */

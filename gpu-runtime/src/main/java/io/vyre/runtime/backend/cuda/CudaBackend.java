@@ -50,6 +50,7 @@ public final class CudaBackend implements MegakernelBackend {
     /** vyre_protocol.h: D_HEADER_WORDS = 2 * C_CONTROL_WORDS + 160 (device control words, counters, shadow). */
     private static final int D_HEADER_WORDS = 2 * ControlBlockDescriptor.CONTROL_WORDS + 160;
     private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long CONTEXT_DESTROY_WAIT_MILLIS = 2_000;
 
     private final BackendSettings settings;
     private final DeviceMemory memory = new DeviceMemory();
@@ -347,7 +348,30 @@ public final class CudaBackend implements MegakernelBackend {
         if (module != null) {
             JCudaDriver.cuModuleUnload(module);
         }
-        JCudaDriver.cuCtxDestroy(context);
+        destroyContext();
+    }
+
+    /**
+     * Destroys the (now idle) context on a thread of its own. On the GPU machine cuCtxDestroy did not
+     * return while another runtime's persistent kernel ran on the same device (two Flink subtasks sharing a
+     * GPU close at different times), so close() waits only a bounded time; the destruction completes when
+     * the device lets it, at the latest when the process ends. Its memory was freed above already.
+     */
+    private void destroyContext() {
+        CUcontext doomed = context;
         context = null;
+        JCudaDriver.cuCtxSetCurrent(new CUcontext());
+        Thread destroyer = new Thread(() -> JCudaDriver.cuCtxDestroy(doomed), "vyre-cuda-destroy-" + env.name());
+        destroyer.setDaemon(true);
+        destroyer.start();
+        try {
+            destroyer.join(CONTEXT_DESTROY_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (destroyer.isAlive()) {
+            LOG.info("{}: its CUDA context is destroyed once the device is free of other kernels (another runtime"
+                + " shares the GPU); its memory is already released", env.name());
+        }
     }
 }

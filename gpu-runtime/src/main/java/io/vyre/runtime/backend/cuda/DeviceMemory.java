@@ -6,6 +6,7 @@ import io.vyre.runtime.backend.cuda.Cuda.DevicePointer;
 import java.util.ArrayList;
 import java.util.List;
 import jcuda.Pointer;
+import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
 /**
@@ -14,6 +15,8 @@ import jcuda.driver.JCudaDriver;
  * configuration's.
  */
 final class DeviceMemory {
+    /** CUstream 0: the legacy default stream of the current context. */
+    private static final CUstream LEGACY_DEFAULT_STREAM = new CUstream();
     private final List<DevicePointer> allocations = new ArrayList<>();
     private long bytes;
 
@@ -26,9 +29,17 @@ final class DeviceMemory {
         return p;
     }
 
+    /**
+     * Copies host bytes to device memory and returns once they are there. From pageable memory (a Java
+     * array) cuMemcpyHtoD may return as soon as the bytes are staged, before the DMA lands; a running
+     * kernel could then read the old table entry (seen with two runtimes time-sharing one GPU). The copy
+     * goes through the legacy default stream, which the kernel's non-blocking stream does not wait on, so
+     * synchronizing it waits for the copy alone.
+     */
     static void write(DevicePointer base, long offset, Pointer host, long size) {
         if (size > 0) {
             check(JCudaDriver.cuMemcpyHtoD(base.withByteOffset(offset), host, size), "cuMemcpyHtoD");
+            check(JCudaDriver.cuStreamSynchronize(LEGACY_DEFAULT_STREAM), "cuStreamSynchronize(default stream)");
         }
     }
 

@@ -60,7 +60,7 @@ class CudaDifferentialTest {
         }
     }
 
-    private static List<String> run(VyreRuntime rt, LoadedProgram p, int[] params, boolean records) throws Exception {
+    static List<String> run(VyreRuntime rt, LoadedProgram p, int[] params, boolean records) throws Exception {
         Lane lane = rt.acquireLane();
         try {
             lane.output().reset();
