@@ -2,10 +2,10 @@ package io.vyre.flink.jobs.redact;
 
 import io.vyre.flink.jobs.VyreJobs;
 import io.vyre.flink.jobs.cli.CommonOptions;
+import io.vyre.flink.jobs.cli.InputOptions;
 import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.JobInputs;
 import io.vyre.flink.jobs.cli.ProgressReporter;
-import io.vyre.flink.jobs.cli.UserError;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.sink.VyreSink;
@@ -37,17 +37,11 @@ import picocli.CommandLine.Spec;
 public final class RedactCommand implements Callable<Integer> {
     static final String SOURCE_NAME = "vyre-lines";
 
-    @Option(names = "--input", paramLabel = "PATH", description = "A file or folder to redact (repeatable).")
-    List<Path> inputs;
-
-    @Option(names = "--patterns", paramLabel = "FILE", description = "What to mask, one pattern per line.")
-    Path patternsFile;
+    @Mixin
+    InputOptions input;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Folder for the redacted part files.")
     Path output;
-
-    @Option(names = "--ignore-case", description = "Match ASCII letters regardless of case.")
-    boolean ignoreCase;
 
     @Option(names = "--mask", paramLabel = "CHAR", description = "The mask character (default: ${DEFAULT-VALUE}).")
     char mask = '*';
@@ -60,11 +54,8 @@ public final class RedactCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> paths = JobInputs.inputs(inputs);
-        if (patternsFile == null) {
-            throw new UserError("no patterns: pass --patterns FILE (one pattern per line)", VyreJobs.EXIT_USAGE, null);
-        }
-        List<String> patterns = JobInputs.patternTexts(JobInputs.patterns(patternsFile));
+        List<String> paths = input.inputPaths();
+        List<String> patterns = JobInputs.patternTexts(JobInputs.patterns(input.patternsFile()));
         Path out = JobInputs.outputFolder(output);
         boolean embedded = JobEnvironment.embedded();
         String backend = embedded ? JobEnvironment.checkBackend(common.backend)
@@ -79,7 +70,7 @@ public final class RedactCommand implements Callable<Integer> {
             .setSplitBytes(Long.MAX_VALUE)
             .build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME).uid("vyre-redact-source")
-            .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString()).redact(patterns, ignoreCase, mask)
+            .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString()).redact(patterns, input.ignoreCase, mask)
                 .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(common.backend).devices(common.devices)
                     .chunkBytes(1 << 20))
                 .build()).name("vyre-redacted-part-files").uid("vyre-redact-sink");

@@ -2,6 +2,7 @@ package io.vyre.flink.jobs.scan;
 
 import io.vyre.flink.jobs.VyreJobs;
 import io.vyre.flink.jobs.cli.CommonOptions;
+import io.vyre.flink.jobs.cli.InputOptions;
 import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.JobInputs;
 import io.vyre.flink.jobs.cli.ProgressReporter;
@@ -35,17 +36,11 @@ import picocli.CommandLine.Spec;
 public final class ScanCommand implements Callable<Integer> {
     private static final int SHOWN_PATTERNS = 20;
 
-    @Option(names = "--input", paramLabel = "PATH", description = "A file or folder to scan (repeatable).")
-    List<Path> inputs;
-
-    @Option(names = "--patterns", paramLabel = "FILE", description = "Patterns, one per line (bytes, UTF-8 text).")
-    Path patternsFile;
+    @Mixin
+    InputOptions input;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Folder for the part files (created if needed).")
     Path output;
-
-    @Option(names = "--ignore-case", description = "Match ASCII letters regardless of case.")
-    boolean ignoreCase;
 
     @Option(names = "--max-records-per-second", paramLabel = "N",
         description = "Emit at most N matches per second over all subtasks (default: unlimited).")
@@ -69,11 +64,8 @@ public final class ScanCommand implements Callable<Integer> {
         if (demo) {
             return demo();
         }
-        List<String> paths = JobInputs.inputs(inputs);
-        if (patternsFile == null) {
-            throw new UserError("no patterns: pass --patterns FILE (one pattern per line)", VyreJobs.EXIT_USAGE, null);
-        }
-        List<byte[]> patterns = JobInputs.patterns(patternsFile);
+        List<String> paths = input.inputPaths();
+        List<byte[]> patterns = JobInputs.patterns(input.patternsFile());
         Path out = JobInputs.outputFolder(output);
         return scan(paths, patterns, out);
     }
@@ -91,7 +83,7 @@ public final class ScanCommand implements Callable<Integer> {
         Set<Path> before = MatchCounts.partFiles(out);
         StreamExecutionEnvironment env = JobEnvironment.create(common,
             ProgressReporter.configuration(ScanJob.SOURCE_NAME, total));
-        ScanJob.define(env, new ScanJob.Spec(paths, patterns, ignoreCase, out, common.backend, common.devices,
+        ScanJob.define(env, new ScanJob.Spec(paths, patterns, input.ignoreCase, out, common.backend, common.devices,
             maxRecordsPerSecond));
         JobExecutionResult result = env.execute("vyre scan: " + patterns.size() + " patterns over " + files.size()
             + " files");

@@ -2,9 +2,9 @@ package io.vyre.flink.jobs.sql;
 
 import io.vyre.flink.jobs.VyreJobs;
 import io.vyre.flink.jobs.cli.CommonOptions;
+import io.vyre.flink.jobs.cli.InputOptions;
 import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.JobInputs;
-import io.vyre.flink.jobs.cli.UserError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +20,6 @@ import org.apache.flink.util.CloseableIterator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -31,14 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sql", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Counts pattern occurrences with Flink SQL over a 'connector' = 'vyre' table (prints the SQL).")
 public final class SqlCommand implements Callable<Integer> {
-    @Option(names = "--input", paramLabel = "PATH", description = "A file or folder to scan (repeatable).")
-    List<Path> inputs;
-
-    @Option(names = "--patterns", paramLabel = "FILE", description = "Patterns, one per line.")
-    Path patternsFile;
-
-    @Option(names = "--ignore-case", description = "Match ASCII letters regardless of case.")
-    boolean ignoreCase;
+    @Mixin
+    InputOptions input;
 
     @Mixin
     CommonOptions common;
@@ -48,11 +41,8 @@ public final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> paths = JobInputs.inputs(inputs);
-        if (patternsFile == null) {
-            throw new UserError("no patterns: pass --patterns FILE (one pattern per line)", VyreJobs.EXIT_USAGE, null);
-        }
-        Path patterns = patternsFile.toAbsolutePath().normalize();
+        List<String> paths = input.inputPaths();
+        Path patterns = input.patternsFile();
         JobInputs.patterns(patterns);
         if (JobEnvironment.embedded()) {
             JobEnvironment.checkBackend(common.backend);
@@ -75,7 +65,7 @@ public final class SqlCommand implements Callable<Integer> {
                 + "  'path' = '" + quote(String.join(",", paths)) + "',\n"
                 + "  'program' = 'scan',\n"
                 + "  'patterns.file' = '" + quote(patterns.toString()) + "',\n"
-                + "  'ignore-case' = '" + ignoreCase + "',\n"
+                + "  'ignore-case' = '" + input.ignoreCase + "',\n"
                 + "  'backend' = '" + common.backend.name().toLowerCase(Locale.ROOT) + "'\n"
                 + ")",
             "SELECT pattern_id, COUNT(*) AS occurrences, COUNT(DISTINCT path) AS files\n"

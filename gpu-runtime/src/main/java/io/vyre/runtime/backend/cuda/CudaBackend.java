@@ -14,7 +14,6 @@ import io.vyre.runtime.memory.NativeMemory;
 import io.vyre.runtime.memory.OutputRegion;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.protocol.ControlBlockDescriptor;
-import io.vyre.runtime.protocol.OutputRegionDescriptor;
 import io.vyre.runtime.protocol.WorkRingDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
