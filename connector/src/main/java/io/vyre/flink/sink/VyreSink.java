@@ -68,6 +68,10 @@ public final class VyreSink<IN> implements Sink<IN>, SupportsCommitter<VyreCommi
 
         /** Masks every occurrence of every pattern with {@code mask} bytes of the same length. */
         public Builder<IN> redact(List<String> patterns, boolean ignoreCase, char mask) {
+            if (mask == 0 || mask > 0x7F) {
+                throw new IllegalArgumentException("VyreSink: the redaction mask must be one ASCII character (it replaces"
+                    + " each masked byte), got '" + mask + "'");
+            }
             for (String p : patterns) {
                 redact.add(p.getBytes(StandardCharsets.UTF_8));
             }

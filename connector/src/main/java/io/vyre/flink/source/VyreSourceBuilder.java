@@ -5,8 +5,6 @@ import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.io.IoPath;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +27,11 @@ public final class VyreSourceBuilder<T> {
     VyreSourceBuilder() {
     }
 
-    /** Files or directories (walked recursively; entries starting with '.' or '_' are skipped). */
+    /**
+     * Files or directories (walked recursively; entries starting with '.' or '_' are skipped). They are
+     * listed where the split enumerator runs (the JobManager), so they need not exist on the client; a path
+     * missing there fails the job with its name.
+     */
     public VyreSourceBuilder<T> setPaths(String... paths) {
         this.paths.addAll(Arrays.asList(paths));
         return this;
@@ -110,11 +112,6 @@ public final class VyreSourceBuilder<T> {
     public VyreSource<T> build() {
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("VyreSource: no input: call setPaths with files or directories");
-        }
-        for (String p : paths) {
-            if (!Files.exists(Path.of(p))) {
-                throw new IllegalArgumentException("VyreSource: input path " + p + " does not exist");
-            }
         }
         if (program == null) {
             throw new IllegalArgumentException("VyreSource: no program: call setProgram, e.g. with VyrePrograms.scan(...)"

@@ -2,12 +2,12 @@ package io.vyre.flink.table;
 
 import static io.vyre.flink.table.VyreTableOptions.*;
 
+import io.vyre.flink.program.PatternsFile;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.runtime.backend.BackendKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,11 +121,7 @@ public final class VyreDynamicTableFactory implements DynamicTableSourceFactory,
         if (inline == PATTERNS) {
             options.getOptional(PATTERNS_FILE).ifPresent(f -> {
                 try {
-                    for (String line : Files.readAllLines(Path.of(f), StandardCharsets.UTF_8)) {
-                        if (!line.isEmpty()) {
-                            patterns.add(line.getBytes(StandardCharsets.UTF_8));
-                        }
-                    }
+                    patterns.addAll(PatternsFile.read(Path.of(f)));
                 } catch (IOException e) {
                     throw new UncheckedIOException(new IOException("vyre option 'patterns.file': cannot read " + f + ": "
                         + e.getMessage(), e));

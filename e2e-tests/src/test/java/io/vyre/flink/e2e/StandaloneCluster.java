@@ -41,11 +41,19 @@ final class StandaloneCluster implements AutoCloseable {
         this.jvmFlags = Arrays.stream(jvmFlags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         this.restPort = freePort();
         writeConfig(slotsPerTaskManager);
+        // whatever happens to the test JVM, the cluster's JVMs go with it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
+            .forEach(ProcessHandle::destroyForcibly), "stop-standalone-cluster"));
         this.jobManager = start("jobmanager", resourceParams("GET_JM_RESOURCE_PARAMS"), ENTRYPOINT, List.of());
-        for (int i = 1; i <= taskManagerCount; i++) {
-            String id = "tm-" + i;
-            taskManagers.put(id, start(id, resourceParams("GET_TM_RESOURCE_PARAMS"), TASK_MANAGER,
-                List.of("-D", "taskmanager.resource-id=" + id)));
+        try {
+            for (int i = 1; i <= taskManagerCount; i++) {
+                String id = "tm-" + i;
+                taskManagers.put(id, start(id, resourceParams("GET_TM_RESOURCE_PARAMS"), TASK_MANAGER,
+                    List.of("-D", "taskmanager.resource-id=" + id)));
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
         }
     }
 
@@ -80,9 +88,9 @@ final class StandaloneCluster implements AutoCloseable {
             "web.submit.enable: true",
             "web.upload.dir: " + work.resolve("uploads"),
             "io.tmp.dirs: " + work.resolve("tmp"),
-            // notice a killed TaskManager within seconds instead of the default 50
+            // notice a killed TaskManager within seconds instead of the default 50 (with room for a slow CI machine)
             "heartbeat.interval: 1000",
-            "heartbeat.timeout: 5000",
+            "heartbeat.timeout: 8000",
             "");
         Files.writeString(conf.resolve("config.yaml"), yaml);
         Files.createDirectories(work.resolve("uploads"));
@@ -102,10 +110,15 @@ final class StandaloneCluster implements AutoCloseable {
     private List<String> resourceParams(String command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-cp", classpath, BASH_JAVA_UTILS, command, "--configDir",
             conf.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(command + " failed:\n" + output);
+        Path log = work.resolve(command + ".out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean done = p.waitFor(60, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        if (!done || p.exitValue() != 0) {
+            throw new IllegalStateException(command + (done ? " failed" : " did not finish in 60 s") + ":\n" + output);
         }
         List<String> results = output.lines().filter(l -> l.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:"))
             .map(l -> l.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()).trim()).toList();

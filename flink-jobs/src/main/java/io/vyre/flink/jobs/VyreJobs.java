@@ -5,7 +5,10 @@ import io.vyre.flink.jobs.cli.UserError;
 import io.vyre.flink.jobs.redact.RedactCommand;
 import io.vyre.flink.jobs.scan.ScanCommand;
 import io.vyre.flink.jobs.sql.SqlCommand;
+import io.vyre.flink.jobs.cli.ProgressReporter;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.FileSystemException;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.Level;
@@ -31,6 +34,8 @@ public final class VyreJobs implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
+    /** Flink's signal that a plan was extracted from main(): it must reach Flink untouched. */
+    private static final String PROGRAM_ABORT = "org.apache.flink.client.program.ProgramAbortException";
 
     @Spec
     CommandSpec spec;
@@ -43,18 +48,19 @@ public final class VyreJobs implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        boolean verbose = Arrays.asList(args).contains("--verbose");
-        if (verbose) {
-            logEverythingAtInfo();
-        }
         if (!JobEnvironment.embedded()) {
-            // inside 'flink run' or a REST submission: exiting would take the client (or JobManager) down
-            int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+            // inside 'flink run' or a REST submission: exiting would take the client (or the JobManager) down,
+            // and the REST caller sees only the exception, so the error line travels in it
+            StringWriter err = new StringWriter();
+            int code = run(args, new PrintWriter(System.out, true), new PrintWriter(err, true));
+            System.err.print(err);
             if (code != EXIT_OK) {
-                throw new IllegalArgumentException("vyre-flink-jobs " + String.join(" ", args) + " failed (exit code "
-                    + code + "): see the error line above");
+                throw new IllegalArgumentException(err.toString().strip() + " (exit code " + code + ")");
             }
             return;
+        }
+        if (Arrays.asList(args).contains("--verbose")) {
+            logEverythingAtInfo();
         }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
@@ -80,35 +86,52 @@ public final class VyreJobs implements Callable<Integer> {
                 + " --help)");
             return EXIT_USAGE;
         });
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof UserError) {
-                err.println("error: " + e.getMessage());
-                if (verbose) {
-                    e.printStackTrace(err);
-                }
-                return ((UserError) e).exitCode();
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, err, verbose));
+        try {
+            return cli.execute(args);
+        } catch (Error e) {
+            if (e.getClass().getName().equals(PROGRAM_ABORT)) {
+                throw e;
             }
-            err.println("error: " + describe(e) + (verbose ? "" : " (run with --verbose for the stack trace)"));
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            return EXIT_FAILED;
-        });
-        return cli.execute(args);
+            return report(e, err, verbose);
+        }
     }
 
-    /** The innermost message of a failure chain, which is where Flink puts what went wrong. */
+    private static int report(Throwable e, PrintWriter err, boolean verbose) {
+        ProgressReporter.finishLine();
+        if (e instanceof UserError) {
+            err.println("error: " + e.getMessage());
+        } else {
+            err.println("error: " + describe(e) + (verbose ? "" : " (run with --verbose for the stack trace)"));
+        }
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        return e instanceof UserError ? ((UserError) e).exitCode() : EXIT_FAILED;
+    }
+
+    /**
+     * What went wrong, in one line: the message of the deepest exception in the chain that this project
+     * threw (it names the file, the setting or the fix), else the innermost message, which is where Flink
+     * puts the cause. File-system errors carry only a path as message, so their kind is added.
+     */
     static String describe(Throwable e) {
-        Throwable root = e;
-        String message = e.getMessage();
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-            if (root.getMessage() != null && !root.getMessage().isBlank()) {
-                message = root.getMessage();
+        Throwable ours = null;
+        Throwable innermost = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                innermost = t;
+                StackTraceElement[] at = t.getStackTrace();
+                if (at.length > 0 && at[0].getClassName().startsWith("io.vyre.")) {
+                    ours = t;
+                }
             }
         }
-        if (message == null || message.isBlank()) {
-            message = root.getClass().getSimpleName();
+        Throwable chosen = ours != null ? ours : innermost;
+        String message = chosen.getMessage() == null || chosen.getMessage().isBlank()
+            ? chosen.getClass().getSimpleName() : chosen.getMessage();
+        if (chosen instanceof FileSystemException) {
+            message = chosen.getClass().getSimpleName() + ": " + message;
         }
         return message.lines().findFirst().orElse(message);
     }

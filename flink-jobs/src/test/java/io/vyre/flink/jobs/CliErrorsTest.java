@@ -85,4 +85,51 @@ class CliErrorsTest {
         assertThat(run.out()).contains("--input", "--patterns", "--output", "--backend", "--parallelism",
             "--ignore-case", "--demo");
     }
+
+    @Test
+    void shouldRefuseContradictoryOrOutOfRangeOptions() {
+        assertOneErrorLine(CliRun.of("scan", "--demo", "--input", input.toString()), 2, "--demo generates its own input");
+        assertOneErrorLine(CliRun.of("scan", "--input", input.toString(), "--patterns", patterns.toString(), "--output",
+            dir.resolve("out").toString(), "--max-records-per-second", "-5"), 2, "--max-records-per-second");
+        assertOneErrorLine(CliRun.of("redact", "--input", input.toString(), "--patterns", patterns.toString(), "--output",
+            dir.resolve("out").toString(), "--mask", "\u00e9"), 2, "--mask must be one ASCII character");
+        assertOneErrorLine(CliRun.of("sql", "--input", input.toString(), "--patterns", patterns.toString(),
+            "--parallelism", "0"), 2, "--parallelism must be at least 1");
+        assertOneErrorLine(CliRun.of("redact", "--input", dir.resolve("empty-dir").toFile().mkdir() ? dir.resolve(
+            "empty-dir").toString() : "x", "--patterns", patterns.toString(), "--output", dir.resolve("out").toString()),
+            1, "no files to read");
+    }
+
+    @Test
+    void shouldRefuseAPatternsFileThatIsReallyAnInput() throws Exception {
+        Path huge = dir.resolve("huge.log");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(io.vyre.flink.program.PatternsFile.MAX_BYTES + 1);
+        }
+        assertOneErrorLine(CliRun.of("scan", "--input", input.toString(), "--patterns", huge.toString(), "--output",
+            dir.resolve("out").toString()), 1, "huge.log", "is it the input rather than the patterns?");
+    }
+
+    @Test
+    void shouldDescribeAFailureByTheMessageThatNamesTheFix() {
+        IllegalStateException ours = new IllegalStateException("cannot allocate 8 bytes of direct memory: raise"
+            + " taskmanager.memory.task.off-heap.size");
+        ours.setStackTrace(new StackTraceElement[] {new StackTraceElement("io.vyre.runtime.memory.NativeMemory",
+            "allocate", "NativeMemory.java", 1)});
+        OutOfMemoryError jdk = new OutOfMemoryError("Cannot reserve 8 bytes of direct buffer memory");
+        jdk.setStackTrace(new StackTraceElement[] {new StackTraceElement("java.nio.Bits", "reserveMemory", "Bits.java",
+            1)});
+        ours.initCause(jdk);
+        RuntimeException flink = new RuntimeException("Job execution failed", new RuntimeException("Recovery is"
+            + " suppressed", ours));
+        assertThat(VyreJobs.describe(flink)).contains("taskmanager.memory.task.off-heap.size");
+        java.nio.file.NoSuchFileException missing = new java.nio.file.NoSuchFileException("/x/y");
+        missing.setStackTrace(new StackTraceElement[] {new StackTraceElement("sun.nio.fs.UnixException",
+            "translateToIOException", "UnixException.java", 1)});
+        RuntimeException flinkWrapper = new RuntimeException("wrapped", missing);
+        flinkWrapper.setStackTrace(new StackTraceElement[] {new StackTraceElement("org.apache.flink.Task", "run",
+            "Task.java", 1)});
+        assertThat(VyreJobs.describe(flinkWrapper)).isEqualTo("NoSuchFileException: /x/y");
+        assertThat(VyreJobs.describe(new RuntimeException("first line\nsecond"))).isEqualTo("first line");
+    }
 }

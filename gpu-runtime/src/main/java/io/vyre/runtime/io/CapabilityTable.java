@@ -30,6 +30,11 @@ public final class CapabilityTable {
         entries.put(capability.handle(), capability);
     }
 
+    /** Replaces the entry of {@code handle} atomically, only if it is still there. */
+    void replaceIfPresent(int handle, java.util.function.UnaryOperator<Capability> change) {
+        entries.computeIfPresent(handle, (h, c) -> change.apply(c));
+    }
+
     Capability remove(int handle) {
         return entries.remove(handle);
     }

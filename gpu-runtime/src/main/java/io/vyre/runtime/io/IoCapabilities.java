@@ -66,9 +66,8 @@ public final class IoCapabilities {
                 + " has bounds to refresh");
         }
         long size = Files.size(known.path());
-        if (size != known.boundBytes()) {
-            sources.put(Capability.fileForRead(handle, known.path(), size));
-        }
+        // only while the handle is still registered: a concurrent release must not be undone
+        sources.replaceIfPresent(handle, c -> Capability.fileForRead(handle, c.path(), size));
         return size;
     }
 

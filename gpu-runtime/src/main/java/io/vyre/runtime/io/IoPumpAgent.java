@@ -11,6 +11,7 @@ import io.vyre.runtime.protocol.MegakernelIoQueue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -43,6 +44,8 @@ public final class IoPumpAgent implements Agent {
     private final IoRequest[] claimed;
     private final Pending[] pending;
     private final Map<Integer, FileState> files = new HashMap<>();
+    /** Released file handles whose file is closed once no request on them is in flight. */
+    private final List<Integer> releasedFiles = new ArrayList<>();
     private final ArrayDeque<Pending> fences = new ArrayDeque<>();
     private final String roleName;
     private long claimSequence;
@@ -309,7 +312,12 @@ public final class IoPumpAgent implements Agent {
                 ioFailure(p, FileChannelFileIo.EIO, "write");
             }
         } else {
-            submit(p, files.get(p.file.handle()));
+            FileState f = files.get(p.file.handle());
+            if (f == null) {
+                fail(p, IoError.UNKNOWN_SOURCE_HANDLE, (int) p.done);
+            } else {
+                submit(p, f);
+            }
         }
     }
 
@@ -345,17 +353,38 @@ public final class IoPumpAgent implements Agent {
         return work;
     }
 
+    /**
+     * Closes the files of released handles, each once no request on it is in flight (waiting for the
+     * open or transferring): a request the kernel posted before the release still completes.
+     */
     private int closeReleasedFiles() {
         int work = 0;
         Capability released;
         while ((released = capabilities.pollReleased()) != null) {
-            FileState f = files.remove(released.handle());
+            releasedFiles.add(released.handle());
+            work++;
+        }
+        for (Iterator<Integer> it = releasedFiles.iterator(); it.hasNext(); ) {
+            int handle = it.next();
+            if (inUse(handle)) {
+                continue;
+            }
+            FileState f = files.remove(handle);
             if (f != null && f.fd >= 0) {
                 io.closeFile(f.fd);
             }
-            work++;
+            it.remove();
         }
         return work;
+    }
+
+    private boolean inUse(int handle) {
+        for (Pending p : pending) {
+            if (p != null && p.file != null && p.file.handle() == handle) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void ioFailure(Pending p, int errno, String what) {

@@ -44,10 +44,14 @@ public final class NativeMemory implements AutoCloseable {
         try {
             allocation = ByteBuffer.allocateDirect(pageRounded(capacity) + PAGE_SIZE);
         } catch (OutOfMemoryError e) {
+            String jvm = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (!jvm.contains("direct buffer memory")) {
+                throw e;
+            }
             throw new DirectMemoryExhaustedException("cannot allocate " + capacity + " bytes of direct memory for '"
-                + name + "' (" + bytes + " bytes already held by this owner): the JVM's direct memory limit"
-                + " (-XX:MaxDirectMemorySize) is reached. On a Flink task manager raise"
-                + " taskmanager.memory.task.off-heap.size, or use fewer lanes or a smaller chunk size", e);
+                + name + "' (" + bytes + " bytes already held by this owner; the JVM says: " + e.getMessage() + "):"
+                + " the JVM's direct memory limit (-XX:MaxDirectMemorySize) is reached. On a Flink task manager"
+                + " raise taskmanager.memory.task.off-heap.size, or use fewer lanes or a smaller chunk size", e);
         }
         long base = BufferUtil.address(allocation);
         int offset = (int) ((PAGE_SIZE - (base & (PAGE_SIZE - 1))) & (PAGE_SIZE - 1));

@@ -207,4 +207,25 @@ class IoPumpAgentTest {
         ingest.buffer().getBytes(0, got);
         assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("second\n");
     }
+
+    @ParameterizedTest
+    @EnumSource(value = IoPath.class, names = {"IO_URING", "FILE_CHANNEL"})
+    void shouldCompleteAReadInFlightWhenItsHandleIsReleased(IoPath path) throws Exception {
+        start(path);
+        byte[] content = new byte[8 << 20];
+        java.util.Arrays.fill(content, (byte) 7);
+        Path f = Files.write(dir.resolve("released-in-flight.bin"), content);
+        int file = caps.registerFileForRead(f);
+        NativeBuffer ingest = memory.allocate("ingest", 8 << 20);
+        int buf = caps.registerBuffer(ingest);
+        post(0, OP_READ, file, buf, 0, 8 << 20, 0);
+        invoker.invoke();
+        caps.release(file);
+        assertThat(awaitCompletion(0)).as("posted before the release, so it completes").isEqualTo(STATUS_OK);
+        assertThat(ingest.buffer().getByte((8 << 20) - 1)).isEqualTo((byte) 7);
+        invoker.invoke();
+        post(1, OP_READ, file, buf, 0, 1, 0);
+        assertThat(awaitCompletion(1)).isEqualTo(STATUS_ERROR);
+        assertThat(IoError.fromCode(tag(1))).isEqualTo(IoError.UNKNOWN_SOURCE_HANDLE);
+    }
 }

@@ -48,7 +48,7 @@ final class RuntimeHolder implements AutoCloseable {
 
     VyreRuntime runtime() {
         VyreRuntime rt = runtime;
-        if (rt != null) {
+        if (rt != null && !rt.isClosed()) {
             return rt;
         }
         synchronized (this) {

@@ -75,6 +75,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         boolean busy;
         boolean failed;
         int inFlight;
+        /** Dropped while chunks were in flight: release the file handle when the last one is back. */
+        boolean releasePending;
         /** Tailed split: the file size at which the last read made no progress (wait for it to grow). */
         long stalledAtSize = -1;
 
@@ -143,6 +145,9 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             result = holder.runtime().await(chunk.sequence, Duration.ofMinutes(10));
         } finally {
             chunk.cursor.inFlight--;
+            if (chunk.cursor.releasePending) {
+                releaseWhenIdle(chunk.cursor);
+            }
         }
         metrics.chunkDone(System.nanoTime() - chunk.issuedNanos);
         try {
@@ -377,9 +382,19 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         c.next = c.split.isTail() ? c.next : c.split.end();
         c.busy = false;
         if (c.split.isTail() && cursors.remove(c.id()) != null) {
-            holder.release(c.split.path());
+            releaseWhenIdle(c);
         }
         return false;
+    }
+
+    /** A cursor dropped while chunks of it were in flight gives up its file handle after the last one. */
+    private void releaseWhenIdle(Cursor c) {
+        if (c.inFlight > 0) {
+            c.releasePending = true;
+        } else if (c.releasePending || !cursors.containsKey(c.id())) {
+            c.releasePending = false;
+            holder.release(c.split.path());
+        }
     }
 
     private void idle() {
@@ -408,8 +423,9 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     public void handleSplitsChanges(SplitsChange<VyreFileSplit> change) {
         if (change instanceof SplitsAddition) {
             for (VyreFileSplit split : change.splits()) {
-                holder.retain(split.path());
-                cursors.put(split.splitId(), new Cursor(split));
+                if (cursors.putIfAbsent(split.splitId(), new Cursor(split)) == null) {
+                    holder.retain(split.path());
+                }
             }
         }
     }

@@ -16,9 +16,14 @@ public final class InputOptions {
     @Option(names = "--ignore-case", description = "Match ASCII letters regardless of case.")
     public boolean ignoreCase;
 
-    /** The inputs as absolute paths, each checked to exist. */
-    public List<String> inputPaths() {
-        return JobInputs.inputs(inputs);
+    /** The inputs as absolute paths; when {@code local} (embedded cluster), each checked to exist. */
+    public List<String> inputPaths(boolean local) {
+        return JobInputs.inputs(inputs, local);
+    }
+
+    /** True when --input or --patterns was given. */
+    public boolean given() {
+        return (inputs != null && !inputs.isEmpty()) || patternsFile != null;
     }
 
     /** The patterns file, which must have been given. */

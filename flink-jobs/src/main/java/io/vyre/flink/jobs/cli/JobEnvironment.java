@@ -24,9 +24,11 @@ public final class JobEnvironment {
 
     /**
      * The environment for one job: restart strategy and checkpointing from {@code options}; when embedded,
-     * also {@code embeddedOnly} (e.g. the progress reporter) and one slot per subtask on all cores.
+     * also {@code embeddedOnly} (e.g. the progress reporter) and, unless --parallelism says otherwise,
+     * {@code embeddedParallelism} subtasks. On a cluster the cluster's default parallelism applies.
      */
-    public static StreamExecutionEnvironment create(CommonOptions options, Configuration embeddedOnly) {
+    public static StreamExecutionEnvironment create(CommonOptions options, Configuration embeddedOnly,
+                                                    int embeddedParallelism) {
         boolean embedded = embedded();
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -37,17 +39,34 @@ public final class JobEnvironment {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         if (options.parallelism != null) {
-            if (options.parallelism < 1) {
-                throw new UserError("--parallelism must be at least 1, got " + options.parallelism, 2, null);
-            }
-            env.setParallelism(options.parallelism);
+            env.setParallelism(checkedParallelism(options));
         } else if (embedded) {
-            env.setParallelism(Runtime.getRuntime().availableProcessors());
+            env.setParallelism(embeddedParallelism);
         }
         if (!options.checkpointInterval.isZero()) {
             env.enableCheckpointing(options.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
         }
         return env;
+    }
+
+    /** --parallelism, which must be at least 1. */
+    public static int checkedParallelism(CommonOptions options) {
+        if (options.parallelism < 1) {
+            throw new UserError("--parallelism must be at least 1, got " + options.parallelism, 2, null);
+        }
+        return options.parallelism;
+    }
+
+    /**
+     * Subtasks when --parallelism is not given on the embedded cluster: one per core on the CPU backend; on
+     * CUDA two per listed device (two when none is listed), since each subtask opens its own context and
+     * the GPU time-slices between contexts (docs/BENCHMARKS.md: 2 beat 1 and 4 on one H200).
+     */
+    public static int defaultParallelism(String resolvedBackend, CommonOptions options) {
+        if (resolvedBackend.startsWith("cuda")) {
+            return 2 * Math.max(1, options.devices.size());
+        }
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /**

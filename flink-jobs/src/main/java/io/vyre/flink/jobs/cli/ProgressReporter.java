@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
@@ -25,6 +26,9 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
     private static final String SOURCE = "source";
 
     /** Per subtask index: its current counter, and the most it ever reported (kept across restarts). */
+    /** A progress line drawn with a carriage return and not yet ended (one JVM prints one progress line). */
+    private static final AtomicBoolean LINE_OPEN = new AtomicBoolean();
+
     private final Map<String, Counter> bytesIn = new ConcurrentHashMap<>();
     private final Map<String, Long> peak = new ConcurrentHashMap<>();
     private final PrintStream out = System.err;
@@ -33,7 +37,6 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
     private String source;
     private long startNanos;
     private long reports;
-    private boolean printed;
 
     /** The configuration that installs the reporter for {@code totalBytes} read by the operator {@code source}. */
     public static Configuration configuration(String source, long totalBytes) {
@@ -80,7 +83,7 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         out.print((terminal ? "\r" : "") + line(done, totalBytes, seconds) + (terminal ? "   " : "\n"));
         out.flush();
-        printed = true;
+        LINE_OPEN.set(terminal);
     }
 
     static String line(long done, long total, double seconds) {
@@ -111,8 +114,13 @@ public final class ProgressReporter implements MetricReporter, Scheduled {
 
     @Override
     public void close() {
-        if (terminal && printed) {
-            out.println();
+        finishLine();
+    }
+
+    /** Ends a progress line still open on the terminal, so that what is printed next starts a line of its own. */
+    public static void finishLine() {
+        if (LINE_OPEN.getAndSet(false)) {
+            System.err.println();
         }
     }
 

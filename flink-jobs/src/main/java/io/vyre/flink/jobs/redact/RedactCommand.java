@@ -6,6 +6,7 @@ import io.vyre.flink.jobs.cli.InputOptions;
 import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.JobInputs;
 import io.vyre.flink.jobs.cli.ProgressReporter;
+import io.vyre.flink.jobs.cli.UserError;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.sink.VyreSink;
@@ -18,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -54,16 +56,29 @@ public final class RedactCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> paths = input.inputPaths();
-        List<String> patterns = JobInputs.patternTexts(JobInputs.patterns(input.patternsFile()));
-        Path out = JobInputs.outputFolder(output);
+        if (mask == 0 || mask > 0x7F) {
+            throw new UserError("--mask must be one ASCII character (it replaces each masked byte), got '" + mask + "'",
+                VyreJobs.EXIT_USAGE, null);
+        }
         boolean embedded = JobEnvironment.embedded();
-        String backend = embedded ? JobEnvironment.checkBackend(common.backend)
-            : common.backend.name().toLowerCase(Locale.ROOT);
-        TreeMap<String, Long> files = JobInputs.files(paths);
-        long total = JobInputs.totalBytes(files);
+        List<String> paths = input.inputPaths(embedded);
+        List<String> patterns = JobInputs.patternTexts(JobInputs.patterns(input.patternsFile()));
+        Path out = JobInputs.outputFolder(output, embedded);
+        String backend = "";
+        long total = 0;
+        int files = 0;
+        Configuration embeddedOnly = new Configuration();
+        int parallelism = 1;
+        if (embedded) {
+            backend = JobEnvironment.checkBackend(common.backend);
+            TreeMap<String, Long> found = JobInputs.files(paths);
+            total = JobInputs.totalBytes(found);
+            files = found.size();
+            embeddedOnly = ProgressReporter.configuration(SOURCE_NAME, total);
+            parallelism = JobEnvironment.defaultParallelism(backend, common);
+        }
 
-        StreamExecutionEnvironment env = JobEnvironment.create(common, ProgressReporter.configuration(SOURCE_NAME, total));
+        StreamExecutionEnvironment env = JobEnvironment.create(common, embeddedOnly, parallelism);
         VyreSource<String> source = VyreSource.builder().setPaths(paths).setProgram(VyrePrograms.lineTexts())
             .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(common.backend).devices(common.devices)
                 .cpuWorkers(1))
@@ -74,14 +89,18 @@ public final class RedactCommand implements Callable<Integer> {
                 .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(common.backend).devices(common.devices)
                     .chunkBytes(1 << 20))
                 .build()).name("vyre-redacted-part-files").uid("vyre-redact-sink");
-        JobExecutionResult result = env.execute("vyre redact: " + patterns.size() + " patterns over " + files.size()
-            + " files");
+        JobExecutionResult result = env.execute("vyre redact: " + patterns.size() + " patterns over "
+            + (embedded ? files + " files" : paths.size() + " inputs"));
+        ProgressReporter.finishLine();
         PrintWriter stdout = spec.commandLine().getOut();
         if (result instanceof DetachedJobExecutionResult) {
             stdout.println("submitted job " + result.getJobID() + "; redacted part files go to " + out);
+        } else if (embedded) {
+            stdout.printf(Locale.ROOT, "redacted %s in %d file%s (%d patterns, backend %s) in %.2f s; part files in %s%n",
+                ProgressReporter.bytes(total), files, files == 1 ? "" : "s", patterns.size(), backend,
+                result.getNetRuntime() / 1000.0, out);
         } else {
-            stdout.printf(Locale.ROOT, "redacted %s in %d files (%d patterns, backend %s) in %.2f s; part files in %s%n",
-                ProgressReporter.bytes(total), files.size(), patterns.size(), backend,
+            stdout.printf(Locale.ROOT, "job %s finished in %.2f s; redacted part files in %s%n", result.getJobID(),
                 result.getNetRuntime() / 1000.0, out);
         }
         return VyreJobs.EXIT_OK;

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -61,45 +62,51 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (demo) {
-            return demo();
+        if (maxRecordsPerSecond < 0) {
+            throw new UserError("--max-records-per-second must be 0 (unlimited) or more, got " + maxRecordsPerSecond,
+                VyreJobs.EXIT_USAGE, null);
         }
-        List<String> paths = input.inputPaths();
+        boolean embedded = JobEnvironment.embedded();
+        if (demo) {
+            return demo(embedded);
+        }
+        List<String> paths = input.inputPaths(embedded);
         List<byte[]> patterns = JobInputs.patterns(input.patternsFile());
-        Path out = JobInputs.outputFolder(output);
-        return scan(paths, patterns, out);
+        Path out = JobInputs.outputFolder(output, embedded);
+        return embedded ? scanHere(paths, patterns, out) : submit(paths, patterns, out);
     }
 
-    private int scan(List<String> paths, List<byte[]> patterns, Path out) throws Exception {
+    /** On a cluster: the inputs and the output folder are the task managers' business. */
+    private int submit(List<String> paths, List<byte[]> patterns, Path out) throws Exception {
+        StreamExecutionEnvironment env = JobEnvironment.create(common, new Configuration(), 1);
+        ScanJob.define(env, spec(paths, patterns, out));
+        JobExecutionResult result = env.execute(jobName(patterns, paths.size() + " inputs"));
         PrintWriter stdout = spec.commandLine().getOut();
-        boolean embedded = JobEnvironment.embedded();
-        String backend = embedded ? JobEnvironment.checkBackend(common.backend) : common.backend.name().toLowerCase(Locale.ROOT);
-        TreeMap<String, Long> files = JobInputs.files(paths);
-        if (files.isEmpty()) {
-            throw new UserError("no files to scan under " + String.join(", ", paths) + " (entries starting with '.' or"
-                + " '_' are skipped)");
+        if (result instanceof DetachedJobExecutionResult) {
+            stdout.println("submitted job " + result.getJobID() + "; part files go to " + out);
+        } else {
+            stdout.printf(Locale.ROOT, "job %s finished in %.2f s; part files in %s%n", result.getJobID(),
+                result.getNetRuntime() / 1000.0, out);
         }
+        return VyreJobs.EXIT_OK;
+    }
+
+    /** On the embedded cluster: checks the backend, shows progress, and reports what was found. */
+    private int scanHere(List<String> paths, List<byte[]> patterns, Path out) throws Exception {
+        String backend = JobEnvironment.checkBackend(common.backend);
+        TreeMap<String, Long> files = JobInputs.files(paths);
         long total = JobInputs.totalBytes(files);
         Set<Path> before = MatchCounts.partFiles(out);
         StreamExecutionEnvironment env = JobEnvironment.create(common,
-            ProgressReporter.configuration(ScanJob.SOURCE_NAME, total));
-        ScanJob.define(env, new ScanJob.Spec(paths, patterns, input.ignoreCase, out, common.backend, common.devices,
-            maxRecordsPerSecond));
-        JobExecutionResult result = env.execute("vyre scan: " + patterns.size() + " patterns over " + files.size()
-            + " files");
-        if (result instanceof DetachedJobExecutionResult) {
-            stdout.println("submitted job " + result.getJobID() + ": scanning " + ProgressReporter.bytes(total) + " in "
-                + files.size() + " files; part files go to " + out);
-            return VyreJobs.EXIT_OK;
-        }
+            ProgressReporter.configuration(ScanJob.SOURCE_NAME, total), JobEnvironment.defaultParallelism(backend, common));
+        ScanJob.define(env, spec(paths, patterns, out));
+        JobExecutionResult result = env.execute(jobName(patterns, files.size() + " files"));
+        ProgressReporter.finishLine();
+        PrintWriter stdout = spec.commandLine().getOut();
         double seconds = Math.max(1, result.getNetRuntime()) / 1000.0;
         stdout.printf(Locale.ROOT, "scanned %s in %d file%s with %d patterns on backend %s: %.2f s, %s/s%n",
             ProgressReporter.bytes(total), files.size(), files.size() == 1 ? "" : "s", patterns.size(), backend, seconds,
             ProgressReporter.bytes((long) (total / seconds)));
-        if (!embedded) {
-            stdout.println("part files: " + out);
-            return VyreJobs.EXIT_OK;
-        }
         MatchCounts counts = MatchCounts.read(out, before, patterns.size());
         stdout.printf(Locale.ROOT, "matches: %,d (part files in %s)%n", counts.total(), out);
         stdout.printf("  %4s  %12s  %s%n", "id", "occurrences", "pattern");
@@ -113,10 +120,28 @@ public final class ScanCommand implements Callable<Integer> {
         return VyreJobs.EXIT_OK;
     }
 
-    private int demo() throws Exception {
+    private ScanJob.Spec spec(List<String> paths, List<byte[]> patterns, Path out) {
+        return new ScanJob.Spec(paths, patterns, input.ignoreCase, out, common.backend, common.devices,
+            maxRecordsPerSecond);
+    }
+
+    private static String jobName(List<byte[]> patterns, String over) {
+        return "vyre scan: " + patterns.size() + " patterns over " + over;
+    }
+
+    private int demo(boolean embedded) throws Exception {
+        if (!embedded) {
+            throw new UserError("--demo runs on the embedded cluster only (its sample is written to this machine's"
+                + " temporary folder): start it with java -jar", VyreJobs.EXIT_USAGE, null);
+        }
+        if (input.given()) {
+            throw new UserError("--demo generates its own input and patterns: drop --input and --patterns, or drop"
+                + " --demo", VyreJobs.EXIT_USAGE, null);
+        }
         if (demoMegabytes < 1) {
             throw new UserError("--demo-megabytes must be at least 1, got " + demoMegabytes, VyreJobs.EXIT_USAGE, null);
         }
+        Path kept = output != null ? JobInputs.outputFolder(output, true) : null;
         PrintWriter stdout = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("vyre-demo-");
         try {
@@ -126,9 +151,9 @@ public final class ScanCommand implements Callable<Integer> {
             Path patternsPath = DemoData.writePatterns(work.resolve("indicators.txt"));
             stdout.printf(Locale.ROOT, "demo: generated %d MiB of sample logs with planted indicators in %s (%.1f s)%n",
                 demoMegabytes, sample, (System.nanoTime() - t0) / 1e9);
-            Path out = output != null ? JobInputs.outputFolder(output) : work.resolve("matches");
-            int code = scan(List.of(sample.toString()), JobInputs.patterns(patternsPath), out);
-            if (output == null) {
+            int code = scanHere(List.of(sample.toString()), JobInputs.patterns(patternsPath),
+                kept != null ? kept : work.resolve("matches"));
+            if (kept == null) {
                 stdout.println("demo: the sample and its part files are removed now; pass --output DIR to keep the"
                     + " part files");
             }

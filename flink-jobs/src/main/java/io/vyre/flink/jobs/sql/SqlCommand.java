@@ -41,17 +41,18 @@ public final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> paths = input.inputPaths();
+        boolean embedded = JobEnvironment.embedded();
+        List<String> paths = input.inputPaths(embedded);
         Path patterns = input.patternsFile();
         JobInputs.patterns(patterns);
-        if (JobEnvironment.embedded()) {
+        if (embedded) {
             JobEnvironment.checkBackend(common.backend);
         }
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, common.restartAttempts);
         if (common.parallelism != null) {
-            conf.setString("parallelism.default", Integer.toString(common.parallelism));
+            conf.setString("parallelism.default", Integer.toString(JobEnvironment.checkedParallelism(common)));
         }
         TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.newInstance().inBatchMode()
             .withConfiguration(conf).build());
@@ -66,7 +67,9 @@ public final class SqlCommand implements Callable<Integer> {
                 + "  'program' = 'scan',\n"
                 + "  'patterns.file' = '" + quote(patterns.toString()) + "',\n"
                 + "  'ignore-case' = '" + input.ignoreCase + "',\n"
-                + "  'backend' = '" + common.backend.name().toLowerCase(Locale.ROOT) + "'\n"
+                + "  'backend' = '" + common.backend.name().toLowerCase(Locale.ROOT) + "'"
+                + (common.devices.isEmpty() ? "" : ",\n  'devices' = '" + common.devices.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(",")) + "'") + "\n"
                 + ")",
             "SELECT pattern_id, COUNT(*) AS occurrences, COUNT(DISTINCT path) AS files\n"
                 + "FROM hits\n"

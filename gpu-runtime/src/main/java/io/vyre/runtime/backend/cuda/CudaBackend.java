@@ -50,6 +50,10 @@ public final class CudaBackend implements MegakernelBackend {
     private static final int D_HEADER_WORDS = 2 * ControlBlockDescriptor.CONTROL_WORDS + 160;
     private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long CONTEXT_DESTROY_WAIT_MILLIS = 2_000;
+    /** Contexts whose destruction waits for other kernels on the device; each holds a little device memory. */
+    private static final java.util.concurrent.atomic.AtomicInteger PENDING_DESTROYS =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private static final int MANY_PENDING_DESTROYS = 4;
 
     private final BackendSettings settings;
     private final DeviceMemory memory = new DeviceMemory();
@@ -369,8 +373,25 @@ public final class CudaBackend implements MegakernelBackend {
             Thread.currentThread().interrupt();
         }
         if (destroyer.isAlive()) {
-            LOG.info("{}: its CUDA context is destroyed once the device is free of other kernels (another runtime"
-                + " shares the GPU); its memory is already released", env.name());
+            int waiting = PENDING_DESTROYS.incrementAndGet();
+            Thread reaper = new Thread(() -> {
+                try {
+                    destroyer.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                PENDING_DESTROYS.decrementAndGet();
+            }, "vyre-cuda-destroy-wait-" + env.name());
+            reaper.setDaemon(true);
+            reaper.start();
+            String message = "{}: its CUDA context is destroyed once the device is free of other kernels (another"
+                + " runtime shares the GPU); its memory is already released. Contexts waiting to be destroyed in this"
+                + " JVM: {}";
+            if (waiting > MANY_PENDING_DESTROYS) {
+                LOG.warn(message, env.name(), waiting);
+            } else {
+                LOG.info(message, env.name(), waiting);
+            }
         }
     }
 }
