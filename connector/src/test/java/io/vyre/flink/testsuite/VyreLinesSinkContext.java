@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.testframe.external.ExternalSystemDataReader;
 import org.apache.flink.connector.testframe.external.sink.DataStreamSinkV2ExternalContext;
 import org.apache.flink.connector.testframe.external.sink.TestingSinkSettings;
+import org.apache.flink.util.FileUtils;
 
 /** The external system of the sink suite: a directory whose committed (visible) part files hold the lines. */
 final class VyreLinesSinkContext implements DataStreamSinkV2ExternalContext<String> {
@@ -102,10 +102,6 @@ final class VyreLinesSinkContext implements DataStreamSinkV2ExternalContext<Stri
 
     @Override
     public void close() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        FileUtils.deleteDirectory(dir.toFile());
     }
 }

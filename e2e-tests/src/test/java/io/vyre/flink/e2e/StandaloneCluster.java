@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.util.FileUtils;
 
 /**
  * A standalone Flink session cluster as separate JVM processes on loopback, started the way Flink's
@@ -34,7 +35,7 @@ final class StandaloneCluster implements AutoCloseable {
 
     StandaloneCluster(Path work, String classpath, String jvmFlags, int taskManagerCount, int slotsPerTaskManager)
         throws IOException, InterruptedException {
-        deleteRecursively(work);
+        FileUtils.deleteDirectory(work.toFile());
         this.work = Files.createDirectories(work);
         this.conf = Files.createDirectories(work.resolve("conf"));
         this.classpath = classpath;
@@ -206,16 +207,6 @@ final class StandaloneCluster implements AutoCloseable {
         }
         if (!jobManager.waitFor(20, TimeUnit.SECONDS)) {
             jobManager.destroyForcibly();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 

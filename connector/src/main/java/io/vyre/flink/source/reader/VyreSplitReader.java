@@ -75,7 +75,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         boolean busy;
         boolean failed;
         int inFlight;
-        /** Dropped while chunks were in flight: release the file handle when the last one is back. */
+        /** Dropped: release the file handle when no chunk of it is in flight any more. */
         boolean releasePending;
         /** Tailed split: the file size at which the last read made no progress (wait for it to grow). */
         long stalledAtSize = -1;
@@ -145,9 +145,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             result = holder.runtime().await(chunk.sequence, Duration.ofMinutes(10));
         } finally {
             chunk.cursor.inFlight--;
-            if (chunk.cursor.releasePending) {
-                releaseWhenIdle(chunk.cursor);
-            }
+            releaseWhenIdle(chunk.cursor);
         }
         metrics.chunkDone(System.nanoTime() - chunk.issuedNanos);
         try {
@@ -382,16 +380,15 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         c.next = c.split.isTail() ? c.next : c.split.end();
         c.busy = false;
         if (c.split.isTail() && cursors.remove(c.id()) != null) {
+            c.releasePending = true;
             releaseWhenIdle(c);
         }
         return false;
     }
 
-    /** A cursor dropped while chunks of it were in flight gives up its file handle after the last one. */
+    /** A dropped cursor gives up its file handle once none of its chunks is in flight. */
     private void releaseWhenIdle(Cursor c) {
-        if (c.inFlight > 0) {
-            c.releasePending = true;
-        } else if (c.releasePending || !cursors.containsKey(c.id())) {
+        if (c.releasePending && c.inFlight == 0) {
             c.releasePending = false;
             holder.release(c.split.path());
         }

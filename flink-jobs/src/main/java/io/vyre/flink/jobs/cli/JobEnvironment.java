@@ -22,26 +22,29 @@ public final class JobEnvironment {
         return StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
     }
 
-    /**
-     * The environment for one job: restart strategy and checkpointing from {@code options}; when embedded,
-     * also {@code embeddedOnly} (e.g. the progress reporter) and, unless --parallelism says otherwise,
-     * {@code embeddedParallelism} subtasks. On a cluster the cluster's default parallelism applies.
-     */
-    public static StreamExecutionEnvironment create(CommonOptions options, Configuration embeddedOnly,
-                                                    int embeddedParallelism) {
-        boolean embedded = embedded();
+    /** What every job sets whatever runs it: a bounded restart strategy from {@code options}. */
+    public static Configuration jobConfiguration(CommonOptions options) {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, options.restartAttempts);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofSeconds(1));
-        if (embedded) {
-            conf.addAll(embeddedOnly);
-        }
+        return conf;
+    }
+
+    /**
+     * The environment for one job: {@link #jobConfiguration} plus {@code extra} (the progress reporter on the
+     * embedded cluster, nothing on a cluster), checkpointing from {@code options}, and --parallelism or else
+     * {@code defaultParallelism} subtasks (0: the cluster's default).
+     */
+    public static StreamExecutionEnvironment create(CommonOptions options, Configuration extra,
+                                                    int defaultParallelism) {
+        Configuration conf = jobConfiguration(options);
+        conf.addAll(extra);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         if (options.parallelism != null) {
             env.setParallelism(checkedParallelism(options));
-        } else if (embedded) {
-            env.setParallelism(embeddedParallelism);
+        } else if (defaultParallelism > 0) {
+            env.setParallelism(defaultParallelism);
         }
         if (!options.checkpointInterval.isZero()) {
             env.enableCheckpointing(options.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);

@@ -68,7 +68,7 @@ public final class RedactCommand implements Callable<Integer> {
         long total = 0;
         int files = 0;
         Configuration embeddedOnly = new Configuration();
-        int parallelism = 1;
+        int parallelism = 0;
         if (embedded) {
             backend = JobEnvironment.checkBackend(common.backend);
             TreeMap<String, Long> found = JobInputs.files(paths);

@@ -7,22 +7,20 @@ import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.JobInputs;
 import io.vyre.flink.jobs.cli.ProgressReporter;
 import io.vyre.flink.jobs.cli.UserError;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,8 +76,8 @@ public final class ScanCommand implements Callable<Integer> {
 
     /** On a cluster: the inputs and the output folder are the task managers' business. */
     private int submit(List<String> paths, List<byte[]> patterns, Path out) throws Exception {
-        StreamExecutionEnvironment env = JobEnvironment.create(common, new Configuration(), 1);
-        ScanJob.define(env, spec(paths, patterns, out));
+        StreamExecutionEnvironment env = JobEnvironment.create(common, new Configuration(), 0);
+        ScanJob.define(env, jobSpec(paths, patterns, out));
         JobExecutionResult result = env.execute(jobName(patterns, paths.size() + " inputs"));
         PrintWriter stdout = spec.commandLine().getOut();
         if (result instanceof DetachedJobExecutionResult) {
@@ -99,7 +97,7 @@ public final class ScanCommand implements Callable<Integer> {
         Set<Path> before = MatchCounts.partFiles(out);
         StreamExecutionEnvironment env = JobEnvironment.create(common,
             ProgressReporter.configuration(ScanJob.SOURCE_NAME, total), JobEnvironment.defaultParallelism(backend, common));
-        ScanJob.define(env, spec(paths, patterns, out));
+        ScanJob.define(env, jobSpec(paths, patterns, out));
         JobExecutionResult result = env.execute(jobName(patterns, files.size() + " files"));
         ProgressReporter.finishLine();
         PrintWriter stdout = spec.commandLine().getOut();
@@ -120,7 +118,7 @@ public final class ScanCommand implements Callable<Integer> {
         return VyreJobs.EXIT_OK;
     }
 
-    private ScanJob.Spec spec(List<String> paths, List<byte[]> patterns, Path out) {
+    private ScanJob.Spec jobSpec(List<String> paths, List<byte[]> patterns, Path out) {
         return new ScanJob.Spec(paths, patterns, input.ignoreCase, out, common.backend, common.devices,
             maxRecordsPerSecond);
     }
@@ -159,7 +157,7 @@ public final class ScanCommand implements Callable<Integer> {
             }
             return code;
         } finally {
-            deleteRecursively(work);
+            FileUtils.deleteDirectory(work.toFile());
         }
     }
 
@@ -168,16 +166,5 @@ public final class ScanCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         s.codePoints().limit(48).forEach(c -> b.append(Character.isISOControl(c) ? '.' : Character.toString(c)));
         return s.length() > 48 ? b + "..." : b.toString();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

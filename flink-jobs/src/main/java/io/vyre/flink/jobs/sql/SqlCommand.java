@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -48,9 +47,7 @@ public final class SqlCommand implements Callable<Integer> {
         if (embedded) {
             JobEnvironment.checkBackend(common.backend);
         }
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, common.restartAttempts);
+        Configuration conf = JobEnvironment.jobConfiguration(common);
         if (common.parallelism != null) {
             conf.setString("parallelism.default", Integer.toString(JobEnvironment.checkedParallelism(common)));
         }

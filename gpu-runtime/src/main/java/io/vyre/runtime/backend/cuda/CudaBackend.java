@@ -364,7 +364,14 @@ public final class CudaBackend implements MegakernelBackend {
         CUcontext doomed = context;
         context = null;
         JCudaDriver.cuCtxSetCurrent(new CUcontext());
-        Thread destroyer = new Thread(() -> JCudaDriver.cuCtxDestroy(doomed), "vyre-cuda-destroy-" + env.name());
+        PENDING_DESTROYS.incrementAndGet();
+        Thread destroyer = new Thread(() -> {
+            try {
+                JCudaDriver.cuCtxDestroy(doomed);
+            } finally {
+                PENDING_DESTROYS.decrementAndGet();
+            }
+        }, "vyre-cuda-destroy-" + env.name());
         destroyer.setDaemon(true);
         destroyer.start();
         try {
@@ -373,17 +380,7 @@ public final class CudaBackend implements MegakernelBackend {
             Thread.currentThread().interrupt();
         }
         if (destroyer.isAlive()) {
-            int waiting = PENDING_DESTROYS.incrementAndGet();
-            Thread reaper = new Thread(() -> {
-                try {
-                    destroyer.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                PENDING_DESTROYS.decrementAndGet();
-            }, "vyre-cuda-destroy-wait-" + env.name());
-            reaper.setDaemon(true);
-            reaper.start();
+            int waiting = PENDING_DESTROYS.get();
             String message = "{}: its CUDA context is destroyed once the device is free of other kernels (another"
                 + " runtime shares the GPU); its memory is already released. Contexts waiting to be destroyed in this"
                 + " JVM: {}";
