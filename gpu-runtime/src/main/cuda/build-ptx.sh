@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Regenerates the PTX shipped in the jar from the CUDA sources. Run by the `ptx` Maven profile, which is
 # active where nvcc is installed; elsewhere the checked-in PTX is used as is. The first line records the
-# SHA-256 of the sources it was built from; PtxFreshnessTest fails when they no longer match.
+# SHA-256 of the sources it was built from (megakernel.cu, vyre_protocol.h and kernel/*.cuh, in that
+# order); PtxFreshnessTest fails when they no longer match.
 set -euo pipefail
 cd "$(dirname "$0")"
 out=../resources/io/vyre/runtime/backend/cuda/megakernel.ptx
-hash=$(cat vyre_protocol.h megakernel.cu | sha256sum | cut -d' ' -f1)
+sources=(megakernel.cu vyre_protocol.h $(ls kernel/*.cuh | sort))
+hash=$(cat "${sources[@]}" | sha256sum | cut -d' ' -f1)
 if [[ -f $out ]] && head -1 "$out" | grep -q "$hash"; then
   exit 0
 fi

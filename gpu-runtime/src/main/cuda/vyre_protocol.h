@@ -1,6 +1,5 @@
-// vyre-flink megakernel protocol, as the CUDA kernel sees it.
-// Every value here mirrors a Java constant (protocol.*Descriptor, bytecode.Opcode, protocol.SlotError,
-// protocol.IoError); CudaProtocolHeaderTest fails the build when the two drift apart.
+// vyre-flink megakernel protocol, as the CUDA kernel sees it. GENERATED from the Java descriptors by
+// io.vyre.runtime.backend.cuda.KernelContract: do not edit; VyreProtocolHeaderTest regenerates it.
 #pragma once
 
 // ---- work ring (WorkRingDescriptor) ----
@@ -20,6 +19,8 @@
 #define S_CLAIMED 2
 #define S_DONE 3
 #define PRIORITY_LEVELS 6
+#define SEAL_BASIS 0x811C9DC5u
+#define SEAL_PRIME 0x01000193u
 
 // ---- control block (ControlBlockDescriptor) ----
 #define C_SHUTDOWN 0
@@ -27,6 +28,7 @@
 #define C_TENANT_BASE 2
 #define C_TENANT_QUOTA_BASE 32
 #define C_TENANT_FAIRNESS_BASE 64
+#define C_TENANT_FAIRNESS_SLOTS 32
 #define C_METRICS_BASE 96
 #define C_METRICS_SLOTS 32
 #define C_EPOCH 128
@@ -36,14 +38,16 @@
 #define C_FAULT_CODE 138
 #define C_FAILED_COUNT 139
 #define C_WORKERS 140
+#define C_CONTROL_GENERATION 141
 #define C_OBSERVABLE_BASE 256
 #define C_OBSERVABLE_WORDS 64
 #define C_CONTROL_WORDS 320
 #define TENANT_COUNT 30
 #define STATE_RUNNING 1
 #define STATE_EXITED 2
+#define STATE_FAULTED 3
 
-// ---- IO queue (IoQueueDescriptor) ----
+// ---- IO queue (IoQueueDescriptor, IoError) ----
 #define IO_SLOT_WORDS 8
 #define IO_OP_TYPE 0
 #define IO_SRC_HANDLE 1
@@ -56,40 +60,54 @@
 #define IO_READ 1
 #define IO_WRITE 2
 #define IO_FENCE 3
-#define IO_STATUS_OK 0x10
-#define IO_STATUS_ERROR 0x11
+#define IO_STATUS_OK 0x00000010u
+#define IO_STATUS_ERROR 0x00000011u
+#define IOERR_UNKNOWN_SOURCE_HANDLE 1
+#define IOERR_UNKNOWN_DESTINATION_HANDLE 2
+#define IOERR_NO_READ_RIGHT 3
+#define IOERR_NO_WRITE_RIGHT 4
+#define IOERR_OUT_OF_BOUNDS 5
 #define IOERR_SHORT_READ 6
+#define IOERR_IO_FAILURE 7
+#define IOERR_BAD_REQUEST 8
+#define IOERR_SHUTDOWN 9
+#define IO_FREE 0
+#define IO_BUSY 1
+#define IO_ABANDONED 2
 
 // ---- output regions (OutputRegionDescriptor) ----
 #define OUT_HEADER_WORDS 8
 #define OUT_CURSOR 0
-#define OUT_CAPACITY 1
+#define OUT_CURSOR_GENERATION 1
+#define OUT_CAPACITY 2
+#define OUT_GENERATION 3
+#define MATCH_ENTRY_WORDS 2
+#define RECORD_ENTRY_WORDS 3
 
-// ---- VIR0 (Opcode, Vir0Codec) ----
+// ---- VIR0 (Opcode, Vir0Codec, StandardPrograms); metric index = Opcode.metricIndex() ----
 #define OP_WORDS 8
-#define OP_NOP 0x0000
-#define OP_STORE_U32 0x0001
-#define OP_ATOMIC_ADD 0x0002
-#define OP_LOAD_U32 0x0003
-#define OP_COMPARE_SWAP 0x0004
-#define OP_MEMCPY 0x0005
-#define OP_DFA_STEP 0x0006
-#define OP_BATCH_FENCE 0x0007
-#define OP_CALL 0x0008
-#define OP_INPUT 0x0010
-#define OP_FRAME_DELIM 0x0011
-#define OP_FRAME_FIXED 0x0012
-#define OP_MATCH 0x0013
-#define OP_FILTER 0x0014
-#define OP_PROJECT 0x0015
-#define OP_REDACT 0x0016
-#define OP_HASH 0x0017
-#define OP_COUNT 0x0018
-#define OP_EMIT_MATCHES 0x0019
-#define OP_EMIT_RECORDS 0x001A
-#define OP_WRITE_BACK 0xFFFC
-#define OP_LOAD_MISS 0xFFFD
-// metric index = Opcode.ordinal()
+#define OP_NOP 0x00000000u
+#define OP_STORE_U32 0x00000001u
+#define OP_ATOMIC_ADD 0x00000002u
+#define OP_LOAD_U32 0x00000003u
+#define OP_COMPARE_SWAP 0x00000004u
+#define OP_MEMCPY 0x00000005u
+#define OP_DFA_STEP 0x00000006u
+#define OP_BATCH_FENCE 0x00000007u
+#define OP_CALL 0x00000008u
+#define OP_INPUT 0x00000010u
+#define OP_FRAME_DELIM 0x00000011u
+#define OP_FRAME_FIXED 0x00000012u
+#define OP_MATCH 0x00000013u
+#define OP_FILTER 0x00000014u
+#define OP_PROJECT 0x00000015u
+#define OP_REDACT 0x00000016u
+#define OP_HASH 0x00000017u
+#define OP_COUNT 0x00000018u
+#define OP_EMIT_MATCHES 0x00000019u
+#define OP_EMIT_RECORDS 0x0000001Au
+#define OP_WRITE_BACK 0x0000FFFCu
+#define OP_LOAD_MISS 0x0000FFFDu
 #define M_NOP 0
 #define M_STORE_U32 1
 #define M_ATOMIC_ADD 2
@@ -120,7 +138,7 @@
 #define DFA_MATCH_FLAG 0x80000000u
 #define DFA_STATE_MASK 0x7FFFFFFFu
 
-// ---- expression VM (ExprOp) ----
+// ---- expression VM (ExprOp, Expr) ----
 #define X_CONST_INT 1
 #define X_RECORD 2
 #define X_FIELD 3
@@ -158,56 +176,77 @@
 #define E_BAD_STATE 12
 #define E_SHUTDOWN 13
 #define E_INTERNAL 14
+#define E_BAD_COMPLETION 15
 
-// ---- kernel arguments: one array of u64 in device memory (CudaKernelArgs writes it) ----
+// ---- device tables (DeviceTables): u64 words per entry, entries per table ----
+// buffers, by capability handle: [host-mapped pointer, capacity, valid, device mirror pointer]
+#define BUF_WORDS 4
+#define BUFFERS 4096
+// outputs, by output handle: [host-mapped pointer, capacity words, valid, 0]
+#define OUTE_WORDS 4
+#define OUTPUTS 1024
+// constants, by global handle: [kind | valid << 8, a, b, c, d, e, f, g]
+//   patterns: a = classOf, b = next, c = outStart, d = outPatterns, e = patternLength,
+//             f = stateCount | classCount << 32, g = maxPatternLength
+//   expr:     a = code (u32 words), b = instruction count, c = literal table ([offset, length] u32
+//             pairs), d = literal bytes, e = literal count
+#define CONST_WORDS 8
+#define CONSTANTS 16384
+#define KIND_PATTERNS 1
+#define KIND_BYTES 2
+#define KIND_EXPR 3
+// programs, by program handle: [ops (u32 words, OP_WORDS per op), op count, constant base, valid]
+#define PROG_WORDS 4
+#define PROGRAMS 1024
+
+// ---- kernel arguments (KernelArg): one array of u64 in device memory ----
 #define A_RING 0
 #define A_RING_CAPACITY 1
 #define A_CONTROL 2
 #define A_IO_QUEUE 3
 #define A_IO_SLOTS 4
-#define A_BUFFERS 5
-#define A_BUFFER_COUNT 6
-#define A_OUTPUTS 7
-#define A_OUTPUT_COUNT 8
-#define A_CONSTANTS 9
-#define A_CONSTANT_COUNT 10
-#define A_PROGRAMS 11
-#define A_PROGRAM_COUNT 12
-#define A_STATE 13
-#define A_SCRATCH 14
-#define A_SCRATCH_BYTES 15
-#define A_RECORDS 16
-#define A_MAX_RECORDS 17
-#define A_MATCHES 18
-#define A_MAX_MATCHES 19
-#define A_IO_WAIT_NANOS 20
-#define A_WORDS 24
+#define A_BUFFER_TABLE 5
+#define A_OUTPUT_TABLE 6
+#define A_CONSTANT_TABLE 7
+#define A_PROGRAM_TABLE 8
+#define A_DEVICE_CONTROL 9
+#define A_CONTROL_DIRTY 10
+#define A_COUNTERS 11
+#define A_SLOT_RECORDS 12
+#define A_READY_QUEUES 13
+#define A_COMPLETIONS 14
+#define A_IO_OWNERS 15
+#define A_IO_POSTED 16
+#define A_IO_DONE 17
+#define A_STAGE_ISSUED 18
+#define A_STAGE_LANDED 19
+#define A_STAGE_CONSUMED 20
+#define A_OUTPUT_CURSORS 21
+#define A_OUTPUT_DIRTY 22
+#define A_RECORDS 23
+#define A_MAX_RECORDS 24
+#define A_MATCHES 25
+#define A_MAX_MATCHES 26
+#define A_JOBS 27
+#define A_JOB_BOARD 28
+#define A_IO_WAIT_NANOS 29
+#define A_COUNT 30
 
-// ---- device tables, u64 words per entry ----
-// buffers (by capability handle): [mapped pointer, capacity, valid]
-#define BUF_WORDS 4
-// outputs (by output handle): [mapped pointer, capacity words, valid]
-#define OUTE_WORDS 4
-// constants (by global handle): [kind | valid<<8, a, b, c, d, e, f, g]
-//   patterns: a = classOf ptr, b = next ptr, c = outStart ptr, d = outPatterns ptr, e = patternLength ptr,
-//             f = stateCount | classCount << 32, g = maxPatternLength
-//   expr:     a = code ptr (u32 words), b = instruction count, c = literal table ptr ([offset, length] u32 pairs),
-//             d = literal bytes ptr, e = literal count
-#define CONST_WORDS 8
-#define KIND_PATTERNS 1
-#define KIND_BYTES 2
-#define KIND_EXPR 3
-// programs (by program handle): [ops ptr (u32 words, OP_WORDS per op), op count, constant base, valid]
-#define PROG_WORDS 4
+// ---- device counters (DeviceCounter): word offsets within A_COUNTERS, one 128-byte line each ----
+#define DC_STOP 0
+#define DC_EXITED 32
+#define DC_COMPLETION_TAIL 64
+#define DC_IO_PROBE 96
+#define DC_ACTIVE_JOBS 128
+#define DC_READY_HEAD 160
+#define DC_READY_TAIL 352
+#define DC_LINE_WORDS 32
+#define DC_WORDS 544
 
-// ---- device state block (u32 words), offsets from A_STATE ----
-#define D_CONTROL 0                       // C_CONTROL_WORDS: authoritative kernel-owned control words
-// each hot counter on a 128-byte line of its own: workers spin on them
-#define D_STOP (C_CONTROL_WORDS + 0)      // set by the scheduler when SHUTDOWN is seen
-#define D_QUEUE_HEAD (C_CONTROL_WORDS + 32)
-#define D_QUEUE_TAIL (C_CONTROL_WORDS + 64)
-#define D_COMPL_TAIL (C_CONTROL_WORDS + 96)
-#define D_IO_TICKET (C_CONTROL_WORDS + 128)
-#define D_SHADOW (C_CONTROL_WORDS + 160)  // C_CONTROL_WORDS: what the host last saw of each kernel-owned word
-#define D_HEADER_WORDS (2 * C_CONTROL_WORDS + 160)
-// then per ring slot: slot state, queue entry, completion entry, and a RING_SLOT_WORDS copy of the slot
+// ---- the kernel's own records and launch shape (CudaBackend sizes them; the kernel static_asserts) ----
+#define BLOCK_THREADS 512
+#define SLOT_RECORD_WORDS 32
+#define JOB_BYTES 128
+#define MATCH_TILE_BYTES 1048576
+#define MATCH_STREAMS_PER_THREAD 4
+#define MIRROR_PADDING 256

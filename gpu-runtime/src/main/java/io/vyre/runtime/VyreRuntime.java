@@ -15,7 +15,9 @@ import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.program.ProgramTable;
 import io.vyre.runtime.protocol.ControlBlock;
 import io.vyre.runtime.protocol.ControlBlockDescriptor;
+import io.vyre.runtime.protocol.IoCompletion;
 import io.vyre.runtime.protocol.IoQueueDescriptor;
+import io.vyre.runtime.protocol.IoRequest;
 import io.vyre.runtime.protocol.MegakernelIoQueue;
 import io.vyre.runtime.protocol.OutputRegionDescriptor;
 import io.vyre.runtime.protocol.SlotResult;
@@ -27,8 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
@@ -64,11 +64,11 @@ public final class VyreRuntime implements AutoCloseable {
     private final IoCapabilities capabilities = new IoCapabilities();
     private final OutputRegions outputs = new OutputRegions();
     private final ProgramTable programs = new ProgramTable();
-    private final List<Lane> lanes = new ArrayList<>();
     /** Results taken off the ring so a publisher could reuse their slot before their owner awaited them. */
     private final Map<Long, SlotResult> parked = new ConcurrentHashMap<>();
-    private final BlockingQueue<Lane> freeLanes;
+    private final LanePool lanes;
     private final MegakernelBackend backend;
+    /** Null when the application serves the IO queue itself ({@link VyreRuntimeContext#serveIoQueue}). */
     private final IoPumpAgent pump;
     private final AgentRunner pumpRunner;
     private volatile boolean closed;
@@ -80,6 +80,7 @@ public final class VyreRuntime implements AutoCloseable {
         this.memory = new NativeMemory(context.nativeMemoryLimit());
         MegakernelBackend created = null;
         AgentRunner runner = null;
+        IoPumpAgent ioPump = null;
         try {
             NativeBuffer controlMemory = memory.allocate("control", ControlBlockDescriptor.BYTE_LENGTH);
             control = new ControlBlock(controlMemory.buffer());
@@ -88,37 +89,49 @@ public final class VyreRuntime implements AutoCloseable {
             ring = new WorkRing(ringMemory.buffer(), context.ringCapacity(), control);
             NativeBuffer queueMemory = memory.allocate("io-queue", IoQueueDescriptor.byteLength(context.ioQueueSlots()));
             ioQueue = new MegakernelIoQueue(queueMemory.buffer(), context.ioQueueSlots());
-            freeLanes = new ArrayBlockingQueue<>(context.lanes());
+            List<Lane> laneList = new ArrayList<>();
             for (int i = 0; i < context.lanes(); i++) {
                 NativeBuffer ingest = memory.allocate("ingest-" + i, context.ingestBufferBytes());
                 NativeBuffer out = memory.allocate("output-" + i, OutputRegionDescriptor.byteLength(context.outputRegionWords()));
-                Lane lane = new Lane(i, capabilities.registerBuffer(ingest), ingest, outputs.register(out));
-                lanes.add(lane);
-                freeLanes.add(lane);
+                laneList.add(new Lane(i, capabilities.registerBuffer(ingest), ingest, outputs.register(out)));
             }
             created = context.createBackend();
-            pump = new IoPumpAgent("vyre-io-pump-" + context.name(), ioQueue, capabilities, context.ioPath(),
-                created.ioCompletionHook());
-            runner = new AgentRunner(new BackoffIdleStrategy(100, 20, TimeUnit.MICROSECONDS.toNanos(1),
-                TimeUnit.MICROSECONDS.toNanos(200)), t -> LOG.error("{}: IO pump failed", context.name(), t), null, pump);
-            AgentRunner.startOnThread(runner, r -> {
-                Thread t = new Thread(r, "vyre-io-pump-" + context.name());
-                t.setDaemon(true);
-                return t;
-            });
-            awaitPump(pump);
+            MegakernelBackend b = created;
+            lanes = new LanePool(context.name(), laneList,
+                handle -> ioQueue.hasOpenRequestOn(handle) || !b.ioCompletions().landed(handle));
+            if (context.servesIoQueue()) {
+                ioPump = new IoPumpAgent("vyre-io-pump-" + context.name(), ioQueue, capabilities, context.ioPath(),
+                    (request, completion) -> b.ioCompletions().publish(request, completion));
+                runner = new AgentRunner(new BackoffIdleStrategy(100, 20, TimeUnit.MICROSECONDS.toNanos(1),
+                    TimeUnit.MICROSECONDS.toNanos(200)), t -> LOG.error("{}: IO pump failed", context.name(), t), null,
+                    ioPump);
+                AgentRunner.startOnThread(runner, r -> {
+                    Thread t = new Thread(r, "vyre-io-pump-" + context.name());
+                    t.setDaemon(true);
+                    return t;
+                });
+                awaitPump(ioPump);
+            }
             created.launch(new KernelEnvironment(context.name(), ringMemory.buffer(), context.ringCapacity(), control,
                 ioQueue, capabilities, outputs, programs, context.kernelLimits()));
             backend = created;
+            pump = ioPump;
             pumpRunner = runner;
         } catch (RuntimeException | Error e) {
+            boolean releasable = true;
             if (created != null) {
                 created.close();
+                releasable = created.sharedMemoryReleasable();
             }
             if (runner != null) {
                 runner.close();
             }
-            memory.close();
+            if (releasable) {
+                memory.close();
+            } else {
+                LOG.error("{}: the {} kernel did not stop after its launch failed; its ring, queue and buffers are"
+                    + " not freed so it cannot write into freed memory", context.name(), created.kind());
+            }
             if (e instanceof NativeMemory.DirectMemoryExhaustedException) {
                 throw new VyreRuntimeException(context.name() + ": " + e.getMessage() + " (this runtime needs about "
                     + context.footprintBytes() + " bytes)", e);
@@ -126,8 +139,8 @@ public final class VyreRuntime implements AutoCloseable {
             throw e;
         }
         LOG.info("{}: runtime open: {}, IO path {}, ring {} slots, {} lanes of {} bytes", context.name(),
-            backend.description(), pump.stats().path(), context.ringCapacity(), context.lanes(),
-            context.ingestBufferBytes());
+            backend.description(), pump == null ? "served by the application" : pump.stats().path(),
+            context.ringCapacity(), context.lanes(), context.ingestBufferBytes());
     }
 
     private static void awaitPump(IoPumpAgent pump) {
@@ -169,8 +182,19 @@ public final class VyreRuntime implements AutoCloseable {
         return capabilities;
     }
 
+    /** The IO pump, or {@code null} when the application serves the IO queue itself. */
     public IoPumpAgent pump() {
         return pump;
+    }
+
+    /**
+     * Completes an IO request the application claimed from {@link #ioQueue()}, when it serves the queue itself
+     * ({@link VyreRuntimeContext#serveIoQueue(boolean)}): the completion reaches the kernel the way the
+     * backend's kernel waits for it (for CUDA, a READ's bytes are copied to the device first).
+     */
+    public void completeIo(IoRequest request, IoCompletion completion) {
+        checkOpen();
+        backend.ioCompletions().publish(request, completion);
     }
 
     public NativeMemory memory() {
@@ -178,7 +202,7 @@ public final class VyreRuntime implements AutoCloseable {
     }
 
     public List<Lane> lanes() {
-        return List.copyOf(lanes);
+        return lanes.all();
     }
 
     /** Validates a program, compiles its constants and makes it resident; publish it with {@link #call}. */
@@ -210,27 +234,43 @@ public final class VyreRuntime implements AutoCloseable {
         return capabilities.registerFileForWrite(path, maxBytes);
     }
 
+    /**
+     * Announces that the first {@code bytes} of the lane's ingest buffer hold input for the next INPUT of it
+     * (call after writing them, before publishing): on CUDA the copy engine moves them to device memory
+     * while the slot waits in the ring. Not staging is correct too, only slower on CUDA (the kernel then
+     * pulls the bytes over PCIe); do not write the buffer again until the slot that reads it is done.
+     */
+    public void stageInput(Lane lane, int bytes) {
+        checkOpen();
+        if (bytes < 0 || bytes > lane.ingest().capacity()) {
+            throw new IllegalArgumentException(bytes + " bytes do not fit lane " + lane.index() + "'s ingest buffer of "
+                + lane.ingest().capacity() + " bytes");
+        }
+        backend.stageInput(lane.ingestHandle(), bytes);
+    }
+
+    /** Removes a handle from the capability tables: the kernel can no longer name it. */
     public void releaseHandle(int handle) {
         capabilities.release(handle);
+        backend.handleReleased(handle);
     }
 
     /** Takes a free lane, waiting up to {@code timeout}. */
     public Lane acquireLane(Duration timeout) throws InterruptedException {
         checkOpen();
-        Lane lane = freeLanes.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        if (lane == null) {
-            throw new VyreRuntimeException(context.name() + ": no lane became free within " + timeout + "; all "
-                + lanes.size() + " are in use: release lanes after reading their results");
-        }
-        return lane;
+        return lanes.acquire(timeout);
     }
 
     public Lane acquireLane() throws InterruptedException {
         return acquireLane(context.watchdogTimeout());
     }
 
+    /**
+     * Gives a lane back. A lane whose ingest buffer may still receive bytes (a read the kernel gave up waiting
+     * for) is held back until they landed, so they never overwrite the next user's input.
+     */
     public void releaseLane(Lane lane) {
-        freeLanes.add(lane);
+        lanes.release(lane);
     }
 
     /**
@@ -365,11 +405,13 @@ public final class VyreRuntime implements AutoCloseable {
         closed = true;
         backend.close();
         long deadline = System.nanoTime() + IO_DRAIN_NANOS;
-        while (pump.inFlight() > 0 && System.nanoTime() < deadline && !pumpRunner.isClosed()) {
+        while (pump != null && pump.inFlight() > 0 && System.nanoTime() < deadline && !pumpRunner.isClosed()) {
             Thread.onSpinWait();
         }
-        boolean drained = pump.inFlight() == 0;
-        pumpRunner.close();
+        boolean drained = pump == null || pump.inFlight() == 0;
+        if (pumpRunner != null) {
+            pumpRunner.close();
+        }
         if (!backend.sharedMemoryReleasable()) {
             LOG.error("{}: the {} kernel did not stop; its ring, queue and buffers are not freed so it cannot write"
                 + " into freed memory (the process should be restarted)", context.name(), backend.kind());

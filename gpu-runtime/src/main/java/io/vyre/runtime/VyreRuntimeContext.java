@@ -35,6 +35,7 @@ public final class VyreRuntimeContext {
     private Duration watchdogTimeout = Duration.ofSeconds(30);
     private int gpuBlocks;
     private long deviceArenaBytes = 256L << 20;
+    private boolean serveIoQueue = true;
     private Function<BackendSettings, MegakernelBackend> backendFactory;
     private boolean concluded;
 
@@ -121,6 +122,21 @@ public final class VyreRuntimeContext {
     public VyreRuntimeContext deviceArenaBytes(long deviceArenaBytes) {
         this.deviceArenaBytes = deviceArenaBytes;
         return this;
+    }
+
+    /**
+     * Whether the runtime serves the IO queue with its own pump (the default). With {@code false} the
+     * application serves it: it claims the kernel's requests from {@link VyreRuntime#ioQueue()}, checks them
+     * against {@link VyreRuntime#capabilities()} and completes every one with {@link VyreRuntime#completeIo}
+     * (a storage system of its own; tests that play a slow, failing or hostile host).
+     */
+    public VyreRuntimeContext serveIoQueue(boolean serveIoQueue) {
+        this.serveIoQueue = serveIoQueue;
+        return this;
+    }
+
+    public boolean servesIoQueue() {
+        return serveIoQueue;
     }
 
     /**

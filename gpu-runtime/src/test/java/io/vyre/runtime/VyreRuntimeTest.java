@@ -9,7 +9,7 @@ import io.vyre.runtime.backend.MegakernelBackend;
 import io.vyre.runtime.bytecode.Instruction;
 import io.vyre.runtime.bytecode.Opcode;
 import io.vyre.runtime.bytecode.StandardPrograms;
-import io.vyre.runtime.io.IoCompletionHook;
+import io.vyre.runtime.io.IoCompletionPublisher;
 import io.vyre.runtime.memory.NativeMemory;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.protocol.SlotResult;
@@ -120,6 +120,103 @@ class VyreRuntimeTest {
         }
     }
 
+    @Test
+    void shouldStopAKernelWhoseLaunchFailedBeforeFreeingItsMemory() {
+        long before = NativeMemory.globalOutstandingBytes();
+        RunawayBackend backend = new RunawayBackend(true);
+        assertThatThrownBy(() -> VyreRuntime.open(small().backendFactory(s -> backend)))
+            .hasMessageContaining("injected launch failure");
+        assertThat(backend.stoppedWhileItsMemoryWasHeld).as("stopped before the memory went").isTrue();
+        assertThat(NativeMemory.globalOutstandingBytes()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldLeaveTheMemoryOfAKernelThatWouldNotStopAfterAFailedLaunch() {
+        long before = NativeMemory.globalOutstandingBytes();
+        RunawayBackend backend = new RunawayBackend(false);
+        try {
+            assertThatThrownBy(() -> VyreRuntime.open(small().backendFactory(s -> backend)))
+                .hasMessageContaining("injected launch failure");
+            assertThat(backend.kernel.isAlive()).as("the kernel still runs").isTrue();
+            assertThat(NativeMemory.globalOutstandingBytes()).as("nothing it may write into was freed")
+                .isGreaterThan(before);
+        } finally {
+            backend.kernel.interrupt();
+        }
+    }
+
+    /** A kernel that is running when its launch fails; it stops on SHUTDOWN only if told to. */
+    private static final class RunawayBackend implements MegakernelBackend {
+        private final boolean stopsOnShutdown;
+        volatile boolean stoppedWhileItsMemoryWasHeld;
+        Thread kernel;
+        private KernelEnvironment env;
+
+        RunawayBackend(boolean stopsOnShutdown) {
+            this.stopsOnShutdown = stopsOnShutdown;
+        }
+
+        @Override
+        public BackendKind kind() {
+            return BackendKind.CPU;
+        }
+
+        @Override
+        public String description() {
+            return "runaway";
+        }
+
+        @Override
+        public void launch(KernelEnvironment environment) {
+            env = environment;
+            kernel = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()
+                    && !(stopsOnShutdown && environment.control().isShutdownRequested())) {
+                    environment.ring().putIntVolatile(0, 0);
+                    Thread.onSpinWait();
+                }
+            }, "test-runaway-kernel");
+            kernel.setDaemon(true);
+            kernel.start();
+            throw new IllegalStateException("injected launch failure after the kernel started");
+        }
+
+        @Override
+        public void programLoaded(LoadedProgram program) {
+        }
+
+        @Override
+        public void programUnloaded(LoadedProgram program) {
+        }
+
+        @Override
+        public IoCompletionPublisher ioCompletions() {
+            return (request, completion) -> env.ioQueue().complete(completion);
+        }
+
+        @Override
+        public String fault() {
+            return null;
+        }
+
+        @Override
+        public boolean sharedMemoryReleasable() {
+            return !kernel.isAlive();
+        }
+
+        @Override
+        public void close() {
+            env.control().requestShutdown();
+            try {
+                kernel.join(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stoppedWhileItsMemoryWasHeld = !kernel.isAlive() && env.ring().capacity() > 0
+                && NativeMemory.globalOutstandingBytes() > 0;
+        }
+    }
+
     /** A backend whose kernel never runs: its heartbeat stands still, or it reports a fault. */
     private static final class SilentBackend implements MegakernelBackend {
         private final String fault;
@@ -151,8 +248,10 @@ class VyreRuntimeTest {
         }
 
         @Override
-        public IoCompletionHook ioCompletionHook() {
-            return IoCompletionHook.NONE;
+        public IoCompletionPublisher ioCompletions() {
+            return (request, completion) -> {
+                throw new AssertionError("a silent kernel posts no IO");
+            };
         }
 
         @Override

@@ -1,6 +1,6 @@
 package io.vyre.runtime.backend;
 
-import io.vyre.runtime.io.IoCompletionHook;
+import io.vyre.runtime.io.IoCompletionPublisher;
 import io.vyre.runtime.program.LoadedProgram;
 
 /**
@@ -22,8 +22,22 @@ public interface MegakernelBackend extends AutoCloseable {
 
     void programUnloaded(LoadedProgram program);
 
-    /** The hook the IO pump calls after filling an ingest buffer. */
-    IoCompletionHook ioCompletionHook();
+    /**
+     * Where IO completions go: whoever serves the IO queue publishes every completion through this (valid
+     * once the kernel is launched, which is before it can post a request).
+     */
+    IoCompletionPublisher ioCompletions();
+
+    /**
+     * The host wrote the first {@code bytes} of an ingest buffer for an INPUT: move them where the kernel reads
+     * them (the CUDA backend copies them to device memory with the copy engine; the CPU reads host memory).
+     */
+    default void stageInput(int bufferHandle, int bytes) {
+    }
+
+    /** A capability handle was released: the kernel must not resolve it any more. */
+    default void handleReleased(int handle) {
+    }
 
     /**
      * Null when the kernel is healthy; otherwise why it stopped (a fault, a lost device). The runtime fails

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.agrona.concurrent.Agent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +24,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The host IO pump: one Agrona {@link Agent} per runtime whose duty cycle claims the kernel's IO
  * requests, checks them against the capability tables, submits them to {@link FileIo} (io_uring or
- * FileChannel), and publishes completions. Every claimed request is completed, OK or ERROR: nothing is
- * dropped. A FENCE completes once every request claimed before it has, after syncing the files written
- * since the previous fence.
+ * FileChannel), and publishes completions through the backend's {@link IoCompletionPublisher}. Every
+ * claimed request is completed, OK or ERROR: nothing is dropped. A FENCE completes once every request
+ * issued before it has, after syncing the files written since the previous fence. Issue order is not
+ * slot order (the kernel takes whichever slot is free), so requests are ordered by claim pass: a FENCE
+ * claimed in pass k waits for every request claimed in passes up to k + 1. A request published before
+ * the fence sits in a slot the scan of pass k had either claimed already or passed over before it was
+ * published; pass k + 1, which starts after the fence was seen, finds it.
  */
 public final class IoPumpAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(IoPumpAgent.class);
@@ -35,11 +40,11 @@ public final class IoPumpAgent implements Agent {
 
     private final MegakernelIoQueue queue;
     private final IoCapabilities capabilities;
-    private final IoPath requestedPath;
+    private final Supplier<FileIo> fileIoFactory;
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile RuntimeException startFailure;
     private FileIo io;
-    private final IoCompletionHook hook;
+    private final IoCompletionPublisher completions;
     private final IoPumpStats stats;
     private final IoRequest[] claimed;
     private final Pending[] pending;
@@ -48,7 +53,7 @@ public final class IoPumpAgent implements Agent {
     private final List<Integer> releasedFiles = new ArrayList<>();
     private final ArrayDeque<Pending> fences = new ArrayDeque<>();
     private final String roleName;
-    private long claimSequence;
+    private long claimPass;
     private int outstanding;
 
     /**
@@ -56,12 +61,18 @@ public final class IoPumpAgent implements Agent {
      *                      (io_uring rings belong to the thread that drives them)
      */
     public IoPumpAgent(String roleName, MegakernelIoQueue queue, IoCapabilities capabilities, IoPath requestedPath,
-                       IoCompletionHook hook) {
+                       IoCompletionPublisher completions) {
+        this(roleName, queue, capabilities, () -> FileIoFactory.create(requestedPath), completions);
+    }
+
+    /** With a {@link FileIo} of the caller's (tests hold or fail operations with one). */
+    IoPumpAgent(String roleName, MegakernelIoQueue queue, IoCapabilities capabilities, Supplier<FileIo> fileIoFactory,
+                IoCompletionPublisher completions) {
         this.roleName = roleName;
         this.queue = queue;
         this.capabilities = capabilities;
-        this.requestedPath = requestedPath;
-        this.hook = hook;
+        this.fileIoFactory = fileIoFactory;
+        this.completions = completions;
         this.stats = new IoPumpStats();
         this.claimed = new IoRequest[queue.slotCount()];
         this.pending = new Pending[queue.slotCount()];
@@ -79,7 +90,7 @@ public final class IoPumpAgent implements Agent {
     @Override
     public void onStart() {
         try {
-            io = FileIoFactory.create(requestedPath);
+            io = fileIoFactory.get();
             stats.path = io.path();
         } catch (RuntimeException e) {
             startFailure = e;
@@ -106,6 +117,7 @@ public final class IoPumpAgent implements Agent {
     @Override
     public int doWork() {
         int work = closeReleasedFiles();
+        claimPass++;
         int n = queue.claimInto(claimed);
         for (int i = 0; i < n; i++) {
             start(claimed[i]);
@@ -138,7 +150,7 @@ public final class IoPumpAgent implements Agent {
     }
 
     private void start(IoRequest request) {
-        Pending p = new Pending(request, claimSequence++);
+        Pending p = new Pending(request, claimPass);
         pending[request.slot()] = p;
         outstanding++;
         stats.inFlight.incrementAndGet();
@@ -294,7 +306,6 @@ public final class IoPumpAgent implements Agent {
         long count = p.request.byteCountUnsigned();
         if (p.done >= count) {
             if (p.request.op() == OP_READ) {
-                hook.readCompleted(p.buffer.handle(), p.buffer.buffer(), (int) count);
                 stats.bytesRead.addAndGet(count);
             } else {
                 stats.bytesWritten.addAndGet(count);
@@ -325,11 +336,11 @@ public final class IoPumpAgent implements Agent {
         int work = 0;
         while (!fences.isEmpty()) {
             Pending fence = fences.peek();
-            if (fence.syncsOutstanding > 0) {
+            if (fence.syncsOutstanding > 0 || claimPass <= fence.pass) {
                 return work;
             }
             for (Pending p : pending) {
-                if (p != null && p != fence && p.request.op() != OP_FENCE && p.sequence < fence.sequence) {
+                if (p != null && p != fence && p.request.op() != OP_FENCE && p.pass <= fence.pass + 1) {
                     return work;
                 }
             }
@@ -407,7 +418,7 @@ public final class IoPumpAgent implements Agent {
         pending[p.request.slot()] = null;
         outstanding--;
         stats.inFlight.decrementAndGet();
-        queue.complete(completion);
+        completions.publish(p.request, completion);
     }
 
     static String errnoName(int errno) {
@@ -425,16 +436,17 @@ public final class IoPumpAgent implements Agent {
 
     private static final class Pending {
         final IoRequest request;
-        final long sequence;
+        /** The claim pass that took it; a FENCE of pass k waits for every request of passes up to k + 1. */
+        final long pass;
         Capability file;
         Capability buffer;
         long done;
         int syncsOutstanding;
         int syncErrno;
 
-        Pending(IoRequest request, long sequence) {
+        Pending(IoRequest request, long pass) {
             this.request = request;
-            this.sequence = sequence;
+            this.pass = pass;
         }
     }
 

@@ -5,10 +5,13 @@ import static io.vyre.runtime.protocol.OutputRegionDescriptor.*;
 import org.agrona.concurrent.AtomicBuffer;
 
 /**
- * Flyweight over an output region ({@link io.vyre.runtime.protocol.OutputRegionDescriptor}) with the
- * kernel's append and the host's reset and read.
+ * Flyweight over an output region ({@link io.vyre.runtime.protocol.OutputRegionDescriptor}): the host's
+ * reset and read, and the CPU megakernel's reservation.
  */
 public final class OutputRegion {
+    private static final int CURSOR_OFFSET = CURSOR * Integer.BYTES;
+    private static final int GENERATION_OFFSET = GENERATION * Integer.BYTES;
+
     private final int handle;
     private final NativeBuffer memory;
     private final AtomicBuffer buffer;
@@ -34,17 +37,23 @@ public final class OutputRegion {
         return capacityWords;
     }
 
-    /** Host: empties the region before an invocation that emits into it. */
+    /** Host: empties the region before an invocation that emits into it, by starting a new generation. */
     public void reset() {
-        buffer.putIntRelease(CURSOR * Integer.BYTES, 0);
+        buffer.putIntRelease(GENERATION_OFFSET, generation() + 1);
     }
 
-    /** Words the last invocation appended (may exceed the capacity when it overflowed). */
+    /** The host's current generation. */
+    public int generation() {
+        return buffer.getIntVolatile(GENERATION_OFFSET);
+    }
+
+    /** Words appended in the current generation (never more than the capacity). */
     public int cursorWords() {
-        return buffer.getIntVolatile(CURSOR * Integer.BYTES);
+        int generation = generation();
+        return cursorIn(buffer.getLongVolatile(CURSOR_OFFSET), generation);
     }
 
-    /** Words that hold entries: the cursor, clamped to the capacity. */
+    /** Words that hold entries. */
     public int filledWords() {
         return Math.min(cursorWords(), capacityWords);
     }
@@ -54,13 +63,22 @@ public final class OutputRegion {
     }
 
     /**
-     * Kernel: reserves {@code words} words with an atomic add on the cursor.
+     * Kernel (CPU megakernel): reserves {@code words} words in the current generation, only if they fit.
      *
-     * @return the first reserved word index, or -1 (with the cursor still advanced) when it does not fit
+     * @return the first reserved word index, or -1 (the cursor unchanged) when they do not fit
      */
     public int reserve(int words) {
-        int at = buffer.getAndAddInt(CURSOR * Integer.BYTES, words);
-        return at >= 0 && at + (long) words <= capacityWords ? at : -1;
+        int generation = generation();
+        while (true) {
+            long packed = buffer.getLongVolatile(CURSOR_OFFSET);
+            int at = cursorIn(packed, generation);
+            if (words < 0 || (long) at + words > capacityWords) {
+                return -1;
+            }
+            if (buffer.compareAndSetLong(CURSOR_OFFSET, packed, packCursor(generation, at + words))) {
+                return at;
+            }
+        }
     }
 
     /** Calls {@code consumer} for each [offset, patternId] entry (emission order, which is unspecified). */

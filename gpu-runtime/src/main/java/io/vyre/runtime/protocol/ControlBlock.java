@@ -54,10 +54,12 @@ public final class ControlBlock {
 
     public void allowTenant(int tenant) {
         buffer.putIntVolatile(offset(tenantMaskWord(checkTenant(tenant))), 0xFFFF_FFFF);
+        advanceControlGeneration();
     }
 
     public void denyTenant(int tenant) {
         buffer.putIntVolatile(offset(tenantMaskWord(checkTenant(tenant))), 0);
+        advanceControlGeneration();
     }
 
     public boolean isTenantAllowed(int tenant) {
@@ -69,6 +71,7 @@ public final class ControlBlock {
             throw new IllegalArgumentException("quota " + slots + " is outside [0, 2^32-1]");
         }
         buffer.putIntVolatile(offset(tenantQuotaWord(checkTenant(tenant))), (int) slots);
+        advanceControlGeneration();
     }
 
     public long tenantQuota(int tenant) {
@@ -120,6 +123,16 @@ public final class ControlBlock {
 
     public void setObservable(int index, int value) {
         buffer.putIntVolatile(offset(OBSERVABLE_BASE + checkObservable(index)), value);
+        advanceControlGeneration();
+    }
+
+    /** Announces host writes of tenant masks, quotas or observable words (after the words are written). */
+    private void advanceControlGeneration() {
+        buffer.getAndAddInt(offset(CONTROL_GENERATION), 1);
+    }
+
+    public int controlGeneration() {
+        return word(CONTROL_GENERATION);
     }
 
     private static int checkTenant(int tenant) {

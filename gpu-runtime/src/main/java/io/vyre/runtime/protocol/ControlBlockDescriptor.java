@@ -19,11 +19,16 @@ package io.vyre.runtime.protocol;
  *   word 138        FAULT_CODE      kernel: why it stopped when KERNEL_STATE is STATE_FAULTED
  *   word 139        FAILED_COUNT    kernel: slots that ended with a non-zero ERROR word
  *   word 140        WORKERS         kernel: workers (CPU threads or GPU blocks) running
+ *   word 141        CONTROL_GENERATION host: +1 after each host write of a tenant mask, quota or observable
+ *                                   word; a kernel that keeps copies of them re-reads them when it changes
  *   words 256-319   OBSERVABLE      scratch words the scalar opcodes may read and write
  * </pre>
  *
  * On the CUDA backend the kernel-written words are mirrored by one warp from device memory, so each
- * host-visible word has one writer; the host must never write a kernel-owned word.
+ * host-visible word has one writer; the host must never write a kernel-owned word. Observable words are
+ * the exception that proves it: both sides may write them (the last write wins, as on the CPU); the CUDA
+ * kernel imports the host's writes, announced by CONTROL_GENERATION, before it runs any slot published
+ * after them.
  */
 public final class ControlBlockDescriptor {
     public static final int SHUTDOWN = 0;
@@ -43,6 +48,7 @@ public final class ControlBlockDescriptor {
     public static final int FAULT_CODE = 138;
     public static final int FAILED_COUNT = 139;
     public static final int WORKERS = 140;
+    public static final int CONTROL_GENERATION = 141;
     public static final int OBSERVABLE_BASE = 256;
     public static final int OBSERVABLE_WORDS = 64;
     public static final int CONTROL_WORDS = OBSERVABLE_BASE + OBSERVABLE_WORDS;

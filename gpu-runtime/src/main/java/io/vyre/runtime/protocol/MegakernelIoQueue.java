@@ -85,6 +85,25 @@ public final class MegakernelIoQueue {
         return n;
     }
 
+    /**
+     * Whether a request that moves bytes into or out of {@code bufferHandle} is PUBLISHED or CLAIMED: a READ
+     * into it or a WRITE from it the host has not completed yet.
+     */
+    public boolean hasOpenRequestOn(int bufferHandle) {
+        for (int slot = 0; slot < slotCount; slot++) {
+            int status = buffer.getIntAcquire(wordOffset(slot, STATUS));
+            if (status != PUBLISHED && status != CLAIMED) {
+                continue;
+            }
+            int op = buffer.getInt(wordOffset(slot, OP_TYPE));
+            if ((op == OP_READ && buffer.getInt(wordOffset(slot, DST_HANDLE)) == bufferHandle)
+                || (op == OP_WRITE && buffer.getInt(wordOffset(slot, SRC_HANDLE)) == bufferHandle)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The request in {@code slot} when it is PUBLISHED or CLAIMED, else {@code null}. */
     public IoRequest tryPeek(int slot) {
         if (slot < 0 || slot >= slotCount) {

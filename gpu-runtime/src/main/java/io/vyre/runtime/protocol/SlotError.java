@@ -22,7 +22,9 @@ public enum SlotError {
     TOO_MANY_RECORDS(11, "the input frames into more records than the runtime's record limit (DETAIL: limit)"),
     BAD_STATE(12, "an op ran before the op it depends on (DETAIL: opcode), e.g. REDACT before MATCH"),
     SHUTDOWN(13, "the kernel shut down while the slot waited for IO"),
-    INTERNAL(14, "the kernel failed unexpectedly; see the runtime log");
+    INTERNAL(14, "the kernel failed unexpectedly; see the runtime log"),
+    BAD_COMPLETION(15, "the host completed an IO request with another byte count than was asked (DETAIL: the"
+        + " count it claimed); nothing past the asked bytes was read: the IO server is broken");
 
     private static final SlotError[] BY_CODE;
 

@@ -51,7 +51,7 @@ public final class WorkRing {
     }
 
     /**
-     * Publishes one instruction if the next slot is free.
+     * Publishes one instruction if the next slot is free: a batch of one, so DOORBELL and EPOCH advance by one.
      *
      * @return the slot's sequence, or -1 when the ring is full
      */
@@ -76,10 +76,11 @@ public final class WorkRing {
             buffer.putInt(wordOffset(slot, SEQUENCE_WORD), (int) seq);
             buffer.putInt(wordOffset(slot, RESULT_WORD), 0);
             buffer.putInt(wordOffset(slot, ERROR_WORD), 0);
-            buffer.putInt(wordOffset(slot, DETAIL_WORD), 0);
+            buffer.putInt(wordOffset(slot, DETAIL_WORD), seal(opcode, tenant, priority, args, (int) seq));
             buffer.putIntRelease(wordOffset(slot, STATUS_WORD), PUBLISHED);
             tail.set(seq + 1);
             control.buffer().getAndAddInt(ControlBlockDescriptor.offset(ControlBlockDescriptor.DOORBELL), 1);
+            control.advanceEpoch();
             return seq;
         }
     }

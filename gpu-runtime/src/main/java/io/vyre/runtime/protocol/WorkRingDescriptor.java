@@ -13,13 +13,18 @@ package io.vyre.runtime.protocol;
  *   word  12  SEQUENCE  low 32 bits of the host's publish sequence; orders BATCH_FENCE
  *   word  13  RESULT    kernel: register r8 when the slot finished
  *   word  14  ERROR     kernel: 0, or SlotError code (low 16 bits) | failing op index (high 16 bits)
- *   word  15  DETAIL    kernel: register r9 on success, the error's detail on failure
+ *   word  15  DETAIL    host, at publish: the SEAL of words 1-12 (see {@link #seal});
+ *                       kernel: register r9 on success, the error's detail on failure
  * </pre>
  *
  * Each word has exactly one writer at a time: the host owns a slot while it is EMPTY or DONE, the
  * kernel while it is PUBLISHED (it may claim it) or CLAIMED. The handover is the STATUS word, written
  * last with release semantics and read first with acquire semantics. A failed op still ends in DONE,
  * with a non-zero ERROR word: the kernel never drops a slot.
+ *
+ * <p>A reader that cannot acquire STATUS (a GPU reading the ring over PCIe, where the words of one slot
+ * may be served at slightly different times) accepts a slot only when STATUS is PUBLISHED, SEQUENCE is
+ * the one it expects and the seal matches: a slot read half-written fails the seal and is read again.
  */
 public final class WorkRingDescriptor {
     public static final int SLOT_WORDS = 16;
@@ -72,6 +77,24 @@ public final class WorkRingDescriptor {
             throw new IllegalArgumentException("work ring capacity " + capacity
                 + " is not a power of two in [2, " + MAX_CAPACITY + "]: pick e.g. " + DEFAULT_CAPACITY);
         }
+    }
+
+    /** Multiplier of the word-wise FNV-1a seal; every single-word change of words 1-12 changes the seal. */
+    public static final int SEAL_PRIME = 0x01000193;
+    public static final int SEAL_BASIS = 0x811C9DC5;
+
+    /**
+     * The seal of a slot's words 1-12 (opcode, tenant, priority, the eight arguments, sequence): word-wise
+     * FNV-1a, {@code h = (h ^ word) * SEAL_PRIME} from {@link #SEAL_BASIS}.
+     */
+    public static int seal(int opcode, int tenant, int priority, int[] args, int sequence) {
+        int h = (SEAL_BASIS ^ opcode) * SEAL_PRIME;
+        h = (h ^ tenant) * SEAL_PRIME;
+        h = (h ^ priority) * SEAL_PRIME;
+        for (int i = 0; i < ARG_COUNT; i++) {
+            h = (h ^ (i < args.length ? args[i] : 0)) * SEAL_PRIME;
+        }
+        return (h ^ sequence) * SEAL_PRIME;
     }
 
     public static int errorCode(int errorWord) {

@@ -21,10 +21,13 @@ import io.vyre.runtime.dfa.AhoCorasickDfa;
 import io.vyre.runtime.io.IoPath;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.protocol.ControlBlockDescriptor;
+import io.vyre.runtime.protocol.IoCompletion;
 import io.vyre.runtime.protocol.IoError;
+import io.vyre.runtime.protocol.IoRequest;
 import io.vyre.runtime.protocol.SlotError;
 import io.vyre.runtime.protocol.SlotResult;
 import io.vyre.runtime.protocol.WorkRingDescriptor;
+import io.vyre.runtime.testing.HostIoServer;
 import io.vyre.runtime.testing.NaiveScan;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -591,6 +594,235 @@ public abstract class MegakernelContractTest {
         }
         got.sort(null);
         assertThat(got).isEqualTo(NaiveScan.find(data, patterns, false));
+    }
+
+    // ---- shared words under load: IO slots, output cursors, host-written counts ------------------------------
+
+    /** A runtime of this backend with as many workers as it can run, so IO requests outnumber IO slots. */
+    protected VyreRuntimeContext manyWorkers(VyreRuntimeContext c) {
+        return c.cpuWorkers(128).gpuBlocks(0);
+    }
+
+    @Test
+    void shouldCompleteEveryIoRequestOnceWithItsOwnBytesWhenRequestsOutnumberIoSlots() throws IOException {
+        rt.close();
+        int requests = 500;
+        rt = VyreRuntime.open(manyWorkers(context()).ringCapacity(512).lanes(requests).ingestBufferBytes(4096)
+            .outputRegionWords(16).ioQueueSlots(8)
+            .kernelLimits(new KernelLimits(1 << 10, 1 << 10, Duration.ofSeconds(20).toNanos())));
+        Random rnd = new Random(500);
+        byte[] content = new byte[1 << 20];
+        rnd.nextBytes(content);
+        int handle = rt.registerFileForRead(file("many.bin", content));
+        long readsBefore = rt.pump().stats().reads();
+        long[] seqs = new long[requests];
+        int[] offsets = new int[requests];
+        int[] sizes = new int[requests];
+        for (int i = 0; i < requests; i++) {
+            sizes[i] = 1 + rnd.nextInt(4096);
+            offsets[i] = rnd.nextInt(content.length - sizes[i]);
+            seqs[i] = rt.publish(Instruction.of(Opcode.LOAD_MISS, handle, offsets[i], 0, sizes[i],
+                rt.lanes().get(i).ingestHandle()));
+        }
+        for (int i = 0; i < requests; i++) {
+            SlotResult r = rt.await(seqs[i], WAIT);
+            assertThat(r.ok()).as("request %d: %s", i, r.describe()).isTrue();
+            assertThat(r.result()).isEqualTo(sizes[i]);
+            byte[] got = new byte[sizes[i]];
+            rt.lanes().get(i).ingest().buffer().getBytes(0, got);
+            assertThat(got).as("request %d's own bytes", i)
+                .isEqualTo(java.util.Arrays.copyOfRange(content, offsets[i], offsets[i] + sizes[i]));
+        }
+        assertThat(rt.pump().stats().reads() - readsBefore).as("each request read exactly once").isEqualTo(requests);
+    }
+
+    @Test
+    void shouldNeverDeliverAReadTheKernelGaveUpOnIntoALaneReusedSince() throws Exception {
+        rt.close();
+        rt = VyreRuntime.open(context().serveIoQueue(false).lanes(2)
+            .kernelLimits(new KernelLimits(1 << 10, 1 << 10, Duration.ofMillis(300).toNanos())));
+        HostIoServer host = new HostIoServer(rt);
+        int handle = rt.registerFileForRead(file("late.bin", new byte[100]));
+        Lane first = rt.acquireLane();
+        Lane second = rt.acquireLane();
+        SlotResult abandoned = run(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 100, first.ingestHandle()));
+        assertThat(abandoned.error()).as("nobody answered within the IO wait").isEqualTo(SlotError.IO_ERROR);
+        assertThat(abandoned.detail()).as("timeout").isZero();
+        rt.releaseLane(first);
+        assertThatThrownBy(() -> rt.acquireLane(Duration.ofMillis(100))).isInstanceOf(VyreRuntimeException.class)
+            .hasMessageContaining("held back");
+
+        IoRequest late = host.claimOne(WAIT);
+        byte[] stale = new byte[100];
+        java.util.Arrays.fill(stale, (byte) 'X');
+        host.completeRead(late, stale);
+        assertThat(rt.acquireLane(WAIT)).as("the lane comes back once the late bytes landed").isSameAs(first);
+
+        long seq = rt.publish(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 5, first.ingestHandle()));
+        IoRequest fresh = host.claimOne(WAIT);
+        assertThat(fresh.byteCount()).isEqualTo(5);
+        host.completeRead(fresh, "fresh".getBytes(US_ASCII));
+        SlotResult r = rt.await(seq, WAIT);
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        byte[] got = new byte[5];
+        first.ingest().buffer().getBytes(0, got);
+        assertThat(new String(got, US_ASCII)).isEqualTo("fresh");
+        rt.releaseLane(second);
+    }
+
+    @Test
+    void shouldFailACompletionThatClaimsOtherBytesThanAskedAndKeepServing() throws Exception {
+        rt.close();
+        rt = VyreRuntime.open(context().serveIoQueue(false));
+        HostIoServer host = new HostIoServer(rt);
+        int handle = rt.registerFileForRead(file("liar.bin", new byte[100]));
+        int lane = rt.lanes().get(0).ingestHandle();
+
+        long tooMany = rt.publish(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 100, lane));
+        IoRequest request = host.claimOne(WAIT);
+        host.complete(request, IoCompletion.ok(request, 1 << 20));
+        SlotResult r = rt.await(tooMany, WAIT);
+        assertThat(r.error()).isEqualTo(SlotError.BAD_COMPLETION);
+        assertThat(r.detail()).as("the count the host claimed").isEqualTo(1 << 20);
+
+        long shortButLong = rt.publish(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 100, lane));
+        IoRequest second = host.claimOne(WAIT);
+        host.fail(second, IoError.SHORT_READ, 150);
+        assertThat(rt.await(shortButLong, WAIT).error()).as("a short read longer than asked")
+            .isEqualTo(SlotError.BAD_COMPLETION);
+
+        long honest = rt.publish(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 3, lane));
+        host.completeRead(host.claimOne(WAIT), "abc".getBytes(US_ASCII));
+        assertThat(rt.await(honest, WAIT).result()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRunTheHighestPriorityWaitingSlotFirst() throws Exception {
+        rt.close();
+        rt = VyreRuntime.open(context().serveIoQueue(false).lanes(32));
+        HostIoServer host = new HostIoServer(rt);
+        int workers = rt.control().workers();
+        assertThat(workers).isBetween(1, 31);
+        int handle = rt.registerFileForRead(file("block.bin", new byte[10]));
+        List<Long> blockers = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            blockers.add(rt.publish(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 10, rt.lanes().get(i).ingestHandle())));
+        }
+        List<IoRequest> held = new ArrayList<>(host.claim(workers, WAIT));
+        LoadedProgram bump = rt.load(Vir0Program.builder().op(Opcode.ATOMIC_ADD, observable(0), 1).build());
+        long low = rt.publishCall(bump, 0, 0);
+        long middle = rt.publishCall(bump, 0, 2);
+        long high = rt.publishCall(bump, 0, WorkRingDescriptor.PRIORITY_LEVELS - 1);
+        host.completeOk(held.remove(0));
+        assertThat(rt.await(high, WAIT).result()).as("the highest priority runs first").isZero();
+        assertThat(rt.await(middle, WAIT).result()).isEqualTo(1);
+        assertThat(rt.await(low, WAIT).result()).isEqualTo(2);
+        for (IoRequest r : held) {
+            host.completeOk(r);
+        }
+        for (long seq : blockers) {
+            assertThat(rt.await(seq, WAIT).ok()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldKeepEveryEntryWhenManySlotsEmitIntoOneRegion() throws IOException {
+        Random rnd = new Random(3);
+        byte[] data = new byte[60_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) ('a' + rnd.nextInt(3));
+        }
+        int handle = rt.registerFileForRead(file("shared.bin", data));
+        List<byte[]> patterns = List.of("ab".getBytes(US_ASCII), "cab".getBytes(US_ASCII));
+        LoadedProgram scan = rt.load(StandardPrograms.scan(patterns, false));
+        Lane shared = rt.lanes().get(3);
+        shared.output().reset();
+        int slices = 9;
+        int slice = 4_000;
+        long emitted = 0;
+        for (int round = 0; round < slices / 3; round++) {
+            // three slots in flight at once, each reading into its own lane, all emitting into lane 3's region
+            long[] seqs = new long[3];
+            for (int k = 0; k < 3; k++) {
+                int i = round * 3 + k;
+                seqs[k] = rt.publishCall(scan, 0, 0, handle, i * slice, 0, slice, rt.lanes().get(k).ingestHandle(),
+                    StandardPrograms.NO_LIMIT, shared.output().handle());
+            }
+            for (long seq : seqs) {
+                SlotResult r = rt.await(seq, WAIT);
+                assertThat(r.ok()).as(r.describe()).isTrue();
+                emitted += r.result();
+            }
+        }
+        assertThat(shared.output().cursorWords()).as("every slot's entries counted").isEqualTo(2 * emitted);
+        long expected = 0;
+        for (int i = 0; i < slices; i++) {
+            expected += NaiveScan.find(java.util.Arrays.copyOfRange(data, i * slice, (i + 1) * slice), patterns, false)
+                .size();
+        }
+        assertThat(emitted).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldNotCountWordsItCouldNotWriteWhenTheRegionOverflows() throws IOException {
+        rt.close();
+        rt = VyreRuntime.open(context().outputRegionWords(16));
+        int handle = rt.registerFileForRead(file("eight.txt", "aaaaaaaa".getBytes(US_ASCII)));
+        LoadedProgram scan = rt.load(StandardPrograms.scan(List.of("a".getBytes(US_ASCII)), false));
+        Lane lane = rt.lanes().get(0);
+        lane.output().reset();
+        SlotResult fits = call(scan, handle, 0, 0, 6, lane.ingestHandle(), StandardPrograms.NO_LIMIT,
+            lane.output().handle());
+        assertThat(fits.result()).isEqualTo(6);
+        assertThat(lane.output().cursorWords()).isEqualTo(12);
+        SlotResult overflow = call(scan, handle, 0, 0, 3, lane.ingestHandle(), StandardPrograms.NO_LIMIT,
+            lane.output().handle());
+        assertThat(overflow.error()).isEqualTo(SlotError.OUTPUT_OVERFLOW);
+        assertThat(overflow.detail()).as("words the region would need").isEqualTo(18);
+        assertThat(lane.output().cursorWords()).as("the cursor stays at what was written").isEqualTo(12);
+        List<Integer> offsets = new ArrayList<>();
+        assertThat(lane.output().forEachMatch((off, id) -> offsets.add(off))).isEqualTo(6);
+        assertThat(offsets).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+        lane.output().reset();
+        assertThat(lane.output().cursorWords()).as("a reset empties it").isZero();
+        assertThat(call(scan, handle, 0, 0, 8, lane.ingestHandle(), StandardPrograms.NO_LIMIT,
+            lane.output().handle()).result()).isEqualTo(8);
+    }
+
+    // ---- the same semantics on every backend ------------------------------------------------------------------
+
+    @Test
+    void shouldRefuseABufferHandleOnceItIsReleased() {
+        Lane lane = rt.lanes().get(2);
+        Lane other = rt.lanes().get(1);
+        assertThat(run(Instruction.of(Opcode.MEMCPY, other.ingestHandle(), 0, lane.ingestHandle(), 0, 4)).ok()).isTrue();
+        rt.releaseHandle(lane.ingestHandle());
+        SlotResult copy = run(Instruction.of(Opcode.MEMCPY, other.ingestHandle(), 0, lane.ingestHandle(), 0, 4));
+        assertThat(copy.error()).isEqualTo(SlotError.UNKNOWN_HANDLE);
+        assertThat(copy.detail()).isEqualTo(lane.ingestHandle());
+        LoadedProgram input = rt.load(Vir0Program.builder().op(Opcode.INPUT, r(1), 4).op(Opcode.COUNT).build());
+        assertThat(call(input, lane.ingestHandle()).error()).isEqualTo(SlotError.UNKNOWN_HANDLE);
+        assertThat(call(input, other.ingestHandle()).ok()).isTrue();
+    }
+
+    @Test
+    void shouldAdvanceTheEpochWithEveryPublishedBatch() {
+        int before = rt.control().epoch();
+        for (int i = 0; i < 3; i++) {
+            assertThat(run(Instruction.of(Opcode.NOP)).ok()).isTrue();
+        }
+        assertThat(rt.control().epoch() - before).isEqualTo(3);
+    }
+
+    @Test
+    void shouldLetTheKernelSeeObservableWordsTheHostWrote() {
+        rt.control().setObservable(7, 1234);
+        assertThat(run(Instruction.of(Opcode.LOAD_U32, observable(7))).result()).isEqualTo(1234);
+        assertThat(run(Instruction.of(Opcode.ATOMIC_ADD, observable(7), 1)).result()).isEqualTo(1234);
+        assertThat(rt.control().observable(7)).isEqualTo(1235);
+        rt.control().setObservable(7, 5);
+        assertThat(run(Instruction.of(Opcode.COMPARE_SWAP, observable(7), 5, 6)).detail()).as("swapped").isEqualTo(1);
+        assertThat(rt.control().observable(7)).isEqualTo(6);
     }
 
     // ---- helpers shared with subclasses --------------------------------------------------------------------

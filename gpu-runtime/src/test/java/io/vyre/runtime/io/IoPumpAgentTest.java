@@ -41,7 +41,7 @@ class IoPumpAgentTest {
             String reason = FileIoFactory.ioUringUnavailableReason();
             assumeThat(reason).as("io_uring unavailable here: %s", reason).isNull();
         }
-        pump = new IoPumpAgent("pump-test", queue, caps, path, IoCompletionHook.NONE);
+        pump = new IoPumpAgent("pump-test", queue, caps, path, IoCompletionPublisher.into(queue));
         invoker = new AgentInvoker(Throwable::printStackTrace, null, pump);
         invoker.start();
         pump.awaitStarted(5, TimeUnit.SECONDS);
@@ -130,6 +130,30 @@ class IoPumpAgentTest {
         }
         assertThat(queue.status(0)).as("the read claimed before the fence").isEqualTo(STATUS_OK);
         assertThat(pump.stats().fences()).isEqualTo(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldOrderAFenceByIssueNotBySlotIndex() throws Exception {
+        HeldReadsFileIo disk = new HeldReadsFileIo();
+        pump = new IoPumpAgent("pump-test", queue, caps, () -> disk, IoCompletionPublisher.into(queue));
+        invoker = new AgentInvoker(Throwable::printStackTrace, null, pump);
+        invoker.start();
+        pump.awaitStarted(5, TimeUnit.SECONDS);
+        Path f = dir.resolve("slow.bin");
+        Files.write(f, new byte[4096]);
+        int file = caps.registerFileForRead(f);
+        int buf = caps.registerBuffer(memory.allocate("ingest", 4096));
+        // the kernel took a high slot for the read it issued first, and a lower free slot for the fence after it
+        post(9, OP_READ, file, buf, 0, 4096, 1);
+        post(2, OP_FENCE, 0, 0, 0, 0, 2);
+        for (int i = 0; i < 20; i++) {
+            invoker.invoke();
+        }
+        assertThat(disk.heldReads()).as("the read reached the disk").isEqualTo(1);
+        assertThat(queue.status(2)).as("the fence waits for the read issued before it").isEqualTo(WorkRingDescriptor.CLAIMED);
+        disk.release();
+        assertThat(awaitCompletion(2)).isEqualTo(STATUS_OK);
+        assertThat(queue.status(9)).as("the read completed first").isEqualTo(STATUS_OK);
     }
 
     @ParameterizedTest

@@ -46,7 +46,7 @@ class MemoryOrderingTest {
         order.verify(ring).putInt(argOffset(0, 0), 10);
         order.verify(ring).putInt(argOffset(0, 1), 20);
         order.verify(ring).putInt(wordOffset(0, SEQUENCE_WORD), 0);
-        order.verify(ring).putInt(wordOffset(0, DETAIL_WORD), 0);
+        order.verify(ring).putInt(wordOffset(0, DETAIL_WORD), seal(5, 1, 2, new int[] {10, 20}, 0));
         order.verify(ring).putIntRelease(wordOffset(0, STATUS_WORD), PUBLISHED);
         order.verifyNoMoreInteractions();
     }

@@ -12,7 +12,7 @@ import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.backend.BackendSettings;
 import io.vyre.runtime.backend.KernelEnvironment;
 import io.vyre.runtime.backend.MegakernelBackend;
-import io.vyre.runtime.io.IoCompletionHook;
+import io.vyre.runtime.io.IoCompletionPublisher;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.protocol.WorkRingClaims;
 import java.util.ArrayList;
@@ -102,8 +102,9 @@ public final class CpuMegakernel implements MegakernelBackend {
     }
 
     @Override
-    public IoCompletionHook ioCompletionHook() {
-        return IoCompletionHook.NONE;
+    public IoCompletionPublisher ioCompletions() {
+        // the workers read completions from the queue's slot words (KernelIoPort)
+        return (request, completion) -> env.ioQueue().complete(completion);
     }
 
     @Override

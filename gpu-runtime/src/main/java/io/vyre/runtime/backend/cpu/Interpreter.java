@@ -97,6 +97,10 @@ final class Interpreter {
                 int dst = value(mask, operands, inv, 4);
                 int bytes = io.request(IoQueueDescriptor.OP_READ, src, dst, offset, count, inv.opIndex, idle);
                 Capability buffer = buffer(dst);
+                if (Integer.toUnsignedLong(bytes) > buffer.boundBytes()) {
+                    // a host that completed a read its pump should have refused: never read past the buffer
+                    throw SlotFault.of(SlotError.OUT_OF_BOUNDS, Integer.toUnsignedLong(bytes));
+                }
                 inv.setInput(buffer.buffer(), dst, bytes);
                 r[8] = bytes;
                 return;

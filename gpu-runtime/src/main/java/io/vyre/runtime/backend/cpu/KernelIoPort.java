@@ -13,45 +13,45 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
- * The kernel side of the IO queue for CPU workers, with the same protocol the GPU kernel follows: take a
- * ticket (slot = ticket mod slots), wait for the slot to be EMPTY, write the request, release PUBLISHED,
- * wait for OK or ERROR, read the completion, release EMPTY.
+ * The kernel side of the IO queue for CPU workers, with the protocol the GPU kernel follows too: own a
+ * slot (CAS FREE → BUSY on the kernel's own owner word, never on the shared queue), write the request,
+ * release PUBLISHED, wait for OK or ERROR, read the completion, release EMPTY, give the slot up.
+ *
+ * <p>Ownership is what keeps two requests out of one slot: a worker that merely waited for a slot to be
+ * EMPTY could race another that saw the same EMPTY. A request given up before its completion (timeout,
+ * shutdown) leaves its slot ABANDONED: nobody reuses it until the host has completed it, so a late
+ * completion can never land in a request that is not its own.
  */
 final class KernelIoPort {
+    static final int FREE = 0;
+    static final int BUSY = 1;
+    static final int ABANDONED = 2;
+
     private final AtomicBuffer queue;
     private final int slots;
     private final ControlBlock control;
     private final long waitNanos;
-    private final AtomicLong tickets = new AtomicLong();
-    private final AtomicIntegerArray abandoned;
+    private final AtomicLong probeStart = new AtomicLong();
+    private final AtomicIntegerArray owners;
 
     KernelIoPort(AtomicBuffer queue, int slots, ControlBlock control, long waitNanos) {
         this.queue = queue;
         this.slots = slots;
         this.control = control;
         this.waitNanos = waitNanos;
-        this.abandoned = new AtomicIntegerArray(slots);
+        this.owners = new AtomicIntegerArray(slots);
     }
 
     /**
      * Posts a request and waits for its completion.
      *
-     * @return the bytes now valid (READ) or written (WRITE)
-     * @throws SlotFault SHORT_READ, IO_ERROR (detail: IoError code, 0 on timeout) or SHUTDOWN
+     * @return the bytes now valid (READ) or written (WRITE): always {@code byteCount}
+     * @throws SlotFault SHORT_READ, IO_ERROR (detail: IoError code, 0 on timeout), BAD_COMPLETION or SHUTDOWN
      */
     int request(int op, int src, int dst, long offset, int byteCount, int tag, IdleStrategy idle) {
-        int slot = (int) Long.remainderUnsigned(tickets.getAndIncrement(), slots);
-        int status = wordOffset(slot, STATUS);
         long deadline = System.nanoTime() + waitNanos;
-        idle.reset();
-        int s;
-        while ((s = queue.getIntAcquire(status)) != EMPTY) {
-            if ((s == STATUS_OK || s == STATUS_ERROR) && abandoned.compareAndSet(slot, 1, 0)) {
-                queue.putIntRelease(status, EMPTY);
-                continue;
-            }
-            waitOrFail(deadline, idle);
-        }
+        int slot = own(deadline, idle);
+        int status = wordOffset(slot, STATUS);
         queue.putInt(wordOffset(slot, OP_TYPE), op);
         queue.putInt(wordOffset(slot, SRC_HANDLE), src);
         queue.putInt(wordOffset(slot, DST_HANDLE), dst);
@@ -62,24 +62,65 @@ final class KernelIoPort {
         queue.putIntRelease(status, PUBLISHED);
 
         idle.reset();
+        int s;
         while ((s = queue.getIntAcquire(status)) != STATUS_OK && s != STATUS_ERROR) {
             try {
                 waitOrFail(deadline, idle);
             } catch (SlotFault f) {
-                abandoned.set(slot, 1);
+                owners.set(slot, ABANDONED);
                 throw f;
             }
         }
         int bytes = queue.getInt(wordOffset(slot, BYTE_COUNT));
         int errorTag = queue.getInt(wordOffset(slot, TAG));
         queue.putIntRelease(status, EMPTY);
-        if (s == STATUS_OK) {
+        owners.set(slot, FREE);
+        return checkedBytes(s == STATUS_OK, bytes, byteCount, errorTag);
+    }
+
+    /**
+     * What a completion means for the slot, trusting no count beyond what was asked: OK must report exactly
+     * the asked bytes, a SHORT_READ fewer.
+     */
+    static int checkedBytes(boolean ok, int bytes, int asked, int errorTag) {
+        if (ok) {
+            if (bytes != asked) {
+                throw new SlotFault(SlotError.BAD_COMPLETION, bytes);
+            }
             return bytes;
         }
         if (errorTag == IoError.SHORT_READ.code()) {
+            if (Integer.compareUnsigned(bytes, asked) >= 0) {
+                throw new SlotFault(SlotError.BAD_COMPLETION, bytes);
+            }
             throw new SlotFault(SlotError.SHORT_READ, bytes);
         }
         throw new SlotFault(SlotError.IO_ERROR, errorTag);
+    }
+
+    /** Takes a FREE slot, or an ABANDONED one the host has completed since, probing from a rotating start. */
+    private int own(long deadline, IdleStrategy idle) {
+        idle.reset();
+        while (true) {
+            int start = (int) Long.remainderUnsigned(probeStart.getAndIncrement(), slots);
+            for (int i = 0; i < slots; i++) {
+                int slot = (start + i) % slots;
+                int owner = owners.get(slot);
+                if (owner == FREE && owners.compareAndSet(slot, FREE, BUSY)) {
+                    return slot;
+                }
+                if (owner == ABANDONED && isCompleted(slot) && owners.compareAndSet(slot, ABANDONED, BUSY)) {
+                    queue.putIntRelease(wordOffset(slot, STATUS), EMPTY);
+                    return slot;
+                }
+            }
+            waitOrFail(deadline, idle);
+        }
+    }
+
+    private boolean isCompleted(int slot) {
+        int s = queue.getIntAcquire(wordOffset(slot, STATUS));
+        return s == STATUS_OK || s == STATUS_ERROR;
     }
 
     private void waitOrFail(long deadline, IdleStrategy idle) {

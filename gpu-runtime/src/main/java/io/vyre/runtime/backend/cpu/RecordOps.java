@@ -148,7 +148,8 @@ final class RecordOps {
         }
         int at = out.reserve((int) words);
         if (at < 0) {
-            throw SlotFault.of(SlotError.OUTPUT_OVERFLOW, Integer.toUnsignedLong(out.cursorWords()));
+            // the words the region would need in total; its cursor stays where it was
+            throw SlotFault.of(SlotError.OUTPUT_OVERFLOW, out.cursorWords() + words);
         }
         return at;
     }

@@ -90,5 +90,10 @@ final class Cuda {
         long address() {
             return getNativePointer();
         }
+
+        /** A device pointer to a raw device address (a table entry, a mirror). */
+        static CUdeviceptr at(long address) {
+            return new CUdeviceptr().withByteOffset(address);
+        }
     }
 }

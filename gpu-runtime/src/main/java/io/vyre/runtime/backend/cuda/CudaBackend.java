@@ -9,16 +9,19 @@ import io.vyre.runtime.backend.MegakernelBackend;
 import io.vyre.runtime.backend.cuda.Cuda.DevicePointer;
 import io.vyre.runtime.backend.cuda.Cuda.HostPointer;
 import io.vyre.runtime.io.Capability;
-import io.vyre.runtime.io.IoCompletionHook;
+import io.vyre.runtime.io.IoCompletionPublisher;
 import io.vyre.runtime.memory.NativeMemory;
 import io.vyre.runtime.memory.OutputRegion;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.protocol.ControlBlockDescriptor;
-import io.vyre.runtime.protocol.WorkRingDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUctx_flags;
@@ -30,39 +33,45 @@ import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CUDA persistent megakernel (src/main/cuda/megakernel.cu), launched once per runtime in its own
- * context. The ring, control block, IO queue, ingest buffers and output regions stay the runtime's
- * page-locked Agrona buffers, mapped into the device; everything the kernel writes atomically lives in
- * device memory. All device memory is allocated before launch and freed after the kernel stopped (the
- * driver will not free memory while it runs); if it does not stop, the context and host memory are
- * deliberately leaked rather than freed under a running kernel.
+ * The CUDA persistent megakernel (src/main/cuda), launched once per runtime in its own context. The ring,
+ * control block, IO queue and output regions stay the runtime's page-locked Agrona buffers, mapped into the
+ * device; every ingest buffer also gets a mirror in device memory that the copy engine fills
+ * ({@link CudaIoCompletions}); everything the kernel writes atomically lives in device memory. All device
+ * memory is allocated before launch and freed only after the kernel stopped (the driver will not free memory
+ * while it runs); a kernel that does not stop keeps its context and host memory, deliberately leaked rather
+ * than freed under it. One lock orders launch, fault queries, table updates and close on the context.
  */
 public final class CudaBackend implements MegakernelBackend {
-    static final int BLOCK_THREADS = 512;
     static final String PTX_RESOURCE = "/io/vyre/runtime/backend/cuda/megakernel.ptx";
     private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
-    /** vyre_protocol.h: D_HEADER_WORDS = 2 * C_CONTROL_WORDS + 160 (device control words, counters, shadow). */
-    private static final int D_HEADER_WORDS = 2 * ControlBlockDescriptor.CONTROL_WORDS + 160;
     private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long CONTEXT_DESTROY_WAIT_MILLIS = 2_000;
     /** Contexts whose destruction waits for other kernels on the device; each holds a little device memory. */
-    private static final java.util.concurrent.atomic.AtomicInteger PENDING_DESTROYS =
-        new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger PENDING_DESTROYS = new AtomicInteger();
     private static final int MANY_PENDING_DESTROYS = 4;
+    /** Test seam: runs right after the kernel was launched (a test throws from it to fail a launch midway). */
+    static volatile Runnable afterLaunch = () -> { };
 
     private final BackendSettings settings;
+    private final ReentrantLock lock = new ReentrantLock();
     private final DeviceMemory memory = new DeviceMemory();
     private final List<HostPointer> registered = new ArrayList<>();
+    /** Ingest buffers by handle: {host address, capacity, device mirror}. */
+    private final Map<Integer, long[]> mirrors = new ConcurrentHashMap<>();
     private KernelEnvironment env;
     private CUcontext context;
     private CUmodule module;
-    private CUstream stream;
+    private CUstream kernelStream;
+    private CUstream copyStream;
     private DeviceTables tables;
+    private CudaIoCompletions completions;
     private String description = "cuda megakernel (not launched)";
     private volatile boolean launched;
     private volatile boolean closing;
@@ -85,17 +94,20 @@ public final class CudaBackend implements MegakernelBackend {
     }
 
     @Override
-    public synchronized void launch(KernelEnvironment environment) {
+    public void launch(KernelEnvironment environment) {
         String reason = Cuda.unavailableReason();
         if (reason != null) {
             throw new IllegalStateException("the CUDA backend cannot run here: " + reason);
         }
-        this.env = environment;
+        lock.lock();
         try {
+            this.env = environment;
             launchOnDevice();
         } catch (RuntimeException e) {
-            releaseAfterStop();
+            stopAndRelease("its launch failed (" + e.getMessage() + ")");
             throw e;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -122,95 +134,88 @@ public final class CudaBackend implements MegakernelBackend {
         CUfunction kernel = new CUfunction();
         check(JCudaDriver.cuModuleGetFunction(kernel, module, "vyre_megakernel"), "cuModuleGetFunction");
         int[] perSm = {0};
-        check(JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(perSm, kernel, BLOCK_THREADS, 0L),
+        check(JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(perSm, kernel, KernelContract.BLOCK_THREADS, 0L),
             "cuOccupancyMaxActiveBlocksPerMultiprocessor");
-        if (perSm[0] < 1) {
-            throw new IllegalStateException("the megakernel does not fit one block of " + BLOCK_THREADS
-                + " threads per multiprocessor on " + deviceName);
+        int resident = perSm[0] * sms;
+        int blocks = settings.gpuBlocks() > 0 ? settings.gpuBlocks() : sms;
+        if (perSm[0] < 1 || blocks > resident) {
+            throw new IllegalStateException("the megakernel needs " + blocks + " resident blocks of "
+                + KernelContract.BLOCK_THREADS + " threads but " + deviceName + " holds " + resident + " (" + perSm[0]
+                + " per multiprocessor): set gpuBlocks to at most " + resident);
         }
-        // at most one block per multiprocessor: two per SM ran 15x slower in the scan benchmark and did not stop
-        // on SHUTDOWN (docs/BENCHMARKS.md, 2026-11-26); not understood yet, so not allowed
-        int blocks = settings.gpuBlocks() > 0 ? Math.min(settings.gpuBlocks(), sms) : sms;
         int workers = blocks - 1;
 
         int capacity = env.ringCapacity();
-        long ring = register(env.ring(), "work ring");
-        long control = register(env.control().buffer(), "control block");
-        long queue = register(env.ioQueue().buffer(), "IO queue");
-        long scratchBytes = NativeMemory.PAGE_SIZE;
-        List<long[]> buffers = new ArrayList<>();
-        for (Capability c : env.capabilities().destinations().entries()) {
-            if (c.kind() == Capability.Kind.BUFFER) {
-                buffers.add(new long[] {c.handle(), register(c.buffer().buffer(), c.buffer().name()), c.boundBytes()});
-                scratchBytes = Math.max(scratchBytes, NativeMemory.pageRounded((int) c.boundBytes()));
-            }
-        }
-        List<long[]> outputs = new ArrayList<>();
-        for (OutputRegion o : env.outputs().all()) {
-            outputs.add(new long[] {o.handle(), register(o.memory().buffer(), o.memory().name()), o.capacityWords()});
-        }
+        int ioSlots = env.ioQueue().slotCount();
         long maxRecords = env.limits().maxRecords();
         long maxMatches = env.limits().maxMatches();
-        long perWorker = scratchBytes + 16 * (maxRecords + 1) + 12 * maxMatches;
-        long needed = (long) workers * perWorker + settings.deviceArenaBytes();
+        long mirrorBytes = 0;
+        for (Capability c : env.capabilities().destinations().entries()) {
+            if (c.kind() == Capability.Kind.BUFFER) {
+                mirrorBytes += NativeMemory.pageRounded((int) c.boundBytes()) + KernelContract.MIRROR_PADDING;
+            }
+        }
+        long needed = KernelArguments.stateRegions(capacity, ioSlots, workers, maxRecords, maxMatches).values()
+            .stream().mapToLong(Long::longValue).sum() + mirrorBytes + settings.deviceArenaBytes();
         long[] free = {0};
         long[] total = {0};
         check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
         if (needed > free[0]) {
             throw new IllegalStateException("the megakernel needs " + needed + " bytes of device memory (" + workers
-                + " worker blocks x " + perWorker + " + arena), " + deviceName + " has " + free[0] + " free: lower"
-                + " gpuBlocks, ingestBufferBytes or the kernel limits");
+                + " worker blocks, " + mirrorBytes + " bytes of ingest mirrors, the program arena), " + deviceName
+                + " has " + free[0] + " free: lower gpuBlocks, the lanes or ingestBufferBytes, or the kernel limits");
         }
-        long stateWords = D_HEADER_WORDS + 3L * capacity + (long) WorkRingDescriptor.SLOT_WORDS * capacity
-            + env.ioQueue().slotCount();
-        DevicePointer state = memory.allocate(4 * stateWords, "kernel state");
-        DevicePointer scratch = memory.allocate(workers * scratchBytes, "input scratch");
-        DevicePointer records = memory.allocate(workers * 16 * (maxRecords + 1), "record scratch");
-        DevicePointer matches = memory.allocate(workers * 12 * maxMatches, "match scratch");
-        DeviceArena arena = new DeviceArena(memory, settings.deviceArenaBytes());
-        tables = new DeviceTables(memory, arena);
-        for (long[] b : buffers) {
-            tables.putBuffer((int) b[0], b[1], b[2]);
+
+        KernelArguments args = new KernelArguments(memory);
+        args.allocateState(capacity, ioSlots, workers, maxRecords, maxMatches);
+        args.set(KernelArg.RING, register(env.ring(), "work ring"));
+        args.set(KernelArg.CONTROL, register(env.control().buffer(), "control block"));
+        args.set(KernelArg.IO_QUEUE, register(env.ioQueue().buffer(), "IO queue"));
+        args.set(KernelArg.IO_WAIT_NANOS, env.limits().ioWaitNanos());
+        AtomicBuffer stageIssued = pinnedWords("staged copies issued", args, KernelArg.STAGE_ISSUED);
+        AtomicBuffer hostLanded = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4 * DeviceTables.BUFFERS,
+            NativeMemory.PAGE_SIZE));
+        long hostLandedOnDevice = register(hostLanded, "copies landed");
+
+        tables = new DeviceTables(memory, new DeviceArena(memory, settings.deviceArenaBytes()));
+        for (Capability c : env.capabilities().destinations().entries()) {
+            if (c.kind() == Capability.Kind.BUFFER) {
+                long host = register(c.buffer().buffer(), c.buffer().name());
+                DevicePointer mirror = memory.allocate(NativeMemory.pageRounded((int) c.boundBytes())
+                    + KernelContract.MIRROR_PADDING, "mirror of " + c.buffer().name());
+                tables.putBuffer(c.handle(), host, c.boundBytes(), mirror.address());
+                mirrors.put(c.handle(), new long[] {c.buffer().buffer().addressOffset(), c.boundBytes(), mirror.address()});
+            }
         }
-        for (long[] o : outputs) {
-            tables.putOutput((int) o[0], o[1], o[2]);
+        for (OutputRegion o : env.outputs().all()) {
+            tables.putOutput(o.handle(), register(o.memory().buffer(), o.memory().name()), o.capacityWords());
         }
         for (LoadedProgram p : env.programs().programs()) {
             tables.putProgram(p);
         }
-        long[] args = new long[24];
-        args[0] = ring;
-        args[1] = capacity;
-        args[2] = control;
-        args[3] = queue;
-        args[4] = env.ioQueue().slotCount();
-        args[5] = tables.buffers.address();
-        args[6] = DeviceTables.BUFFERS;
-        args[7] = tables.outputs.address();
-        args[8] = DeviceTables.OUTPUTS;
-        args[9] = tables.constants.address();
-        args[10] = DeviceTables.CONSTANTS;
-        args[11] = tables.programs.address();
-        args[12] = DeviceTables.PROGRAMS;
-        args[13] = state.address();
-        args[14] = scratch.address();
-        args[15] = scratchBytes;
-        args[16] = records.address();
-        args[17] = maxRecords;
-        args[18] = matches.address();
-        args[19] = maxMatches;
-        args[20] = env.limits().ioWaitNanos();
-        DevicePointer argBlock = memory.allocate(8L * args.length, "kernel arguments");
-        DeviceMemory.write(argBlock, 0, Pointer.to(args), 8L * args.length);
+        args.set(KernelArg.BUFFER_TABLE, tables.buffers.address());
+        args.set(KernelArg.OUTPUT_TABLE, tables.outputs.address());
+        args.set(KernelArg.CONSTANT_TABLE, tables.constants.address());
+        args.set(KernelArg.PROGRAM_TABLE, tables.programs.address());
+        DevicePointer argBlock = args.write();
 
-        stream = new CUstream();
-        check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-        check(JCudaDriver.cuLaunchCooperativeKernel(kernel, blocks, 1, 1, BLOCK_THREADS, 1, 1, 0, stream,
-            Pointer.to(Pointer.to(argBlock))), "cuLaunchCooperativeKernel(" + blocks + " blocks)");
+        kernelStream = new CUstream();
+        check(JCudaDriver.cuStreamCreate(kernelStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(kernel)");
+        copyStream = new CUstream();
+        check(JCudaDriver.cuStreamCreate(copyStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(copies)");
+        DevicePointer landedPointer = new DevicePointer();
+        check(JCudaDriver.cuMemHostGetDevicePointer(landedPointer, new HostPointer(hostLanded.addressOffset()), 0),
+            "cuMemHostGetDevicePointer(copies landed)");
+        completions = new CudaIoCompletions(context, copyStream, env.ioQueue(), args.region(KernelArg.IO_DONE),
+            args.region(KernelArg.STAGE_LANDED), stageIssued, hostLanded, landedPointer, mirrors::get,
+            reason -> fault = reason);
+        check(JCudaDriver.cuLaunchCooperativeKernel(kernel, blocks, 1, 1, KernelContract.BLOCK_THREADS, 1, 1, 0,
+            kernelStream, Pointer.to(Pointer.to(argBlock))), "cuLaunchCooperativeKernel(" + blocks + " blocks)");
         launched = true;
+        afterLaunch.run();
         long deadline = System.nanoTime() + STOP_WAIT_NANOS;
         while (env.control().kernelState() != ControlBlockDescriptor.STATE_RUNNING) {
-            String f = fault();
+            String f = queryFault();
             if (f != null) {
                 throw new IllegalStateException(f);
             }
@@ -221,7 +226,15 @@ public final class CudaBackend implements MegakernelBackend {
             Thread.onSpinWait();
         }
         description = "cuda megakernel on " + deviceName + " (device " + ordinal + "), " + blocks + " blocks x "
-            + BLOCK_THREADS + " threads, " + memory.bytes() / (1 << 20) + " MiB device memory";
+            + KernelContract.BLOCK_THREADS + " threads, " + memory.bytes() / (1 << 20) + " MiB device memory";
+    }
+
+    /** A page-locked, device-mapped array of BUFFERS words the host writes and the kernel reads. */
+    private AtomicBuffer pinnedWords(String what, KernelArguments args, KernelArg arg) {
+        AtomicBuffer words = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4 * DeviceTables.BUFFERS,
+            NativeMemory.PAGE_SIZE));
+        args.set(arg, register(words, what));
+        return words;
     }
 
     private long register(AtomicBuffer buffer, String what) {
@@ -248,25 +261,52 @@ public final class CudaBackend implements MegakernelBackend {
     }
 
     @Override
-    public synchronized void programLoaded(LoadedProgram program) {
-        if (launched && !poisoned) {
-            check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-            tables.putProgram(program);
+    public void programLoaded(LoadedProgram program) {
+        onLiveContext(() -> tables.putProgram(program));
+    }
+
+    @Override
+    public void programUnloaded(LoadedProgram program) {
+        onLiveContext(() -> tables.removeProgram(program));
+    }
+
+    @Override
+    public void handleReleased(int handle) {
+        onLiveContext(() -> {
+            if (mirrors.remove(handle) != null) {
+                tables.removeBuffer(handle);
+            }
+        });
+    }
+
+    /** Stages the first {@code bytes} of an ingest buffer for the next INPUT of it, with the copy engine. */
+    @Override
+    public void stageInput(int bufferHandle, int bytes) {
+        CudaIoCompletions c = completions;
+        if (c != null) {
+            c.stage(bufferHandle, bytes);
+        }
+    }
+
+    private void onLiveContext(Runnable action) {
+        lock.lock();
+        try {
+            if (launched && !poisoned && !closing) {
+                check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+                action.run();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
-    public synchronized void programUnloaded(LoadedProgram program) {
-        if (launched && !poisoned) {
-            check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-            tables.removeProgram(program);
+    public IoCompletionPublisher ioCompletions() {
+        CudaIoCompletions c = completions;
+        if (c == null) {
+            throw new IllegalStateException("the CUDA megakernel is not launched: no IO completions before launch");
         }
-    }
-
-    @Override
-    public IoCompletionHook ioCompletionHook() {
-        // zero copy: the kernel reads the page-locked ingest buffers with 16-byte loads
-        return IoCompletionHook.NONE;
+        return c;
     }
 
     @Override
@@ -279,14 +319,23 @@ public final class CudaBackend implements MegakernelBackend {
             return known;
         }
         long now = System.nanoTime();
-        if (now - lastQuery < 1_000_000L) {
-            return null;
+        if (now - lastQuery < 1_000_000L || !lock.tryLock()) {
+            return fault;
         }
-        lastQuery = now;
+        try {
+            lastQuery = now;
+            return closing ? fault : queryFault();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks the driver whether the kernel still runs (the lock is held). */
+    private String queryFault() {
         JCudaDriver.cuCtxSetCurrent(context);
-        int r = JCudaDriver.cuStreamQuery(stream);
+        int r = JCudaDriver.cuStreamQuery(kernelStream);
         if (r == CUresult.CUDA_ERROR_NOT_READY) {
-            return null;
+            return fault;
         }
         fault = r == CUresult.CUDA_SUCCESS ? "the CUDA megakernel exited while the runtime was open"
             : "the CUDA megakernel failed: " + CUresult.stringFor(r) + "; the context is unusable, close the runtime";
@@ -301,18 +350,51 @@ public final class CudaBackend implements MegakernelBackend {
         return !poisoned;
     }
 
-    @Override
-    public synchronized void close() {
-        if (env == null || closing) {
-            return;
+    /** Whether the kernel is not running: never launched, or its stream is done. For tests of failed launches. */
+    boolean kernelStopped() {
+        lock.lock();
+        try {
+            if (poisoned) {
+                return false;
+            }
+            if (!launched || context == null) {
+                return true;
+            }
+            JCudaDriver.cuCtxSetCurrent(context);
+            return JCudaDriver.cuStreamQuery(kernelStream) != CUresult.CUDA_ERROR_NOT_READY;
+        } finally {
+            lock.unlock();
         }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (env == null || closing) {
+                return;
+            }
+            stopAndRelease("the runtime closed");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sets SHUTDOWN, waits a bounded time for a launched kernel to exit and only then frees what the backend
+     * holds; a kernel that does not exit keeps everything (the lock is held).
+     */
+    private void stopAndRelease(String why) {
         closing = true;
+        if (completions != null) {
+            completions.close();
+        }
         env.control().requestShutdown();
         if (launched) {
             JCudaDriver.cuCtxSetCurrent(context);
             long deadline = System.nanoTime() + STOP_WAIT_NANOS;
             int r;
-            while ((r = JCudaDriver.cuStreamQuery(stream)) == CUresult.CUDA_ERROR_NOT_READY
+            while ((r = JCudaDriver.cuStreamQuery(kernelStream)) == CUresult.CUDA_ERROR_NOT_READY
                 && System.nanoTime() - deadline < 0) {
                 try {
                     Thread.sleep(1);
@@ -323,8 +405,9 @@ public final class CudaBackend implements MegakernelBackend {
             }
             if (r == CUresult.CUDA_ERROR_NOT_READY) {
                 poisoned = true;
-                LOG.error("{}: the CUDA megakernel did not stop within {} s of SHUTDOWN; abandoning its context (it"
-                    + " ends with the process)", env.name(), TimeUnit.NANOSECONDS.toSeconds(STOP_WAIT_NANOS));
+                LOG.error("{}: the CUDA megakernel did not stop within {} s of SHUTDOWN after {}; abandoning its"
+                    + " context (it ends with the process)", env.name(), TimeUnit.NANOSECONDS.toSeconds(STOP_WAIT_NANOS),
+                    why);
                 CUcontext abandoned = context;
                 Thread reaper = new Thread(() -> JCudaDriver.cuCtxDestroy(abandoned), "vyre-cuda-reaper");
                 reaper.setDaemon(true);
@@ -340,13 +423,18 @@ public final class CudaBackend implements MegakernelBackend {
             return;
         }
         JCudaDriver.cuCtxSetCurrent(context);
+        if (copyStream != null) {
+            JCudaDriver.cuStreamSynchronize(copyStream);
+        }
         for (HostPointer p : registered) {
             JCudaDriver.cuMemHostUnregister(p);
         }
         registered.clear();
         memory.freeAll();
-        if (stream != null) {
-            JCudaDriver.cuStreamDestroy(stream);
+        for (CUstream s : new CUstream[] {kernelStream, copyStream}) {
+            if (s != null) {
+                JCudaDriver.cuStreamDestroy(s);
+            }
         }
         if (module != null) {
             JCudaDriver.cuModuleUnload(module);

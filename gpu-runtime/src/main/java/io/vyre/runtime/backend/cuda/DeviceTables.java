@@ -11,9 +11,10 @@ import io.vyre.runtime.program.ResidentConstant;
 import jcuda.Pointer;
 
 /**
- * The device-side tables through which the kernel resolves handles (layouts: vyre_protocol.h): ingest
- * buffers and output regions (written once, before launch) and programs and constants (written as they
- * are loaded, into fresh arena space).
+ * The device-side tables through which the kernel resolves handles (layouts: vyre_protocol.h, generated
+ * from these constants by {@link KernelContract}): ingest buffers and output regions (written before
+ * launch; a released buffer's entry is cleared) and programs and constants (written as they are loaded,
+ * into fresh arena space).
  */
 final class DeviceTables {
     static final int BUFFERS = 4096;
@@ -39,9 +40,19 @@ final class DeviceTables {
         programs = memory.allocate(8L * PROG_WORDS * PROGRAMS, "program table");
     }
 
-    void putBuffer(int handle, long deviceAddress, long capacity) {
+    /**
+     * @param hostMapped the buffer's page-locked bytes as the device addresses them
+     * @param mirror     its copy in device memory, where the copy engine puts what the kernel reads
+     */
+    void putBuffer(int handle, long hostMapped, long capacity, long mirror) {
         check(handle, BUFFERS, "buffer handle");
-        entry(buffers, handle, BUF_WORDS, new long[] {deviceAddress, capacity, 1, 0});
+        entry(buffers, handle, BUF_WORDS, new long[] {hostMapped, capacity, 1, mirror});
+    }
+
+    void removeBuffer(int handle) {
+        if (handle >= 0 && handle < BUFFERS) {
+            entry(buffers, handle, BUF_WORDS, new long[BUF_WORDS]);
+        }
     }
 
     void putOutput(int handle, long deviceAddress, long capacityWords) {

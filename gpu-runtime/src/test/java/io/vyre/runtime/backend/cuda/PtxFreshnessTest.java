@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The PTX in the jar must be built from the CUDA sources in the tree (users without nvcc run it as shipped). */
@@ -14,9 +15,16 @@ class PtxFreshnessTest {
 
     @Test
     void shippedPtxWasBuiltFromTheCurrentSources() throws Exception {
+        // the order build-ptx.sh hashes them in
         ByteArrayOutputStream sources = new ByteArrayOutputStream();
-        sources.write(Files.readAllBytes(Path.of("src/main/cuda/vyre_protocol.h")));
-        sources.write(Files.readAllBytes(Path.of("src/main/cuda/megakernel.cu")));
+        Path cuda = Path.of("src/main/cuda");
+        sources.write(Files.readAllBytes(cuda.resolve("megakernel.cu")));
+        sources.write(Files.readAllBytes(cuda.resolve("vyre_protocol.h")));
+        try (Stream<Path> parts = Files.list(cuda.resolve("kernel"))) {
+            for (Path part : parts.filter(p -> p.toString().endsWith(".cuh")).sorted().toList()) {
+                sources.write(Files.readAllBytes(part));
+            }
+        }
         String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(sources.toByteArray()));
         String ptx = CudaBackend.loadPtx();
         assertThat(ptx.lines().findFirst()).hasValue("// source-sha256: " + hash)
