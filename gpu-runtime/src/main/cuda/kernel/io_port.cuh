@@ -10,7 +10,7 @@
 #include "invocation.cuh"
 
 __device__ __forceinline__ bool io_completed(const KernelEnv& env, u32 slot) {
-    return (load_acquire_gpu(env.ioDone + slot) >> 1) == (env.ioPosted[slot] & 0x7fffffffu);
+    return (load_acquire_gpu(env.ioDone + slot) >> 1) == (load_relaxed(env.ioPosted + slot) & 0x7fffffffu);
 }
 
 /**
@@ -60,8 +60,8 @@ __device__ u32 io_request(const KernelEnv& env, Invocation& inv, u32 op, u32 src
     int owned = io_own(env, inv, deadline);
     if (owned < 0) return 0;
     u32 slot = (u32) owned;
-    u32 round = env.ioPosted[slot] + 1;
-    env.ioPosted[slot] = round;
+    u32 round = load_relaxed(env.ioPosted + slot) + 1;
+    *((volatile u32*) env.ioPosted + slot) = round;
     volatile u32* request = env.ioQueue + (u64) slot * IO_SLOT_WORDS;
     store_host(request + IO_OP_TYPE, op);
     store_host(request + IO_SRC_HANDLE, src);

@@ -143,7 +143,7 @@ __device__ void op_match(const KernelEnv& env, Invocation& inv, u32 worker, cons
         scan_tile(inv.input, length, limit, constant, 0, matches, env.maxMatches, &found);
     } else {
         if (threadIdx.x == 0) {
-            u32 generation = (u32) (job->claims >> JOB_GENERATION_SHIFT) + 1;
+            u32 generation = (u32) (*((volatile unsigned long long*) &job->claims) >> JOB_GENERATION_SHIFT) + 1;
             if ((generation & JOB_FIELD_MASK) == 0) generation = 1;
             job->done = 0;
             job->matchCount = 0;
@@ -202,7 +202,8 @@ __device__ bool help_match(const KernelEnv& env, u32 worker) {
     if (threadIdx.x < 32) {
         u32 lane = threadIdx.x;
         u32 chosen = NO_TILE, chosenTile = NO_TILE;
-        if (load_relaxed(counter(env, DC_ACTIVE_JOBS)) != 0) {
+        u32 active = __shfl_sync(FULL_MASK, lane == 0 ? load_relaxed(counter(env, DC_ACTIVE_JOBS)) : 0, 0);
+        if (active != 0) {
             for (u32 base = 0; base < env.workers && chosen == NO_TILE; base += 32) {
                 u32 j = base + lane;
                 u32 rotated = j < env.workers ? (j + worker) % env.workers : 0;

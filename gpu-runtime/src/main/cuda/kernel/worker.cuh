@@ -270,6 +270,8 @@ __device__ u32 find_task(const KernelEnv& env, u32* slotOut) {
             if (lane == 0) {
                 u32* headWord = counter(env, DC_READY_HEAD + level * DC_LINE_WORDS);
                 if (atomicCAS(headWord, h, h + 1) == h) {
+                    // the ring warp wrote the entry before releasing the tail past it
+                    load_acquire_gpu(counter(env, DC_READY_TAIL + level * DC_LINE_WORDS));
                     slot = load_relaxed(env.readyQueues + (u64) level * (env.ringMask + 1) + (h & env.ringMask));
                 }
             }
@@ -285,10 +287,15 @@ __device__ u32 find_task(const KernelEnv& env, u32* slotOut) {
             }
             ready = __ballot_sync(FULL_MASK, lane < PRIORITY_LEVELS && head != tail);
         }
-        if (load_relaxed(counter(env, DC_ACTIVE_JOBS)) != 0) return TASK_TILE;
-        if (stop_requested(env)) return TASK_EXIT;
-        if (lane == 0) backoff.pause();
-        __syncwarp();
+        // one lane decides, so the whole warp takes the same branch
+        u32 next = TASK_NONE;
+        if (lane == 0) {
+            if (load_relaxed(counter(env, DC_ACTIVE_JOBS)) != 0) next = TASK_TILE;
+            else if (stop_requested(env)) next = TASK_EXIT;
+            else backoff.pause();
+        }
+        next = __shfl_sync(FULL_MASK, next, 0);
+        if (next != TASK_NONE) return next;
     }
 }
 

@@ -825,6 +825,53 @@ public abstract class MegakernelContractTest {
         assertThat(rt.control().observable(7)).isEqualTo(6);
     }
 
+    @Test
+    void shouldScanAnInputOfManyTilesLikeTheNaiveScan() throws IOException {
+        rt.close();
+        int size = (7 << 20) / 2;  // three and a half 1 MiB tiles: several blocks share one MATCH on CUDA
+        rt = VyreRuntime.open(context().lanes(1).ingestBufferBytes(4 << 20).outputRegionWords(1 << 21));
+        Random rnd = new Random(11);
+        byte[] data = new byte[size];
+        for (int i = 0; i < size; i++) {
+            data[i] = (byte) ('a' + rnd.nextInt(8));
+        }
+        List<byte[]> patterns = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            byte[] p = new byte[4 + rnd.nextInt(5)];
+            for (int k = 0; k < p.length; k++) {
+                p[k] = (byte) ('a' + rnd.nextInt(8));
+            }
+            patterns.add(p);
+        }
+        int handle = rt.registerFileForRead(file("tiles.bin", data));
+        LoadedProgram scan = rt.load(StandardPrograms.scan(patterns, false));
+        Lane lane = rt.lanes().get(0);
+        lane.output().reset();
+        int limit = size - 1000;
+        SlotResult r = call(scan, handle, 0, 0, size, lane.ingestHandle(), limit, lane.output().handle());
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        List<NaiveScan.Match> got = new ArrayList<>();
+        lane.output().forEachMatch((off, id) -> got.add(new NaiveScan.Match(off, id)));
+        got.sort(null);
+        List<NaiveScan.Match> expected = new ArrayList<>(NaiveScan.find(data, patterns, false));
+        expected.removeIf(m -> m.offset() >= limit);
+        assertThat(got).hasSameSizeAs(expected).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldReadInputTheHostStagedAndInputItDidNot() {
+        Lane lane = rt.lanes().get(1);
+        LoadedProgram count = rt.load(Vir0Program.builder().op(Opcode.INPUT, r(1), r(2))
+            .op(Opcode.FRAME_DELIM, (int) '\n', StandardPrograms.NO_LIMIT, StandardPrograms.FINAL).op(Opcode.COUNT).build());
+        lane.ingest().buffer().putBytes(0, "a\nb\nc\n".getBytes(US_ASCII));
+        rt.stageInput(lane, 6);
+        assertThat(call(count, lane.ingestHandle(), 6).result()).as("three staged lines").isEqualTo(3);
+        lane.ingest().buffer().putBytes(0, "x\ny\n".getBytes(US_ASCII));
+        assertThat(call(count, lane.ingestHandle(), 4).result()).as("two lines written, not staged").isEqualTo(2);
+        assertThatThrownBy(() -> rt.stageInput(lane, (1 << 16) + 1)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("do not fit");
+    }
+
     // ---- helpers shared with subclasses --------------------------------------------------------------------
 
     protected static PatternsConstant patterns(String... ps) {

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine, from the repository root, with what tools/gpu/stage.sh staged.
+#   tools/gpu/run.sh unpack N [MODE...]  collects the carried part (.gpu/carry-NN) into /opt/vf; once all N
+#                                        parts are there, unpacks them; then runs the MODEs, if any
+#   tools/gpu/run.sh MODE...             tests | smoke | bench | jobs (see below), logs under $OUT
+# Every step runs under a timeout: a hung persistent kernel must not hold the machine.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=/opt/vf
+out=${OUT:-/tmp/vf-out}
+mkdir -p "$out"
+java="$root/jre/bin/java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED"
+
+unpack() {
+  local total=$1
+  mkdir -p "$root/parts"
+  cp .gpu/carry-*/part.* "$root/parts/" 2>/dev/null || true
+  local have
+  have=$(ls "$root/parts" | wc -l)
+  if [[ $have -lt $total ]]; then
+    echo "have $have of $total parts"
+    return 0
+  fi
+  if [[ ! -x $root/jre/bin/java ]]; then
+    cat "$root"/parts/part.* | tar -xzf - -C "$root" && echo "unpacked $total parts into $root"
+  fi
+}
+
+junit() {
+  local name=$1 limit=$2
+  shift 2
+  local selectors=()
+  for c in "$@"; do selectors+=(--select-class "$c"); done
+  (cd gpu-runtime && timeout "$limit" $java -jar "$root/junit-console.jar" execute --disable-banner \
+    --details=summary --details-theme=ascii --reports-dir "$out/junit-$name" \
+    -cp "$root/lib/gpu-runtime-tests.jar:$root/lib/benchmarks.jar:$(ls $root/lib/assertj-core-*.jar)" \
+    "${selectors[@]}") > "$out/$name.log" 2>&1
+  local rc=$?
+  echo "$name: exit $rc"; grep -E "tests (successful|failed|found|skipped)" "$out/$name.log" | tr -s ' ' | head -5
+  grep -E "✘|MethodSource|=> " "$out/$name.log" | head -30
+  return $rc
+}
+
+smoke() {
+  junit smoke 120 io.vyre.runtime.backend.cuda.CudaLaunchAndCloseTest
+}
+
+tests() {
+  junit contract 420 io.vyre.runtime.backend.cuda.CudaMegakernelContractTest
+  junit suites 420 io.vyre.runtime.backend.cuda.CudaDifferentialTest io.vyre.runtime.backend.cuda.CudaLifecycleTest \
+    io.vyre.runtime.backend.cuda.CudaSharedDeviceTest io.vyre.runtime.backend.cuda.VyreProtocolHeaderTest \
+    io.vyre.runtime.backend.cuda.PtxFreshnessTest
+}
+
+bench() {
+  timeout "${BENCH_LIMIT:-540}" $java -jar "$root/lib/benchmarks.jar" -rf json -rff "$out/jmh-cuda.json" \
+    ${BENCH_ARGS:-'Cuda.*'} > "$out/bench.log" 2>&1
+  echo "bench: exit $?"; grep -E "^Cuda|^Benchmark" "$out/bench.log" | tail -20
+}
+
+case ${1:-} in
+  unpack) total=$2; shift 2; unpack "$total" ;;
+esac
+nvidia-smi --query-gpu=name,driver_version,memory.used --format=csv,noheader > "$out/gpu.txt" 2>&1
+for mode in "$@"; do
+  case $mode in
+    smoke) smoke ;;
+    tests) tests ;;
+    bench) bench ;;
+    *) echo "unknown mode $mode (smoke, tests, bench)"; exit 2 ;;
+  esac
+done

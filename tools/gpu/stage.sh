@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Stages what the GPU machine needs (it has no JDK and no network) into .gpu/ (ignored by git):
+#   .gpu/payload.tar.gz: a jlink'd Java runtime, benchmarks.jar (the runtime, JCuda, JMH), the gpu-runtime
+#   test classes with JUnit's console launcher and AssertJ, and the Flink jobs' classpath when WITH_JOBS=1,
+#   split into .gpu/parts/part.* of at most PART_BYTES (58 MB) each, one per call to the GPU machine.
+# Then, on the GPU machine, from the repository root (see docs/GPU.md for the calls):
+#   tools/gpu/run.sh unpack         (once per part: collects the part, unpacks when all are there)
+#   tools/gpu/run.sh tests|bench|all  (writes logs and results under $OUT)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+part_bytes=${PART_BYTES:-58000000}
+junit_console=org.junit.platform:junit-platform-console-standalone:1.13.4
+assertj=org.assertj:assertj-core:3.27.3
+
+mvn -B -ntp -q -DskipTests install
+stage=.gpu/stage
+rm -rf .gpu && mkdir -p "$stage/lib" .gpu/parts
+cp benchmarks/target/benchmarks.jar "$stage/lib/"
+(cd gpu-runtime/target/test-classes && zip -q -r "$OLDPWD/$stage/lib/gpu-runtime-tests.jar" .)
+for artifact in "$junit_console" "$assertj"; do
+  mvn -B -ntp -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$stage/lib"
+done
+mv "$stage/lib/junit-platform-console-standalone-"*.jar "$stage/junit-console.jar"
+if [[ ${WITH_JOBS:-0} == 1 ]]; then
+  mkdir -p "$stage/jobs"
+  (cd flink-jobs && mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime \
+    -DexcludeArtifactIds=flink-table-planner_2.12,flink-table-planner-loader -DoutputDirectory="../$stage/jobs")
+  cp flink-jobs/target/vyre-flink-jobs-*-SNAPSHOT.jar "$stage/jobs/"
+fi
+jdk=${JDK:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
+"$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,java.scripting,jdk.unsupported,jdk.management,jdk.zipfs,java.instrument,java.compiler,java.net.http,java.rmi,java.security.jgss,jdk.crypto.ec \
+  --strip-debug --no-header-files --no-man-pages --compress=2 --output "$stage/jre"
+strip --strip-unneeded "$stage/jre/lib/server/libjvm.so" 2>/dev/null || true
+tar -C "$stage" -cf - . | gzip -1 > .gpu/payload.tar.gz
+rm -rf "$stage"
+split -b "$part_bytes" -d .gpu/payload.tar.gz .gpu/parts/part.
+rm .gpu/payload.tar.gz
+count=$(ls .gpu/parts | wc -l)
+for p in .gpu/parts/part.*; do
+  mkdir -p ".gpu/carry-${p##*.}" && mv "$p" ".gpu/carry-${p##*.}/"
+done
+rmdir .gpu/parts
+du -sh .gpu/carry-*
+echo "staged $count part(s): carry .gpu/carry-NN, one per call, each running: tools/gpu/run.sh unpack $count [then a mode]"
