@@ -2,7 +2,7 @@
 # Runs on the GPU machine, from the repository root, with what tools/gpu/stage.sh staged.
 #   tools/gpu/run.sh unpack N [MODE...]  collects the carried part (.gpu/carry-NN) into /opt/vf; once all N
 #                                        parts are there, unpacks them; then runs the MODEs, if any
-#   tools/gpu/run.sh MODE...             tests | smoke | bench | jobs (see below), logs under $OUT
+#   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench, logs under $OUT
 # Every step runs under a timeout: a hung persistent kernel must not hold the machine.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,6 +14,7 @@ java="$root/jre/bin/java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED"
 unpack() {
   local total=$1
   mkdir -p "$root/parts"
+  if [[ $total == 1 ]]; then rm -f "$root"/parts/part.*; fi
   cp .gpu/carry-*/part.* "$root/parts/" 2>/dev/null || true
   local have
   have=$(ls "$root/parts" | wc -l)
@@ -21,8 +22,11 @@ unpack() {
     echo "have $have of $total parts"
     return 0
   fi
-  if [[ ! -x $root/jre/bin/java ]]; then
-    cat "$root"/parts/part.* | tar -xzf - -C "$root" && echo "unpacked $total parts into $root"
+  local sum
+  sum=$(cat "$root"/parts/part.* | md5sum | cut -d' ' -f1)
+  if [[ $sum != "$(cat "$root/unpacked" 2>/dev/null)" ]]; then
+    rm -rf "$root/jre" "$root/lib" "$root/jobs"
+    cat "$root"/parts/part.* | tar -xzf - -C "$root" && echo "$sum" > "$root/unpacked" && echo "unpacked $total parts into $root"
   fi
 }
 
@@ -33,7 +37,7 @@ junit() {
   for c in "$@"; do selectors+=(--select-class "$c"); done
   (cd gpu-runtime && timeout "$limit" $java -jar "$root/junit-console.jar" execute --disable-banner \
     --details=summary --details-theme=ascii --reports-dir "$out/junit-$name" \
-    -cp "$root/lib/gpu-runtime-tests.jar:$root/lib/benchmarks.jar:$(ls $root/lib/assertj-core-*.jar)" \
+    -cp "$root/lib/gpu-runtime-tests.jar:$root/lib/benchmarks.jar:$(ls $root/lib/assertj-core-*.jar):$(ls $root/lib/byte-buddy-*.jar)" \
     "${selectors[@]}") > "$out/$name.log" 2>&1
   local rc=$?
   echo "$name: exit $rc"; grep -E "tests (successful|failed|found|skipped)" "$out/$name.log" | tr -s ' ' | head -5
@@ -42,14 +46,17 @@ junit() {
 }
 
 smoke() {
-  junit smoke 120 io.vyre.runtime.backend.cuda.CudaLaunchAndCloseTest
+  junit smoke 90 io.vyre.runtime.backend.cuda.CudaLaunchAndCloseTest
 }
 
-tests() {
-  junit contract 420 io.vyre.runtime.backend.cuda.CudaMegakernelContractTest
-  junit suites 420 io.vyre.runtime.backend.cuda.CudaDifferentialTest io.vyre.runtime.backend.cuda.CudaLifecycleTest \
-    io.vyre.runtime.backend.cuda.CudaSharedDeviceTest io.vyre.runtime.backend.cuda.VyreProtocolHeaderTest \
-    io.vyre.runtime.backend.cuda.PtxFreshnessTest
+contract() {
+  junit contract "${CONTRACT_LIMIT:-300}" io.vyre.runtime.backend.cuda.CudaMegakernelContractTest
+}
+
+suites() {
+  junit suites "${SUITES_LIMIT:-300}" io.vyre.runtime.backend.cuda.CudaDifferentialTest \
+    io.vyre.runtime.backend.cuda.CudaLifecycleTest io.vyre.runtime.backend.cuda.CudaSharedDeviceTest \
+    io.vyre.runtime.backend.cuda.VyreProtocolHeaderTest io.vyre.runtime.backend.cuda.PtxFreshnessTest
 }
 
 bench() {
@@ -65,8 +72,10 @@ nvidia-smi --query-gpu=name,driver_version,memory.used --format=csv,noheader > "
 for mode in "$@"; do
   case $mode in
     smoke) smoke ;;
-    tests) tests ;;
+    contract) contract ;;
+    suites) suites ;;
+    tests) contract; suites ;;
     bench) bench ;;
-    *) echo "unknown mode $mode (smoke, tests, bench)"; exit 2 ;;
+    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench)"; exit 2 ;;
   esac
 done

@@ -11,13 +11,14 @@ cd "$(dirname "$0")/../.."
 part_bytes=${PART_BYTES:-58000000}
 junit_console=org.junit.platform:junit-platform-console-standalone:1.13.4
 assertj=org.assertj:assertj-core:3.27.3
+bytebuddy=net.bytebuddy:byte-buddy:1.15.11
 
 mvn -B -ntp -q -DskipTests install
 stage=.gpu/stage
 rm -rf .gpu && mkdir -p "$stage/lib" .gpu/parts
 cp benchmarks/target/benchmarks.jar "$stage/lib/"
 (cd gpu-runtime/target/test-classes && zip -q -r "$OLDPWD/$stage/lib/gpu-runtime-tests.jar" .)
-for artifact in "$junit_console" "$assertj"; do
+for artifact in "$junit_console" "$assertj" "$bytebuddy"; do
   mvn -B -ntp -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$stage/lib"
 done
 mv "$stage/lib/junit-platform-console-standalone-"*.jar "$stage/junit-console.jar"

@@ -74,54 +74,70 @@ __device__ __noinline__ void report(const Dfa& dfa, u32 state, u64 end, u64 segm
 
 /**
  * Scans one tile with the whole block. The tile is cut into BLOCK_THREADS x MATCH_STREAMS_PER_THREAD
- * segments (multiples of 16 bytes); each thread runs that many automata side by side, 16 bytes per load,
- * each from the start state at its segment's first byte and maxLength - 1 bytes past its end, so every
- * match that starts inside the segment is found there and nowhere else.
+ * segments (multiples of 16 bytes); each thread runs that many automata in lockstep, one byte of each per
+ * step, so its table lookups are independent and in flight together (a thread's lookups are a chain of
+ * dependent loads: the parallelism comes from the streams). Each automaton starts in the start state at its
+ * segment's first byte and runs maxLength - 1 bytes past its end, so every match that starts inside the
+ * segment is found there and nowhere else. Offsets within the tile fit 32 bits (a tile is 1 MiB).
  */
-__device__ __noinline__ void scan_tile(const u8* in, u64 length, u64 limit, const u64* constant, u32 tile, u32* matches,
-                          u32 maxMatches, u32* matchCount) {
+__device__ __noinline__ void scan_tile(const u8* in, u64 length, u64 limit, const u64* constant, u32 tile,
+                                       u32* matches, u32 maxMatches, u32* matchCount) {
     __shared__ u8 classOf[256];
+    const int S = MATCH_STREAMS_PER_THREAD;
     Dfa dfa = dfa_of(constant);
     for (u32 i = threadIdx.x; i < 256; i += blockDim.x) classOf[i] = dfa.classOf[i];
     __syncthreads();
-    const u64 streams = (u64) BLOCK_THREADS * MATCH_STREAMS_PER_THREAD;
-    u64 tileStart = (u64) tile * MATCH_TILE_BYTES;
-    u64 tileEnd = min(length, tileStart + MATCH_TILE_BYTES);
-    u64 segment = (((tileEnd - tileStart + streams - 1) / streams) + 15) & ~15ull;
-    u64 begin[MATCH_STREAMS_PER_THREAD], end[MATCH_STREAMS_PER_THREAD], stop[MATCH_STREAMS_PER_THREAD];
-    u32 state[MATCH_STREAMS_PER_THREAD];
+    const u32 streams = BLOCK_THREADS * S;
+    const u64 tileStart = (u64) tile * MATCH_TILE_BYTES;
+    const u32 tileLength = (u32) (min(length, tileStart + MATCH_TILE_BYTES) - tileStart);
+    const u32 reach = (u32) min(length - tileStart, (u64) tileLength + dfa.maxLength - 1);  // bytes a stream may read
+    const u32 segment = (((tileLength + streams - 1) / streams) + 15) & ~15u;
+    const u8* base = in + tileStart;
+    u32 at[S], end[S], stop[S], state[S];
 #pragma unroll
-    for (int k = 0; k < MATCH_STREAMS_PER_THREAD; k++) {
-        u64 at = tileStart + (threadIdx.x + (u64) k * BLOCK_THREADS) * segment;
-        begin[k] = min(at, tileEnd);
-        end[k] = min(at + segment, tileEnd);
-        stop[k] = begin[k] < end[k] ? min(end[k] + dfa.maxLength - 1, length) : begin[k];
+    for (int k = 0; k < S; k++) {
+        u32 first = min((threadIdx.x + (u32) k * BLOCK_THREADS) * segment, tileLength);
+        at[k] = first;
+        end[k] = min(first + segment, tileLength);
+        stop[k] = first < end[k] ? min(end[k] + dfa.maxLength - 1, reach) : first;
         state[k] = 0;
     }
-    for (u64 offset = 0;; offset += 16) {
+    while (true) {
+        uint4 chunk[S];
+        u32 valid[S];
         bool active = false;
 #pragma unroll
-        for (int k = 0; k < MATCH_STREAMS_PER_THREAD; k++) {
-            u64 at = begin[k] + offset;
-            if (at < stop[k]) {
-                active = true;
-                uint4 chunk = __ldcg((const uint4*) (in + at));
-                u32 bytes[4] = {chunk.x, chunk.y, chunk.z, chunk.w};
-                u32 valid = (u32) min((u64) 16, stop[k] - at);
-                u32 s = state[k];
-#pragma unroll
-                for (u32 j = 0; j < 16; j++) {
-                    if (j < valid) {
-                        u32 b = (bytes[j >> 2] >> ((j & 3) * 8)) & 0xff;
-                        u32 n = __ldg(dfa.next + (u64) s * dfa.classes + classOf[b]);
-                        s = n & DFA_STATE_MASK;
-                        if (n & DFA_MATCH_FLAG) report(dfa, s, at + j, end[k], limit, matches, maxMatches, matchCount);
-                    }
-                }
-                state[k] = s;
-            }
+        for (int k = 0; k < S; k++) {
+            valid[k] = at[k] < stop[k] ? min(16u, stop[k] - at[k]) : 0;
+            active |= valid[k] != 0;
+            chunk[k] = valid[k] ? __ldcg((const uint4*) (base + at[k])) : make_uint4(0, 0, 0, 0);
         }
         if (!active) break;
+#pragma unroll
+        for (u32 j = 0; j < 16; j++) {
+            u32 next[S];
+            u32 reports = 0;
+#pragma unroll
+            for (int k = 0; k < S; k++) {
+                u32 word = j < 4 ? chunk[k].x : j < 8 ? chunk[k].y : j < 12 ? chunk[k].z : chunk[k].w;
+                u32 b = (word >> ((j & 3) * 8)) & 0xff;
+                next[k] = j < valid[k] ? __ldg(dfa.next + (u64) state[k] * dfa.classes + classOf[b]) : state[k];
+                reports |= j < valid[k] ? next[k] : 0;
+            }
+#pragma unroll
+            for (int k = 0; k < S; k++) state[k] = j < valid[k] ? next[k] & DFA_STATE_MASK : state[k];
+            if (reports & DFA_MATCH_FLAG) {
+#pragma unroll
+                for (int k = 0; k < S; k++) {
+                    if (j < valid[k] && (next[k] & DFA_MATCH_FLAG)) {
+                        report(dfa, state[k], tileStart + at[k] + j, tileStart + end[k], limit, matches, maxMatches,
+                               matchCount);
+                    }
+                }
+            }
+        }
+#pragma unroll
+        for (int k = 0; k < S; k++) at[k] += valid[k];
     }
     __syncthreads();
 }

@@ -14,19 +14,22 @@ __device__ __forceinline__ bool observable(u32 word) {
 }
 
 /**
- * Runs a scalar op. Returns the control word it wrote (for the caller to mirror), or NO_HANDLE.
+ * Runs a scalar op. Returns the control word it wrote (for the caller to mirror), or NO_HANDLE; *written
+ * receives the value it left there (what an atomic returned, plus its effect: no second read).
  */
-__device__ u32 run_scalar_op(const KernelEnv& env, Invocation& inv, u32 opcode, u32 mask, const u32* ops) {
+__device__ u32 run_scalar_op(const KernelEnv& env, Invocation& inv, u32 opcode, u32 mask, const u32* ops, u32* written) {
     u32 v0 = operand_value(inv, mask, ops, 0), v1 = operand_value(inv, mask, ops, 1);
     u32 v2 = operand_value(inv, mask, ops, 2);
     switch (opcode) {
         case OP_STORE_U32:
             if (!observable(v1)) { FAIL(inv, E_BAD_OPERAND, 1); return NO_HANDLE; }
             atomicExch(env.control + v1, v0);
+            *written = v0;
             return v1;
         case OP_ATOMIC_ADD:
             if (!observable(v0)) { FAIL(inv, E_BAD_OPERAND, 0); return NO_HANDLE; }
             inv.regs[8] = atomicAdd(env.control + v0, v1);
+            *written = inv.regs[8] + v1;
             return v0;
         case OP_LOAD_U32:
             if (v0 >= C_CONTROL_WORDS) { FAIL(inv, E_BAD_OPERAND, 0); return NO_HANDLE; }
@@ -37,6 +40,7 @@ __device__ u32 run_scalar_op(const KernelEnv& env, Invocation& inv, u32 opcode, 
             u32 witness = atomicCAS(env.control + v0, v1, v2);
             inv.regs[8] = witness;
             inv.regs[9] = witness == v1 ? 1 : 0;
+            *written = v2;
             return witness == v1 ? v0 : NO_HANDLE;
         }
         case OP_DFA_STEP: {

@@ -9,6 +9,9 @@
 //      done, and queues the rest by priority for the workers;
 //   4. publishes a batch of completions: kernel-owned words and output cursors first, the results, one
 //      system fence, then DONE. A host that sees DONE sees the results and every counter including the slot.
+// What only it writes (tenant masks and quotas as imported, fairness, DONE and FAILED counts, the
+// heartbeat) it keeps in shared memory and registers, writing through to device memory for workers' reads:
+// the round trip of a small op waits on no device-memory read.
 #pragma once
 #include "ops_scalar.cuh"
 
@@ -18,28 +21,55 @@
 #define HEARTBEAT_EVERY 256     // iterations between heartbeats the host sees
 #define IDLE_ITERATIONS_BEFORE_NAPS 4096
 #define IDLE_NAP_NS 2000
+#define INLINE_RESULT 0x80000000u  // a batch entry whose results are in the batch itself, not the slot record
+
+/** The ring warp's own words, in shared memory. */
+struct RingWarpShared {
+    u32 batch[BATCH_MAX];          // slot | INLINE_RESULT
+    u32 result[BATCH_MAX];
+    u32 error[BATCH_MAX];
+    u32 detail[BATCH_MAX];
+    u32 tenantMask[TENANT_COUNT];
+    u32 tenantQuota[TENANT_COUNT];
+    u32 fairness[TENANT_COUNT];
+};
 
 struct RingWarpState {
     u32 seen;                 // the sequence of the next slot to accept
-    u32 watermark;            // every slot before it is done
+    u32 watermark;            // every slot before it is done (advanced while fences are held)
+    u32 heldFences;
+    u32 outstanding;          // accepted slots not yet published DONE
     u32 completionHead;
     u32 importedGeneration;   // CONTROL_GENERATION of the host words last imported
     u32 want;                 // slots the next poll reads
     u32 batchCount;
+    u32 doneCount;
+    u32 failedCount;
+    u32 heartbeat;
     bool fromWorkers;         // the batch holds slots workers ran: sweep their dirty words too
 };
 
-/** Copies a kernel-owned control word to the host (the ring warp is its only host-side writer). */
+/** Writes a kernel-owned control word to the device copy and the host (the ring warp's own words). */
+__device__ __forceinline__ void publish_word(const KernelEnv& env, u32 word, u32 value) {
+    env.control[word] = value;
+    store_host(env.hostControl + word, value);
+}
+
+/** Copies a control word a worker changed to the host (the ring warp is the host copy's only writer). */
 __device__ __forceinline__ void mirror_word(const KernelEnv& env, u32 word) {
     store_host(env.hostControl + word, load_relaxed(env.control + word));
 }
 
 /** Imports the host-owned words the kernel keeps copies of: tenant masks, quotas, observable words. */
-__device__ void import_control(const KernelEnv& env) {
+__device__ void import_control(const KernelEnv& env, RingWarpShared& sh) {
     u32 lane = threadIdx.x & 31;
-    for (u32 t = lane; t < TENANT_COUNT; t += 32) {
-        env.control[C_TENANT_BASE + t] = load_relaxed(env.hostControl + C_TENANT_BASE + t);
-        env.control[C_TENANT_QUOTA_BASE + t] = load_relaxed(env.hostControl + C_TENANT_QUOTA_BASE + t);
+    if (lane < TENANT_COUNT) {
+        u32 mask = load_relaxed(env.hostControl + C_TENANT_BASE + lane);
+        u32 quota = load_relaxed(env.hostControl + C_TENANT_QUOTA_BASE + lane);
+        sh.tenantMask[lane] = mask;
+        sh.tenantQuota[lane] = quota;
+        env.control[C_TENANT_BASE + lane] = mask;
+        env.control[C_TENANT_QUOTA_BASE + lane] = quota;
     }
     for (u32 w = lane; w < C_OBSERVABLE_WORDS; w += 32) {
         env.control[C_OBSERVABLE_BASE + w] = load_relaxed(env.hostControl + C_OBSERVABLE_BASE + w);
@@ -48,13 +78,13 @@ __device__ void import_control(const KernelEnv& env) {
     __syncwarp();
 }
 
-__device__ __forceinline__ void complete_inline(const KernelEnv& env, u32 slot, u32 result, u32 error, u32 detail,
-                                                u32* batch, u32* batchCount) {
-    u32* record = slot_record(env, slot);
-    record[W_RESULT] = result;
-    record[W_ERROR] = error;
-    record[W_DETAIL] = detail;
-    batch[(*batchCount)++] = slot;
+__device__ __forceinline__ void complete_inline(RingWarpShared& sh, RingWarpState& st, u32 slot, u32 result,
+                                                u32 error, u32 detail) {
+    u32 i = st.batchCount++;
+    sh.batch[i] = slot | INLINE_RESULT;
+    sh.result[i] = result;
+    sh.error[i] = error;
+    sh.detail[i] = detail;
 }
 
 __device__ __forceinline__ void enqueue_ready(const KernelEnv& env, u32 priority, u32 slot) {
@@ -64,56 +94,57 @@ __device__ __forceinline__ void enqueue_ready(const KernelEnv& env, u32 priority
     store_release_gpu(tailWord, tail + 1);
 }
 
+/** A slot as the ring warp read it. */
+struct PolledSlot {
+    u32 opcode, tenant, priority;
+    u32 args[RING_ARG_COUNT];
+};
+
 /**
  * Admits an accepted slot and runs, holds or queues it (lane 0). Order of checks as the CPU megakernel's:
  * tenant mask, quota, opcode, priority.
  */
-__device__ __noinline__ void dispatch(const KernelEnv& env, u32 slot, u32* batch, u32* batchCount) {
+__device__ __noinline__ void dispatch(const KernelEnv& env, RingWarpShared& sh, RingWarpState& st, u32 slot,
+                                      const PolledSlot& p) {
     u32* record = slot_record(env, slot);
-    u32 opcode = record[W_OPCODE], tenant = record[W_TENANT], priority = record[W_PRIORITY];
     record[SR_STATE] = SR_DISPATCHED;
     u32 error = 0, detail = 0;
-    if (tenant >= TENANT_COUNT || env.control[C_TENANT_BASE + tenant] == 0) {
+    if (p.tenant >= TENANT_COUNT || sh.tenantMask[p.tenant] == 0) {
         error = E_TENANT_DENIED;
-        detail = tenant;
+        detail = p.tenant;
+    } else if (sh.fairness[p.tenant] >= sh.tenantQuota[p.tenant]) {
+        error = E_QUOTA_EXHAUSTED;
+        detail = p.tenant;
     } else {
-        u32 used = env.control[C_TENANT_FAIRNESS_BASE + tenant];
-        if (used >= env.control[C_TENANT_QUOTA_BASE + tenant]) {
-            error = E_QUOTA_EXHAUSTED;
-            detail = tenant;
-        } else {
-            env.control[C_TENANT_FAIRNESS_BASE + tenant] = used + 1;
-            mirror_word(env, C_TENANT_FAIRNESS_BASE + tenant);
-        }
+        publish_word(env, C_TENANT_FAIRNESS_BASE + p.tenant, ++sh.fairness[p.tenant]);
     }
-    if (!error && opcode > OP_CALL && opcode != OP_LOAD_MISS) { error = E_UNKNOWN_OPCODE; detail = opcode; }
-    else if (!error && priority >= PRIORITY_LEVELS) { error = E_BAD_OPERAND; detail = priority; }
+    if (!error && p.opcode > OP_CALL && p.opcode != OP_LOAD_MISS) { error = E_UNKNOWN_OPCODE; detail = p.opcode; }
+    else if (!error && p.priority >= PRIORITY_LEVELS) { error = E_BAD_OPERAND; detail = p.priority; }
     if (error) {
-        complete_inline(env, slot, 0, error, detail, batch, batchCount);
-    } else if (opcode == OP_BATCH_FENCE) {
+        complete_inline(sh, st, slot, 0, error, detail);
+    } else if (p.opcode == OP_BATCH_FENCE) {
         record[SR_STATE] = SR_HELD_FENCE;
-    } else if (is_scalar_op(opcode)) {
+        st.heldFences++;
+    } else if (is_scalar_op(p.opcode)) {
         Invocation inv;
-        for (int i = 0; i < 16; i++) inv.regs[i] = i < RING_ARG_COUNT ? record[W_ARG0 + i] : 0;
+        for (int i = 0; i < 16; i++) inv.regs[i] = i < RING_ARG_COUNT ? p.args[i] : 0;
         inv.error = 0;
         inv.detail = 0;
         inv.constantBase = NO_HANDLE;
-        u32 metric = metric_of(opcode);
-        atomicAdd(env.control + C_METRICS_BASE + metric, 1u);
-        mirror_word(env, C_METRICS_BASE + metric);
-        u32 operands[RING_ARG_COUNT];
-        for (int k = 0; k < RING_ARG_COUNT; k++) operands[k] = inv.regs[k];
-        u32 written = run_scalar_op(env, inv, opcode, 0, operands);
-        if (written != NO_HANDLE) mirror_word(env, written);
-        if (inv.error) complete_inline(env, slot, inv.regs[8], inv.error, inv.detail, batch, batchCount);
-        else complete_inline(env, slot, inv.regs[8], 0, inv.regs[9], batch, batchCount);
+        u32 metric = C_METRICS_BASE + metric_of(p.opcode);
+        u32 executedBefore = atomicAdd(env.control + metric, 1u);  // in flight while the op runs
+        u32 value;
+        u32 word = run_scalar_op(env, inv, p.opcode, 0, p.args, &value);
+        store_host(env.hostControl + metric, executedBefore + 1);
+        if (word != NO_HANDLE) store_host(env.hostControl + word, value);
+        complete_inline(sh, st, slot, inv.regs[8], inv.error, inv.error ? inv.detail : inv.regs[9]);
     } else {
-        enqueue_ready(env, priority, slot);
+        enqueue_ready(env, p.priority, slot);
     }
 }
 
 /** Takes the finished slots workers queued, in order, while the batch has room (all lanes). */
-__device__ void take_completions(const KernelEnv& env, RingWarpState& st, u32* batch) {
+__device__ void take_completions(const KernelEnv& env, RingWarpShared& sh, RingWarpState& st) {
     u32 lane = threadIdx.x & 31;
     u32 room = BATCH_MAX - st.batchCount;
     u32 at = (st.completionHead + lane) & env.ringMask;
@@ -122,7 +153,7 @@ __device__ void take_completions(const KernelEnv& env, RingWarpState& st, u32* b
     u32 n = filled == FULL_MASK ? 32 : __ffs(~filled) - 1;
     if (lane < n) {
         env.completions[at] = 0;
-        batch[st.batchCount + lane] = entry - 1;
+        sh.batch[st.batchCount + lane] = entry - 1;
     }
     __syncwarp();
     st.batchCount += n;
@@ -156,38 +187,50 @@ __device__ void sweep_dirty(const KernelEnv& env) {
 }
 
 /** Publishes the batch: counters, dirty words, results, one system fence, DONE (all lanes). */
-__device__ void publish_batch(const KernelEnv& env, RingWarpState& st, u32* batch) {
+__device__ void publish_batch(const KernelEnv& env, RingWarpShared& sh, RingWarpState& st) {
     u32 lane = threadIdx.x & 31;
     if (st.batchCount == 0) return;
+    u32 slot = 0, result = 0, error = 0, detail = 0;
+    if (lane < st.batchCount) {
+        u32 entry = sh.batch[lane];
+        slot = entry & ~INLINE_RESULT;
+        if (entry & INLINE_RESULT) {
+            result = sh.result[lane];
+            error = sh.error[lane];
+            detail = sh.detail[lane];
+        } else {
+            const u32* record = slot_record(env, slot);
+            result = record[W_RESULT];
+            error = record[W_ERROR];
+            detail = record[W_DETAIL];
+        }
+        volatile u32* words = env.ring + (u64) slot * RING_SLOT_WORDS;
+        store_host(words + W_RESULT, result);
+        store_host(words + W_ERROR, error);
+        store_host(words + W_DETAIL, detail);
+    }
+    u32 failed = __popc(__ballot_sync(FULL_MASK, lane < st.batchCount && error != 0));
+    st.doneCount += st.batchCount;
+    st.failedCount += failed;
     if (lane == 0) {
-        u32 failed = 0;
-        for (u32 i = 0; i < st.batchCount; i++) failed += slot_record(env, batch[i])[W_ERROR] != 0;
-        env.control[C_DONE_COUNT] += st.batchCount;
-        env.control[C_FAILED_COUNT] += failed;
-        mirror_word(env, C_DONE_COUNT);
-        if (failed) mirror_word(env, C_FAILED_COUNT);
+        publish_word(env, C_DONE_COUNT, st.doneCount);
+        if (failed) publish_word(env, C_FAILED_COUNT, st.failedCount);
     }
     if (st.fromWorkers) sweep_dirty(env);
-    if (lane < st.batchCount) {
-        const u32* record = slot_record(env, batch[lane]);
-        volatile u32* slotWords = env.ring + (u64) batch[lane] * RING_SLOT_WORDS;
-        store_host(slotWords + W_RESULT, record[W_RESULT]);
-        store_host(slotWords + W_ERROR, record[W_ERROR]);
-        store_host(slotWords + W_DETAIL, record[W_DETAIL]);
-    }
     __syncwarp();
     fence_release_system();
     if (lane < st.batchCount) {
-        store_host(env.ring + (u64) batch[lane] * RING_SLOT_WORDS + W_STATUS, S_DONE);
-        slot_record(env, batch[lane])[SR_STATE] = SR_IDLE;
+        store_host(env.ring + (u64) slot * RING_SLOT_WORDS + W_STATUS, S_DONE);
+        slot_record(env, slot)[SR_STATE] = SR_IDLE;
     }
     __syncwarp();
+    st.outstanding -= st.batchCount;
     st.batchCount = 0;
     st.fromWorkers = false;
 }
 
 /** Moves the watermark past done slots; a held BATCH_FENCE it reaches is done too (lane 0). */
-__device__ void advance_watermark(const KernelEnv& env, RingWarpState& st, u32* batch) {
+__device__ void advance_watermark(const KernelEnv& env, RingWarpShared& sh, RingWarpState& st) {
     while (st.watermark != st.seen && st.batchCount < BATCH_MAX) {
         u32 slot = st.watermark & env.ringMask;
         u32* record = slot_record(env, slot);
@@ -195,10 +238,11 @@ __device__ void advance_watermark(const KernelEnv& env, RingWarpState& st, u32* 
         if (state == SR_IDLE) {
             st.watermark++;
         } else if (state == SR_HELD_FENCE) {
-            atomicAdd(env.control + C_METRICS_BASE + M_BATCH_FENCE, 1u);
-            mirror_word(env, C_METRICS_BASE + M_BATCH_FENCE);
+            u32 metric = C_METRICS_BASE + M_BATCH_FENCE;
+            store_host(env.hostControl + metric, atomicAdd(env.control + metric, 1u) + 1);
             record[SR_STATE] = SR_DISPATCHED;
-            complete_inline(env, slot, 0, 0, 0, batch, &st.batchCount);
+            st.heldFences--;
+            complete_inline(sh, st, slot, 0, 0, 0);
             return;
         } else {
             return;
@@ -206,33 +250,37 @@ __device__ void advance_watermark(const KernelEnv& env, RingWarpState& st, u32* 
     }
 }
 
-__device__ void announce(const KernelEnv& env, u32 state, u32 workers) {
+__device__ void announce(const KernelEnv& env, u32 state, u32 workers, u32 heartbeat) {
     if ((threadIdx.x & 31) == 0) {
-        env.control[C_WORKERS] = workers;
-        env.control[C_KERNEL_STATE] = state;
-        mirror_word(env, C_WORKERS);
-        mirror_word(env, C_KERNEL_STATE);
-        mirror_word(env, C_HEARTBEAT);
+        publish_word(env, C_WORKERS, workers);
+        publish_word(env, C_KERNEL_STATE, state);
+        publish_word(env, C_HEARTBEAT, heartbeat);
         fence_release_system();
     }
     __syncwarp();
 }
 
 __device__ __noinline__ void ring_warp(const KernelEnv& env) {
-    __shared__ u32 batch[BATCH_MAX];
+    __shared__ RingWarpShared sh;
     u32 lane = threadIdx.x & 31;
     RingWarpState st;
     st.seen = 0;
     st.watermark = 0;
+    st.heldFences = 0;
+    st.outstanding = 0;
     st.completionHead = 0;
     st.importedGeneration = load_relaxed(env.hostControl + C_CONTROL_GENERATION);
     st.want = POLL_SLOTS_MIN;
     st.batchCount = 0;
+    st.doneCount = 0;
+    st.failedCount = 0;
+    st.heartbeat = 0;
     st.fromWorkers = false;
-    import_control(env);
-    announce(env, STATE_RUNNING, env.workers);
+    if (lane < TENANT_COUNT) sh.fairness[lane] = 0;
+    import_control(env, sh);
+    announce(env, STATE_RUNNING, env.workers, 0);
     u32 idle = 0;
-    for (u32 iteration = 1;; iteration++) {
+    while (true) {
         // 1. the poll: every load in flight at once
         u32 polled[POLL_SLOTS_MAX / 2];
 #pragma unroll
@@ -245,14 +293,14 @@ __device__ __noinline__ void ring_warp(const KernelEnv& env) {
             : lane == 1 ? load_relaxed(env.hostControl + C_CONTROL_GENERATION)
             : lane == 2 ? load_relaxed(env.hostControl + C_DOORBELL) : 0;
         // 2. meanwhile: what the workers finished
-        take_completions(env, st, batch);
+        take_completions(env, sh, st);
         // 3. the polled slots
         u32 shutdown = __shfl_sync(FULL_MASK, gate, 0);
         u32 generation = __shfl_sync(FULL_MASK, gate, 1);
         u32 doorbell = __shfl_sync(FULL_MASK, gate, 2);
         if (shutdown) break;
         if (generation != st.importedGeneration) {
-            import_control(env);
+            import_control(env, sh);
             st.importedGeneration = generation;
         }
         u32 accepted = 0;
@@ -263,28 +311,42 @@ __device__ __noinline__ void ring_warp(const KernelEnv& env) {
             u32 status = __shfl_sync(FULL_MASK, word, W_STATUS);
             u32 sequence = __shfl_sync(FULL_MASK, word, W_SEQUENCE);
             u32 seal = __shfl_sync(FULL_MASK, word, W_DETAIL);
-            u32 h = SEAL_BASIS;
-            for (u32 w = W_OPCODE; w <= W_SEQUENCE; w++) h = (h ^ __shfl_sync(FULL_MASK, word, w)) * SEAL_PRIME;
+            PolledSlot p;
+            p.opcode = __shfl_sync(FULL_MASK, word, W_OPCODE);
+            p.tenant = __shfl_sync(FULL_MASK, word, W_TENANT);
+            p.priority = __shfl_sync(FULL_MASK, word, W_PRIORITY);
+            u32 h = ((((SEAL_BASIS ^ p.opcode) * SEAL_PRIME) ^ p.tenant) * SEAL_PRIME ^ p.priority) * SEAL_PRIME;
+            for (u32 a = 0; a < RING_ARG_COUNT; a++) {
+                p.args[a] = __shfl_sync(FULL_MASK, word, W_ARG0 + a);
+                h = (h ^ p.args[a]) * SEAL_PRIME;
+            }
+            h = (h ^ sequence) * SEAL_PRIME;
             if (status != S_PUBLISHED || sequence != st.seen + k || h != seal) break;
             u32 slot = (st.seen + k) & env.ringMask;
             if (lane < 16) slot_record(env, slot)[lane] = word;
+            __syncwarp();  // the record's words before lane 0 releases the slot to a worker
+            if (lane == 0) dispatch(env, sh, st, slot, p);
             __syncwarp();
-            if (lane == 0) dispatch(env, slot, batch, &st.batchCount);
             st.batchCount = __shfl_sync(FULL_MASK, st.batchCount, 0);
+            st.heldFences = __shfl_sync(FULL_MASK, st.heldFences, 0);
             accepted++;
         }
         st.seen += accepted;
+        st.outstanding += accepted;
         int published = (int) (doorbell - st.seen);
         st.want = published <= POLL_SLOTS_MIN ? POLL_SLOTS_MIN : min((u32) published, (u32) POLL_SLOTS_MAX);
-        if (lane == 0) {
-            advance_watermark(env, st, batch);
-            env.control[C_HEARTBEAT] += 1;
-            if (iteration % HEARTBEAT_EVERY == 0) mirror_word(env, C_HEARTBEAT);
+        if (st.heldFences != 0) {
+            if (lane == 0) advance_watermark(env, sh, st);
+            st.batchCount = __shfl_sync(FULL_MASK, st.batchCount, 0);
+            st.heldFences = __shfl_sync(FULL_MASK, st.heldFences, 0);
+            st.watermark = __shfl_sync(FULL_MASK, st.watermark, 0);
+        } else if (st.outstanding == 0) {
+            st.watermark = st.seen;  // nothing before it is running: no walk when the next fence comes
         }
-        st.batchCount = __shfl_sync(FULL_MASK, st.batchCount, 0);
-        st.watermark = __shfl_sync(FULL_MASK, st.watermark, 0);
+        st.heartbeat++;
+        if (lane == 0 && st.heartbeat % HEARTBEAT_EVERY == 0) publish_word(env, C_HEARTBEAT, st.heartbeat);
         bool worked = accepted > 0 || st.batchCount > 0;
-        publish_batch(env, st, batch);
+        publish_batch(env, sh, st);
         idle = worked ? 0 : idle + 1;
         if (idle > IDLE_ITERATIONS_BEFORE_NAPS && lane == 0) __nanosleep(IDLE_NAP_NS);
         __syncwarp();
@@ -294,16 +356,16 @@ __device__ __noinline__ void ring_warp(const KernelEnv& env) {
     __syncwarp();
     while (true) {
         u32 exited = __shfl_sync(FULL_MASK, lane == 0 ? load_acquire_gpu(counter(env, DC_EXITED)) : 0, 0);
-        take_completions(env, st, batch);
-        publish_batch(env, st, batch);
+        take_completions(env, sh, st);
+        publish_batch(env, sh, st);
         if (exited == env.workers) {
-            take_completions(env, st, batch);
-            publish_batch(env, st, batch);
+            take_completions(env, sh, st);
+            publish_batch(env, sh, st);
             break;
         }
         if (lane == 0) __nanosleep(1000);
         __syncwarp();
     }
     sweep_dirty(env);
-    announce(env, STATE_EXITED, 0);
+    announce(env, STATE_EXITED, 0, st.heartbeat + 1);
 }

@@ -95,8 +95,9 @@ __device__ void execute(const KernelEnv& env, Invocation& inv, u32 worker, u32 o
     if (inv.error) return;
     if (is_scalar_op(opcode)) {
         if (lead) {
-            u32 written = run_scalar_op(env, inv, opcode, mask, ops);
-            if (written != NO_HANDLE) mark_control_dirty(env, written);
+            u32 value;
+            u32 word = run_scalar_op(env, inv, opcode, mask, ops, &value);
+            if (word != NO_HANDLE) mark_control_dirty(env, word);
         }
         __syncthreads();
         return;

@@ -36,9 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * pattern sets of 8-32 bytes, against cuMemcpyHtoD of 256 MiB from page-locked memory (the link's limit)
  * in a fork of its own.
  * <ul>
- *   <li>{@code streamingScan256MiB}: the data starts in page-locked host memory; each of 256 lanes of 1 MiB is
- *   staged (copy engine into device memory) and scanned by a CALL of INPUT, MATCH, COUNT, all in flight at
- *   once, so copies and scans overlap. GB/s = 0.268 / (seconds per op).</li>
+ *   <li>{@code streamingScan256MiB}: the data starts in page-locked host memory; each lane (1 MiB or 4 MiB, the
+ *   connector's default chunk) is staged (copy engine into device memory) and scanned by a CALL of INPUT,
+ *   MATCH, COUNT, all in flight at once, so copies and scans overlap. GB/s = 0.268 / (seconds per op).</li>
  *   <li>{@code deviceResidentScan256MiB}: 16 lanes of 16 MiB staged once per op, then scanned
  *   {@code scansPerCopy} times by one program (INPUT, then that many MATCHes): with 1 and 33 in the same
  *   run, 32 x 0.268 GB / (t33 - t1) is the scan rate from device memory, the copy cancelled out.</li>
@@ -58,8 +58,10 @@ public class CudaScanThroughputBenchmark {
         List<Lane> lanes;
         LoadedProgram program;
         long[] seqs;
+        int bytesPerLane;
 
         void open(String name, int lanes, int laneBytes, int patternCount, int scans) {
+            bytesPerLane = laneBytes;
             List<byte[]> patterns = BenchmarkData.patterns(patternCount, 7);
             byte[] text = BenchmarkData.logText(8 << 20, patterns, 50, 11);
             rt = VyreRuntime.open(new VyreRuntimeContext().name(name).backend(BackendKind.CUDA).ringCapacity(512)
@@ -82,11 +84,11 @@ public class CudaScanThroughputBenchmark {
         }
 
         /** Stages every lane, publishes one CALL per lane, waits for all; returns the matches found. */
-        long scanAll(int laneBytes) {
+        long scanAll() {
             for (int i = 0; i < lanes.size(); i++) {
                 Lane lane = lanes.get(i);
-                rt.stageInput(lane, laneBytes);
-                seqs[i] = rt.publishCall(program, 0, 0, lane.ingestHandle(), laneBytes);
+                rt.stageInput(lane, bytesPerLane);
+                seqs[i] = rt.publishCall(program, 0, 0, lane.ingestHandle(), bytesPerLane);
             }
             long matches = 0;
             for (long seq : seqs) {
@@ -107,15 +109,15 @@ public class CudaScanThroughputBenchmark {
 
     @State(Scope.Benchmark)
     public static class Streaming extends Lanes {
-        static final int LANES = 256;
-        static final int LANE_BYTES = (int) (TOTAL_BYTES / LANES);
-
         @Param({"1000", "10000"})
         int patterns;
 
+        @Param({"1048576", "4194304"})
+        int laneBytes;
+
         @Setup(Level.Trial)
         public void setUp() {
-            open("bench-cuda-stream", LANES, LANE_BYTES, patterns, 1);
+            open("bench-cuda-stream", (int) (TOTAL_BYTES / laneBytes), laneBytes, patterns, 1);
         }
     }
 
@@ -161,12 +163,12 @@ public class CudaScanThroughputBenchmark {
 
     @Benchmark
     public long streamingScan256MiB(Streaming s) {
-        return s.scanAll(Streaming.LANE_BYTES);
+        return s.scanAll();
     }
 
     @Benchmark
     public long deviceResidentScan256MiB(Resident s) {
-        return s.scanAll(Resident.LANE_BYTES);
+        return s.scanAll();
     }
 
     @Benchmark

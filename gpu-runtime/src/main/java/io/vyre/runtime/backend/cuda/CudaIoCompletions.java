@@ -28,8 +28,9 @@ import org.agrona.concurrent.AtomicBuffer;
  * <p>Per IO slot the stream writes {@code 2 x completions + 1 if the last one failed}: the kernel waits for
  * its own round and reads the host slot only when the low bit is set. A completion that claims another byte
  * count than was asked is marked failed here (and copies nothing), so the kernel never trusts such a count.
- * Per buffer the stream counts landed copies twice: in device memory for INPUT, in host memory for
- * {@link #landed}, which the runtime asks before it hands a lane to its next user.
+ * Per buffer the stream counts staged copies in device memory (for INPUT) and landed READ copies in host
+ * memory (for {@link #landed}, which the runtime asks before it hands a lane to its next user: a READ the
+ * kernel gave up on may still be copying). One copy costs one cuMemcpyHtoDAsync and one or two stream writes.
  */
 final class CudaIoCompletions implements IoCompletionPublisher {
     private final CUcontext context;
@@ -43,7 +44,8 @@ final class CudaIoCompletions implements IoCompletionPublisher {
     private final BufferMirrors mirrors;
     private final Consumer<String> onFault;
     private final int[] completionsPerSlot;
-    private final AtomicIntegerArray copiesIssued = new AtomicIntegerArray(DeviceTables.BUFFERS);
+    private final int[] stagesIssued = new int[DeviceTables.BUFFERS];
+    private final AtomicIntegerArray readCopiesIssued = new AtomicIntegerArray(DeviceTables.BUFFERS);
     private boolean closed;
 
     /** Ingest buffers the kernel may read, by handle: host address, capacity, device mirror. */
@@ -87,7 +89,9 @@ final class CudaIoCompletions implements IoCompletionPublisher {
                         : IoError.OUT_OF_BOUNDS, 0);
                     failed = true;
                 } else {
-                    copy(request.dstHandle(), mirror, request.byteCount());
+                    int handle = request.dstHandle();
+                    copy(handle, mirror, request.byteCount());
+                    writeValue(hostLandedOnDevice, handle, readCopiesIssued.incrementAndGet(handle));
                 }
             }
             queue.complete(published);
@@ -113,18 +117,15 @@ final class CudaIoCompletions implements IoCompletionPublisher {
             return;
         }
         check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-        int staged = copy(handle, mirror, bytes);
+        copy(handle, mirror, bytes);
+        int staged = ++stagesIssued[handle];
         writeValue(stageLanded, handle, staged);
         stageIssued.putIntRelease(4 * handle, staged);
     }
 
-    /** One copy into a mirror; returns the buffer's copy count, which the stream records once it landed. */
-    private int copy(int handle, long[] mirror, int bytes) {
+    private void copy(int handle, long[] mirror, int bytes) {
         check(JCudaDriver.cuMemcpyHtoDAsync(DevicePointer.at(mirror[2]), new HostPointer(mirror[0]), bytes, stream),
             "cuMemcpyHtoDAsync(buffer " + handle + ", " + bytes + " bytes)");
-        int issued = copiesIssued.incrementAndGet(handle);
-        writeValue(hostLandedOnDevice, handle, issued);
-        return issued;
     }
 
     private void writeValue(DevicePointer base, int index, int value) {
@@ -137,7 +138,7 @@ final class CudaIoCompletions implements IoCompletionPublisher {
         if (bufferHandle < 0 || bufferHandle >= DeviceTables.BUFFERS) {
             return true;
         }
-        return hostLanded.getIntVolatile(4 * bufferHandle) == copiesIssued.get(bufferHandle);
+        return hostLanded.getIntVolatile(4 * bufferHandle) == readCopiesIssued.get(bufferHandle);
     }
 
     /** After this, completions only reach the host queue (the kernel has stopped or is stopping). */

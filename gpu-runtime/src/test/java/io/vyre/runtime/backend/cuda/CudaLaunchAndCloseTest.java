@@ -59,6 +59,14 @@ class CudaLaunchAndCloseTest {
     }
 
     @Test
+    void shouldRefuseMoreBlocksThanTheDeviceKeepsResident() {
+        long before = NativeMemory.globalOutstandingBytes();
+        assertThatThrownBy(() -> VyreRuntime.open(small().gpuBlocks(1_000_000)))
+            .hasMessageContaining("resident blocks").hasMessageContaining("set gpuBlocks to at most");
+        assertThat(NativeMemory.globalOutstandingBytes()).isEqualTo(before);
+    }
+
+    @Test
     void shouldAnswerFaultQueriesWhileTheRuntimeCloses() throws Exception {
         VyreRuntime rt = VyreRuntime.open(small());
         AtomicBoolean stop = new AtomicBoolean();
