@@ -35,7 +35,7 @@ final class KernelContract {
     /** Input one block scans per tile it takes from a shared MATCH job. */
     static final int MATCH_TILE_BYTES = 1 << 20;
     /** Independent automata each thread runs side by side over its own segments (memory-level parallelism). */
-    static final int MATCH_STREAMS_PER_THREAD = 4;
+    static final int MATCH_STREAMS_PER_THREAD = 6;
     /** IO slot owners (KernelArg.IO_OWNERS). */
     static final int IO_FREE = 0;
     static final int IO_BUSY = 1;
