@@ -34,8 +34,11 @@ final class KernelContract {
     static final int JOB_BYTES = 128;
     /** Input one block scans per tile it takes from a shared MATCH job. */
     static final int MATCH_TILE_BYTES = 1 << 20;
-    /** Independent automata each thread runs side by side over its own segments (memory-level parallelism). */
-    static final int MATCH_STREAMS_PER_THREAD = 6;
+    /**
+     * Independent automata each thread runs side by side over its own segments (memory-level parallelism).
+     * Measured on the H200 (docs/BENCHMARKS.md): 4 scan 473 GB/s from device memory, 6 only 278 GB/s.
+     */
+    static final int MATCH_STREAMS_PER_THREAD = 4;
     /** IO slot owners (KernelArg.IO_OWNERS). */
     static final int IO_FREE = 0;
     static final int IO_BUSY = 1;
