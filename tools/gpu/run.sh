@@ -2,11 +2,11 @@
 # Runs on the GPU machine, from the repository root, with what tools/gpu/stage.sh staged.
 #   tools/gpu/run.sh unpack N [MODE...]  collects the carried part (.gpu/carry-NN) into /opt/vf; once all N
 #                                        parts are there, unpacks them; then runs the MODEs, if any
-#   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench, logs under $OUT
+#   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs, logs under $OUT
 # Every step runs under a timeout: a hung persistent kernel must not hold the machine.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-root=/opt/vf
+root=${VF_ROOT:-/opt/vf}
 out=${OUT:-/tmp/vf-out}
 mkdir -p "$out"
 java="$root/jre/bin/java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED"
@@ -65,6 +65,21 @@ bench() {
   echo "bench: exit $?"; grep -E "^Cuda|^Benchmark" "$out/bench.log" | tail -20
 }
 
+jobs() {
+  # the scan job end to end on the embedded cluster: CPU at all cores against CUDA, output compared
+  local mb=${DEMO_MB:-2048}
+  for run in ${JOB_RUNS:-"cpu:16 cuda:1 cuda:2"}; do
+    local backend=${run%%:*} parallelism=${run##*:} dir=/tmp/vf-job-${run/:/-}
+    rm -rf "$dir"
+    timeout "${JOB_LIMIT:-150}" $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs scan --demo --demo-megabytes "$mb" \
+      --output "$dir" --backend "$backend" --parallelism "$parallelism" > "$out/job-$backend-$parallelism.log" 2>&1
+    echo "job $backend x$parallelism: exit $?"; grep -E "^scanned|error" "$out/job-$backend-$parallelism.log" | head -3
+    # occurrences as (file name, offset, pattern id), sorted: identical across backends
+    find "$dir" -type f ! -name '.*' -exec cat {} + | awk -F'\t' '{n = split($1, p, "/"); print p[n] "\t" $2 "\t" $3}' \
+      | sort | sha256sum | sed "s/-\$/$backend x$parallelism/" | tee -a "$out/job-digests.txt"
+  done
+}
+
 case ${1:-} in
   unpack) total=$2; shift 2; unpack "$total" ;;
 esac
@@ -76,6 +91,7 @@ for mode in "$@"; do
     suites) suites ;;
     tests) contract; suites ;;
     bench) bench ;;
-    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench)"; exit 2 ;;
+    jobs) jobs ;;
+    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs)"; exit 2 ;;
   esac
 done
