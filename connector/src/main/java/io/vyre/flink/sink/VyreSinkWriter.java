@@ -113,6 +113,7 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
             fileHandle = rt.registerFileForWrite(inProgress, Long.MAX_VALUE);
             fileOffset = 0;
         }
+        rt.stageInput(lane, filled);  // on CUDA the copy engine moves the chunk to the device while the slot waits
         long seq = rt.publishCall(write, 0, 0, lane.ingestHandle(), filled, fileHandle, (int) fileOffset,
             (int) (fileOffset >>> 32));
         inFlight.add(new long[] {seq, System.nanoTime()});
