@@ -145,16 +145,9 @@ class VyreRuntimeTest {
         }
     }
 
-    /** A kernel that is running when its launch fails; it stops on SHUTDOWN only if told to. */
-    private static final class RunawayBackend implements MegakernelBackend {
-        private final boolean stopsOnShutdown;
-        volatile boolean stoppedWhileItsMemoryWasHeld;
-        Thread kernel;
-        private KernelEnvironment env;
-
-        RunawayBackend(boolean stopsOnShutdown) {
-            this.stopsOnShutdown = stopsOnShutdown;
-        }
+    /** A backend that loads nothing and posts no IO; the two below differ in how their kernel behaves. */
+    private abstract static class TestBackend implements MegakernelBackend {
+        KernelEnvironment env;
 
         @Override
         public BackendKind kind() {
@@ -163,22 +156,12 @@ class VyreRuntimeTest {
 
         @Override
         public String description() {
-            return "runaway";
+            return getClass().getSimpleName();
         }
 
         @Override
         public void launch(KernelEnvironment environment) {
             env = environment;
-            kernel = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()
-                    && !(stopsOnShutdown && environment.control().isShutdownRequested())) {
-                    environment.ring().putIntVolatile(0, 0);
-                    Thread.onSpinWait();
-                }
-            }, "test-runaway-kernel");
-            kernel.setDaemon(true);
-            kernel.start();
-            throw new IllegalStateException("injected launch failure after the kernel started");
         }
 
         @Override
@@ -200,6 +183,38 @@ class VyreRuntimeTest {
         }
 
         @Override
+        public void close() {
+        }
+    }
+
+    /** A kernel that is running when its launch fails; it stops on SHUTDOWN only if told to. */
+    private static final class RunawayBackend extends TestBackend {
+        private final boolean stopsOnShutdown;
+        volatile boolean stoppedWhileItsMemoryWasHeld;
+        Thread kernel;
+        private long heldAtLaunch;
+
+        RunawayBackend(boolean stopsOnShutdown) {
+            this.stopsOnShutdown = stopsOnShutdown;
+        }
+
+        @Override
+        public void launch(KernelEnvironment environment) {
+            super.launch(environment);
+            heldAtLaunch = NativeMemory.globalOutstandingBytes();
+            kernel = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()
+                    && !(stopsOnShutdown && environment.control().isShutdownRequested())) {
+                    environment.ring().putIntVolatile(0, 0);
+                    Thread.onSpinWait();
+                }
+            }, "test-runaway-kernel");
+            kernel.setDaemon(true);
+            kernel.start();
+            throw new IllegalStateException("injected launch failure after the kernel started");
+        }
+
+        @Override
         public boolean sharedMemoryReleasable() {
             return !kernel.isAlive();
         }
@@ -212,13 +227,13 @@ class VyreRuntimeTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            stoppedWhileItsMemoryWasHeld = !kernel.isAlive() && env.ring().capacity() > 0
-                && NativeMemory.globalOutstandingBytes() > 0;
+            stoppedWhileItsMemoryWasHeld = !kernel.isAlive()
+                && NativeMemory.globalOutstandingBytes() >= heldAtLaunch;
         }
     }
 
     /** A backend whose kernel never runs: its heartbeat stands still, or it reports a fault. */
-    private static final class SilentBackend implements MegakernelBackend {
+    private static final class SilentBackend extends TestBackend {
         private final String fault;
 
         SilentBackend(String fault) {
@@ -226,41 +241,8 @@ class VyreRuntimeTest {
         }
 
         @Override
-        public BackendKind kind() {
-            return BackendKind.CPU;
-        }
-
-        @Override
-        public String description() {
-            return "silent";
-        }
-
-        @Override
-        public void launch(KernelEnvironment environment) {
-        }
-
-        @Override
-        public void programLoaded(LoadedProgram program) {
-        }
-
-        @Override
-        public void programUnloaded(LoadedProgram program) {
-        }
-
-        @Override
-        public IoCompletionPublisher ioCompletions() {
-            return (request, completion) -> {
-                throw new AssertionError("a silent kernel posts no IO");
-            };
-        }
-
-        @Override
         public String fault() {
             return fault;
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
