@@ -6,10 +6,15 @@ import io.vyre.runtime.Lane;
 import io.vyre.runtime.VyreRuntime;
 import io.vyre.runtime.VyreRuntimeContext;
 import io.vyre.runtime.backend.BackendKind;
+import io.vyre.runtime.backend.MatchEngine;
+import io.vyre.runtime.backend.cpu.vectorscan.LiteralDatabase;
+import io.vyre.runtime.backend.cpu.vectorscan.LiteralScanner;
 import io.vyre.runtime.bytecode.Opcode;
 import io.vyre.runtime.bytecode.PatternsConstant;
 import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.bytecode.Vir0Program;
+import io.vyre.runtime.memory.NativeBuffer;
+import io.vyre.runtime.memory.NativeMemory;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.protocol.SlotResult;
 import java.nio.charset.StandardCharsets;
@@ -32,12 +37,17 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Multi-pattern scan of the same bytes, one core each: the CPU megakernel (one worker thread, the
- * data already in its ingest buffer: INPUT, MATCH, COUNT through the ring) against robert-bor's
- * org.ahocorasick Trie (the well-known Java library) over the same bytes as a Latin-1 string. Both
- * report every occurrence, overlaps included; the count of matches is returned so neither is dead code.
+ * Multi-pattern scan of the same 8 MiB of log text, one core each, every occurrence reported (overlaps
+ * included), the count returned so nothing is dead code:
+ * <ul>
+ *   <li>{@code cpuMegakernel}: the CPU megakernel (one worker, the data already in its ingest buffer: INPUT,
+ *   MATCH, COUNT through the ring), MATCH on the Java DFA or on Vectorscan;</li>
+ *   <li>{@code vectorscanLibrary}: Vectorscan called directly on the same bytes (no ring, no runtime): the
+ *   ceiling for the megakernel's Vectorscan engine;</li>
+ *   <li>{@code ahoCorasickLibrary}: robert-bor's org.ahocorasick Trie over the bytes as a Latin-1 string, the
+ *   common Java choice.</li>
+ * </ul>
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
@@ -46,44 +56,79 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ScanBenchmark {
     static final int BYTES = 8 << 20;
 
-    @Param({"100", "1000"})
-    int patternCount;
+    @State(Scope.Benchmark)
+    public static class Megakernel {
+        @Param({"100", "1000"})
+        int patternCount;
 
-    private byte[] data;
-    private String text;
-    private Trie trie;
-    private VyreRuntime rt;
-    private LoadedProgram program;
-    private Lane lane;
+        @Param({"JAVA_DFA", "VECTORSCAN"})
+        MatchEngine engine;
 
-    @Setup(Level.Trial)
-    public void setUp() throws InterruptedException {
-        List<byte[]> patterns = BenchmarkData.patterns(patternCount, 7);
-        data = BenchmarkData.logText(BYTES, patterns, 50, 11);
-        text = new String(data, StandardCharsets.ISO_8859_1);
-        Trie.TrieBuilder builder = Trie.builder();
-        for (byte[] p : patterns) {
-            builder.addKeyword(new String(p, StandardCharsets.ISO_8859_1));
+        VyreRuntime rt;
+        LoadedProgram program;
+        Lane lane;
+
+        @Setup(Level.Trial)
+        public void setUp() throws InterruptedException {
+            List<byte[]> patterns = BenchmarkData.patterns(patternCount, 7);
+            byte[] data = BenchmarkData.logText(BYTES, patterns, 50, 11);
+            rt = VyreRuntime.open(new VyreRuntimeContext().name("bench-scan").backend(BackendKind.CPU).cpuWorkers(1)
+                .cpuMatchEngine(engine).lanes(1).ingestBufferBytes(BYTES).outputRegionWords(1 << 16));
+            Vir0Program.Builder b = Vir0Program.builder();
+            int c = b.constant(new PatternsConstant(patterns, false));
+            program = rt.load(b.op(Opcode.INPUT, r(1), r(2)).op(Opcode.MATCH, c, StandardPrograms.NO_LIMIT)
+                .op(Opcode.COUNT).build());
+            lane = rt.acquireLane();
+            lane.ingest().buffer().putBytes(0, data);
         }
-        trie = builder.build();
-        rt = VyreRuntime.open(new VyreRuntimeContext().name("bench-scan").backend(BackendKind.CPU).cpuWorkers(1)
-            .lanes(1).ingestBufferBytes(BYTES).outputRegionWords(1 << 16));
-        Vir0Program.Builder b = Vir0Program.builder();
-        int c = b.constant(new PatternsConstant(patterns, false));
-        program = rt.load(b.op(Opcode.INPUT, r(1), r(2)).op(Opcode.MATCH, c, StandardPrograms.NO_LIMIT)
-            .op(Opcode.COUNT).build());
-        lane = rt.acquireLane();
-        lane.ingest().buffer().putBytes(0, data);
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            rt.close();
+        }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        rt.close();
+    @State(Scope.Benchmark)
+    public static class Libraries {
+        @Param({"100", "1000"})
+        int patternCount;
+
+        String text;
+        Trie trie;
+        NativeMemory memory;
+        NativeBuffer bytes;
+        LiteralDatabase database;
+        LiteralScanner scanner;
+        int found;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            List<byte[]> patterns = BenchmarkData.patterns(patternCount, 7);
+            byte[] data = BenchmarkData.logText(BYTES, patterns, 50, 11);
+            text = new String(data, StandardCharsets.ISO_8859_1);
+            Trie.TrieBuilder builder = Trie.builder();
+            for (byte[] p : patterns) {
+                builder.addKeyword(new String(p, StandardCharsets.ISO_8859_1));
+            }
+            trie = builder.build();
+            memory = new NativeMemory(1L << 30);
+            bytes = memory.allocate("text", BYTES);
+            bytes.buffer().putBytes(0, data);
+            database = LiteralDatabase.compile(patterns, false);
+            scanner = new LiteralScanner();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            scanner.close();
+            database.free();
+            memory.close();
+        }
     }
 
     @Benchmark
-    public int cpuMegakernel() {
-        SlotResult r = rt.call(program, lane.ingestHandle(), BYTES);
+    public int cpuMegakernel(Megakernel s) {
+        SlotResult r = s.rt.call(s.program, s.lane.ingestHandle(), BYTES);
         if (!r.ok()) {
             throw new IllegalStateException(r.describe());
         }
@@ -91,9 +136,19 @@ public class ScanBenchmark {
     }
 
     @Benchmark
-    public int ahoCorasickLibrary() {
+    public int vectorscanLibrary(Libraries s) {
+        s.found = 0;
+        s.scanner.scan(s.database, s.bytes.address(), BYTES, Long.MAX_VALUE, (start, id, length) -> {
+            s.found++;
+            return true;
+        });
+        return s.found;
+    }
+
+    @Benchmark
+    public int ahoCorasickLibrary(Libraries s) {
         int n = 0;
-        for (Emit ignored : trie.parseText(text)) {
+        for (Emit ignored : s.trie.parseText(s.text)) {
             n++;
         }
         return n;

@@ -5,6 +5,7 @@ import io.vyre.runtime.backend.Backends;
 import io.vyre.runtime.backend.MegakernelBackend;
 import io.vyre.runtime.backend.BackendSettings;
 import io.vyre.runtime.backend.KernelLimits;
+import io.vyre.runtime.backend.MatchEngine;
 import io.vyre.runtime.io.IoPath;
 import io.vyre.runtime.memory.NativeMemory;
 import io.vyre.runtime.protocol.IoQueueDescriptor;
@@ -36,6 +37,7 @@ public final class VyreRuntimeContext {
     private int gpuBlocks;
     private long deviceArenaBytes = 256L << 20;
     private boolean serveIoQueue = true;
+    private MatchEngine cpuMatchEngine = MatchEngine.AUTO;
     private Function<BackendSettings, MegakernelBackend> backendFactory;
     private boolean concluded;
 
@@ -47,6 +49,16 @@ public final class VyreRuntimeContext {
     public VyreRuntimeContext backend(BackendKind backend) {
         this.backend = backend;
         return this;
+    }
+
+    /** How the CPU megakernel runs MATCH: Vectorscan where it loads (AUTO, the default), or forced. */
+    public VyreRuntimeContext cpuMatchEngine(MatchEngine cpuMatchEngine) {
+        this.cpuMatchEngine = cpuMatchEngine;
+        return this;
+    }
+
+    public MatchEngine cpuMatchEngine() {
+        return cpuMatchEngine;
     }
 
     public VyreRuntimeContext cpuWorkers(int cpuWorkers) {
@@ -153,6 +165,7 @@ public final class VyreRuntimeContext {
         require(name != null && !name.isBlank() && name.matches("[A-Za-z0-9_.-]+"), "name",
             "'" + name + "' must be non-empty letters, digits, '_', '.', '-' (it names threads)");
         require(backend != null, "backend", "must be auto, cpu or cuda");
+        require(cpuMatchEngine != null, "cpuMatchEngine", "must be AUTO, VECTORSCAN or JAVA_DFA");
         require(cpuWorkers >= 1 && cpuWorkers <= 256, "cpuWorkers", cpuWorkers + " is outside [1, 256]");
         require(ownerIndex >= 0, "ownerIndex", ownerIndex + " is negative");
         for (int d : devices) {
@@ -196,7 +209,8 @@ public final class VyreRuntimeContext {
     }
 
     BackendSettings backendSettings() {
-        return new BackendSettings(cpuWorkers, devices, ownerIndex, watchdogTimeout.toNanos(), gpuBlocks, deviceArenaBytes);
+        return new BackendSettings(cpuWorkers, devices, ownerIndex, watchdogTimeout.toNanos(), gpuBlocks, deviceArenaBytes,
+            cpuMatchEngine);
     }
 
     public String name() {

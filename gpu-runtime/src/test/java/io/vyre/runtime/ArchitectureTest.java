@@ -18,6 +18,12 @@ class ArchitectureTest {
         .because("JCuda is the CUDA backend's private dependency; everything else must run without it");
 
     @ArchTest
+    static final ArchRule onlyTheVectorscanPackageTouchesNativeBindings = noClasses()
+        .that().resideOutsideOfPackage("io.vyre.runtime.backend.cpu.vectorscan..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.gliwka..", "org.bytedeco..")
+        .because("Vectorscan is one MATCH engine of the CPU backend; the Java DFA runs where it cannot load");
+
+    @ArchTest
     static final ArchRule protocolDependsOnNothingAbove = noClasses()
         .that().resideInAPackage("io.vyre.runtime.protocol..")
         .should().dependOnClassesThat().resideInAnyPackage("io.vyre.runtime.bytecode..", "io.vyre.runtime.backend..",

@@ -160,6 +160,11 @@ class VyreRuntimeTest {
         }
 
         @Override
+        public String matchEngine() {
+            return "none";
+        }
+
+        @Override
         public void launch(KernelEnvironment environment) {
             env = environment;
         }

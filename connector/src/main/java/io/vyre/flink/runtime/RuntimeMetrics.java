@@ -10,7 +10,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The megakernel's metrics under a subtask's metric group (group "vyre"): ring occupancy, IO queue depth,
- * active IO path and backend, and the round-trip latency of each chunk through the kernel.
+ * active IO path, backend and MATCH engine, and the round-trip latency of each chunk through the kernel.
  */
 public final class RuntimeMetrics {
     private final Histogram roundTripMicros = new DescriptiveStatisticsHistogram(1024);
@@ -22,6 +22,7 @@ public final class RuntimeMetrics {
         group.gauge("ioQueueDepth", (Gauge<Long>) () -> whenOpen(runtime, rt -> rt.pump().stats().inFlight(), 0L));
         group.gauge("ioPath", (Gauge<String>) () -> whenOpen(runtime, rt -> String.valueOf(rt.pump().stats().path()), ""));
         group.gauge("backend", (Gauge<String>) () -> whenOpen(runtime, rt -> rt.backend().description(), ""));
+        group.gauge("matchEngine", (Gauge<String>) () -> whenOpen(runtime, rt -> rt.backend().matchEngine(), ""));
         group.gauge("chunks", (Gauge<Long>) chunks::get);
         group.histogram("kernelRoundTripMicros", roundTripMicros);
     }

@@ -11,11 +11,15 @@ import java.util.List;
  * @param watchdogNanos how long the kernel's heartbeat may stand still before the backend is declared faulted
  * @param gpuBlocks  blocks of the CUDA kernel (one schedules, the others work); 0 = one per multiprocessor
  * @param deviceArenaBytes device memory for programs and pattern tables (CUDA)
+ * @param cpuMatchEngine how the CPU megakernel runs MATCH
  */
 public record BackendSettings(int cpuWorkers, List<Integer> devices, int ownerIndex, long watchdogNanos, int gpuBlocks,
-                              long deviceArenaBytes) {
+                              long deviceArenaBytes, MatchEngine cpuMatchEngine) {
     public BackendSettings {
         devices = List.copyOf(devices);
+        if (cpuMatchEngine == null) {
+            throw new IllegalArgumentException("cpuMatchEngine must be AUTO, VECTORSCAN or JAVA_DFA");
+        }
         if (cpuWorkers < 1) {
             throw new IllegalArgumentException("cpuWorkers must be at least 1, got " + cpuWorkers);
         }

@@ -14,6 +14,9 @@ public interface MegakernelBackend extends AutoCloseable {
     /** What runs, for logs and metrics (e.g. "cpu megakernel, 4 workers"). */
     String description();
 
+    /** What runs MATCH over literal sets (e.g. "vectorscan 5.4.11", "java-dfa", "cuda-dfa"), for logs and metrics. */
+    String matchEngine();
+
     /** Starts the kernel over {@code environment}; returns once it is running. */
     void launch(KernelEnvironment environment);
 

@@ -22,6 +22,11 @@ public record ResidentConstant(int handle, Constant constant, AhoCorasickDfa dfa
         return new ResidentConstant(handle, constant, dfa);
     }
 
+    /** The literal set of a PATTERNS constant, else {@code null}. */
+    public PatternsConstant patterns() {
+        return constant instanceof PatternsConstant p ? p : null;
+    }
+
     public Expr expr() {
         return constant instanceof ExprConstant e ? e.expr() : null;
     }

@@ -388,6 +388,29 @@ public abstract class MegakernelContractTest {
     }
 
     @Test
+    void shouldMatchLiteralsOfAnyByteIncludingALeadingNul() throws IOException {
+        Random rnd = new Random(5);
+        byte[] alphabet = {0, 'a', (byte) 0xFF, (byte) 0x80};
+        byte[] data = new byte[20_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = alphabet[rnd.nextInt(alphabet.length)];
+        }
+        List<byte[]> patterns = List.of(new byte[] {0, 'a'}, new byte[] {(byte) 0xFF, 0}, new byte[] {'a', (byte) 0x80, 'a'},
+            new byte[] {(byte) 0x80});
+        int handle = rt.registerFileForRead(file("bytes.bin", data));
+        LoadedProgram scan = rt.load(StandardPrograms.scan(patterns, true));
+        Lane lane = rt.lanes().get(0);
+        lane.output().reset();
+        SlotResult r = call(scan, handle, 0, 0, data.length, lane.ingestHandle(), StandardPrograms.NO_LIMIT,
+            lane.output().handle());
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        List<NaiveScan.Match> got = new ArrayList<>();
+        lane.output().forEachMatch((off, id) -> got.add(new NaiveScan.Match(off, id)));
+        got.sort(null);
+        assertThat(got).isEqualTo(NaiveScan.find(data, patterns, true));
+    }
+
+    @Test
     void shouldMatchIgnoringAsciiCase() throws IOException {
         String text = "Foo FOO fOo foO";
         int handle = rt.registerFileForRead(file("case.txt", text.getBytes(US_ASCII)));

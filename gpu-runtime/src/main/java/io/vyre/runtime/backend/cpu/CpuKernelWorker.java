@@ -59,6 +59,11 @@ final class CpuKernelWorker implements Agent {
     }
 
     @Override
+    public void onClose() {
+        interpreter.close();
+    }
+
+    @Override
     public int doWork() {
         controlBuffer.getAndAddInt(offset(HEARTBEAT), 1);
         if (control.isShutdownRequested()) {

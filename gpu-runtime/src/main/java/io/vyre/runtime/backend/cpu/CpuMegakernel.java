@@ -11,7 +11,9 @@ import static io.vyre.runtime.protocol.ControlBlockDescriptor.offset;
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.backend.BackendSettings;
 import io.vyre.runtime.backend.KernelEnvironment;
+import io.vyre.runtime.backend.MatchEngine;
 import io.vyre.runtime.backend.MegakernelBackend;
+import io.vyre.runtime.backend.cpu.vectorscan.Vectorscan;
 import io.vyre.runtime.io.IoCompletionPublisher;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.protocol.WorkRingClaims;
@@ -34,13 +36,24 @@ public final class CpuMegakernel implements MegakernelBackend {
     private static final Logger LOG = LoggerFactory.getLogger(CpuMegakernel.class);
 
     private final BackendSettings settings;
-    private final ResidentTables tables = new ResidentTables();
+    private final boolean vectorscan;
+    private final ResidentTables tables;
     private final List<AgentRunner> runners = new ArrayList<>();
     private volatile String fault;
     private KernelEnvironment env;
 
     public CpuMegakernel(BackendSettings settings) {
         this.settings = settings;
+        String reason = Vectorscan.unavailableReason();
+        if (settings.cpuMatchEngine() == MatchEngine.VECTORSCAN && reason != null) {
+            throw new IllegalStateException("cpuMatchEngine=VECTORSCAN was requested but Vectorscan cannot run here: "
+                + reason + ". Use AUTO to fall back to the Java DFA");
+        }
+        vectorscan = settings.cpuMatchEngine() != MatchEngine.JAVA_DFA && reason == null;
+        if (settings.cpuMatchEngine() == MatchEngine.AUTO && reason != null) {
+            Vectorscan.logFallbackOnce();
+        }
+        tables = new ResidentTables(vectorscan);
     }
 
     @Override
@@ -50,7 +63,13 @@ public final class CpuMegakernel implements MegakernelBackend {
 
     @Override
     public String description() {
-        return "cpu megakernel, " + settings.cpuWorkers() + " worker" + (settings.cpuWorkers() == 1 ? "" : "s");
+        return "cpu megakernel, " + settings.cpuWorkers() + " worker" + (settings.cpuWorkers() == 1 ? "" : "s")
+            + ", MATCH on " + matchEngine();
+    }
+
+    @Override
+    public String matchEngine() {
+        return vectorscan ? "vectorscan " + Vectorscan.version().split(" ")[0] : "java-dfa";
     }
 
     @Override
@@ -125,7 +144,13 @@ public final class CpuMegakernel implements MegakernelBackend {
                 thread.interrupt();
             });
         }
+        boolean stopped = runners.stream().allMatch(r -> r.thread() == null || !r.thread().isAlive());
         runners.clear();
+        if (stopped) {
+            tables.free();
+        } else {
+            LOG.error("{}: a CPU megakernel worker did not stop; its Vectorscan databases are not freed", env.name());
+        }
         env.control().buffer().putIntVolatile(offset(WORKERS), 0);
         if (fault == null) {
             env.control().buffer().putIntVolatile(offset(KERNEL_STATE), STATE_EXITED);

@@ -4,6 +4,8 @@ import static io.vyre.runtime.protocol.ControlBlockDescriptor.CONTROL_WORDS;
 import static io.vyre.runtime.protocol.ControlBlockDescriptor.offset;
 
 import io.vyre.runtime.backend.KernelEnvironment;
+import io.vyre.runtime.backend.cpu.vectorscan.LiteralDatabase;
+import io.vyre.runtime.backend.cpu.vectorscan.LiteralScanner;
 import io.vyre.runtime.bytecode.Constant;
 import io.vyre.runtime.bytecode.OperandKind;
 import io.vyre.runtime.bytecode.Opcode;
@@ -27,6 +29,7 @@ final class Interpreter {
     private final KernelIoPort io;
     private final ResidentTables tables;
     private final IdleStrategy idle;
+    private LiteralScanner scanner;
 
     Interpreter(KernelEnvironment env, KernelIoPort io, ResidentTables tables, IdleStrategy idle) {
         this.env = env;
@@ -115,8 +118,14 @@ final class Interpreter {
             }
             case MATCH: {
                 inv.requireInput(op.code());
-                CpuDfa dfa = tables.dfa(constant(op, mask, operands, inv, 0));
-                MatchOp.match(dfa, inv, Integer.toUnsignedLong(value(mask, operands, inv, 1)));
+                ResidentConstant patterns = constant(op, mask, operands, inv, 0);
+                long limit = Integer.toUnsignedLong(value(mask, operands, inv, 1));
+                LiteralDatabase database = tables.database(patterns);
+                if (database != null) {
+                    MatchOp.match(scanner(), database, inv, limit);
+                } else {
+                    MatchOp.match(tables.dfa(patterns), inv, limit);
+                }
                 return;
             }
             case FRAME_DELIM:
@@ -169,6 +178,21 @@ final class Interpreter {
             case CALL:
             default:
                 throw new SlotFault(SlotError.UNKNOWN_OPCODE, op.code());
+        }
+    }
+
+    private LiteralScanner scanner() {
+        if (scanner == null) {
+            scanner = new LiteralScanner();
+        }
+        return scanner;
+    }
+
+    /** Frees this worker's Vectorscan scratch (on the worker's thread, as it stops). */
+    void close() {
+        if (scanner != null) {
+            scanner.close();
+            scanner = null;
         }
     }
 

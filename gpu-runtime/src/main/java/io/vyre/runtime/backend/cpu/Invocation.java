@@ -1,5 +1,6 @@
 package io.vyre.runtime.backend.cpu;
 
+import io.vyre.runtime.backend.cpu.vectorscan.LiteralScanner;
 import io.vyre.runtime.bytecode.Instruction;
 import io.vyre.runtime.memory.NativeBuffer;
 import io.vyre.runtime.protocol.SlotError;
@@ -92,9 +93,23 @@ final class Invocation {
         recordCount++;
     }
 
+    /** Where a MATCH engine reports occurrences: false once the matches are full (the scan then stops). */
+    final LiteralScanner.Matches matchSink = this::tryAddMatch;
+
     void addMatch(int offset, int pattern, int length) {
+        if (!tryAddMatch(offset, pattern, length)) {
+            throw overflow();
+        }
+    }
+
+    /** The OUTPUT_OVERFLOW of a MATCH that found more than maxMatches occurrences. */
+    SlotFault overflow() {
+        return SlotFault.of(SlotError.OUTPUT_OVERFLOW, (long) maxMatches * 2);
+    }
+
+    boolean tryAddMatch(int offset, int pattern, int length) {
         if (matchCount == maxMatches) {
-            throw SlotFault.of(SlotError.OUTPUT_OVERFLOW, (long) maxMatches * 2);
+            return false;
         }
         if (matchCount == matchOffset.length) {
             int n = Math.min(maxMatches, matchCount * 2);
@@ -106,5 +121,6 @@ final class Invocation {
         matchPattern[matchCount] = pattern;
         matchLength[matchCount] = length;
         matchCount++;
+        return true;
     }
 }

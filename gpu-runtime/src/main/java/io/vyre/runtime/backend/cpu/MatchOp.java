@@ -1,14 +1,25 @@
 package io.vyre.runtime.backend.cpu;
 
+import io.vyre.runtime.backend.cpu.vectorscan.LiteralDatabase;
+import io.vyre.runtime.backend.cpu.vectorscan.LiteralScanner;
 import java.nio.ByteOrder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * MATCH on the CPU: one pass of the Aho-Corasick DFA over the input, eight bytes per load, reporting
- * every occurrence of every pattern (overlaps included) whose start lies before the limit.
+ * MATCH on the CPU: every occurrence of every pattern (overlaps included) whose start lies before the limit,
+ * found by Vectorscan or by one pass of the Java Aho-Corasick DFA (eight bytes per load), the reference.
  */
 final class MatchOp {
     private MatchOp() {
+    }
+
+    /** With Vectorscan: the same matches, reported at their ends by the library, through the worker's scanner. */
+    static void match(LiteralScanner scanner, LiteralDatabase database, Invocation inv, long limit) {
+        inv.matched = true;
+        inv.matchCount = 0;
+        if (!scanner.scan(database, inv.input.address(), inv.inputLength, limit, inv.matchSink)) {
+            throw inv.overflow();
+        }
     }
 
     static void match(CpuDfa dfa, Invocation inv, long limit) {

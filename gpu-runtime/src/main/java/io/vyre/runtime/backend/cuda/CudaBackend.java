@@ -94,6 +94,11 @@ public final class CudaBackend implements MegakernelBackend {
     }
 
     @Override
+    public String matchEngine() {
+        return "cuda-dfa";
+    }
+
+    @Override
     public void launch(KernelEnvironment environment) {
         String reason = Cuda.unavailableReason();
         if (reason != null) {
