@@ -2,7 +2,7 @@
 # Runs on the GPU machine, from the repository root, with what tools/gpu/stage.sh staged.
 #   tools/gpu/run.sh unpack N [MODE...]  collects the carried part (.gpu/carry-NN) into /opt/vf; once all N
 #                                        parts are there, unpacks them; then runs the MODEs, if any
-#   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs, logs under $OUT
+#   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | choice, logs under $OUT
 # Every step runs under a timeout: a hung persistent kernel must not hold the machine.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -65,6 +65,12 @@ bench() {
   echo "bench: exit $?"; grep -E "^Cuda|^Benchmark" "$out/bench.log" | tail -20
 }
 
+choice() {
+  # backend=auto on this machine: both engines measured for 10, 1,000 and 10,000 patterns
+  junit choice "${CHOICE_LIMIT:-240}" io.vyre.runtime.backend.cuda.CudaEngineChoiceTest
+  grep -h "backend=auto" "$out/choice.log" | grep -v "^\[" | head -10
+}
+
 jobs() {
   # the scan job end to end on the embedded cluster: CPU at all cores against CUDA, output compared
   local mb=${DEMO_MB:-2048}
@@ -92,6 +98,7 @@ for mode in "$@"; do
     tests) contract; suites ;;
     bench) bench ;;
     jobs) jobs ;;
-    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs)"; exit 2 ;;
+    choice) choice ;;
+    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, choice)"; exit 2 ;;
   esac
 done

@@ -166,6 +166,12 @@ public final class VyreRuntime implements AutoCloseable {
         return backend;
     }
 
+    /** Why this runtime runs on its backend: forced by the settings, or measured against the other (auto). */
+    public String backendReason() {
+        EngineChoice.Choice choice = context.choice();
+        return choice == null ? "" : choice.reason();
+    }
+
     public ControlBlock control() {
         return control;
     }

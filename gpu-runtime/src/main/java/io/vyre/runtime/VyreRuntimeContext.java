@@ -2,10 +2,11 @@ package io.vyre.runtime;
 
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.backend.Backends;
-import io.vyre.runtime.backend.MegakernelBackend;
 import io.vyre.runtime.backend.BackendSettings;
 import io.vyre.runtime.backend.KernelLimits;
 import io.vyre.runtime.backend.MatchEngine;
+import io.vyre.runtime.backend.MegakernelBackend;
+import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.io.IoPath;
 import io.vyre.runtime.memory.NativeMemory;
 import io.vyre.runtime.protocol.IoQueueDescriptor;
@@ -13,13 +14,17 @@ import io.vyre.runtime.protocol.OutputRegionDescriptor;
 import io.vyre.runtime.protocol.WorkRingDescriptor;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Settings of one {@link VyreRuntime}. {@link #conclude()} checks every setting, with the fix in the
  * message, before anything is allocated or started.
  */
 public final class VyreRuntimeContext {
+    private static final Logger LOG = LoggerFactory.getLogger(VyreRuntimeContext.class);
     private String name = "vyre";
     private BackendKind backend = BackendKind.AUTO;
     private int cpuWorkers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -38,6 +43,8 @@ public final class VyreRuntimeContext {
     private long deviceArenaBytes = 256L << 20;
     private boolean serveIoQueue = true;
     private MatchEngine cpuMatchEngine = MatchEngine.AUTO;
+    private List<Vir0Program> workload = List.of();
+    private EngineChoice.Choice choice;
     private Function<BackendSettings, MegakernelBackend> backendFactory;
     private boolean concluded;
 
@@ -49,6 +56,19 @@ public final class VyreRuntimeContext {
     public VyreRuntimeContext backend(BackendKind backend) {
         this.backend = backend;
         return this;
+    }
+
+    /**
+     * The programs this runtime will run: with {@code backend=auto}, their largest literal set is what the
+     * CPU and the GPU are measured on before one of them is chosen ({@link EngineChoice}).
+     */
+    public VyreRuntimeContext workload(List<Vir0Program> programs) {
+        this.workload = List.copyOf(programs);
+        return this;
+    }
+
+    public List<Vir0Program> workload() {
+        return workload;
     }
 
     /** How the CPU megakernel runs MATCH: Vectorscan where it loads (AUTO, the default), or forced. */
@@ -205,7 +225,21 @@ public final class VyreRuntimeContext {
     }
 
     MegakernelBackend createBackend() {
-        return backendFactory != null ? backendFactory.apply(backendSettings()) : Backends.create(backend, backendSettings());
+        if (backendFactory != null) {
+            choice = new EngineChoice.Choice(backend, "supplied by the application's backend factory");
+            return backendFactory.apply(backendSettings());
+        }
+        choice = backend == BackendKind.AUTO ? EngineChoice.choose(this)
+            : new EngineChoice.Choice(backend, "backend=" + backend.name().toLowerCase(Locale.ROOT) + " was set");
+        if (backend == BackendKind.AUTO) {
+            LOG.info("{}: backend=auto picked {}: {}", name, choice.backend(), choice.reason());
+        }
+        return Backends.create(choice.backend(), backendSettings());
+    }
+
+    /** Why the backend is the one it is (after the runtime opened): measured, forced or the only one. */
+    EngineChoice.Choice choice() {
+        return choice;
     }
 
     BackendSettings backendSettings() {
@@ -215,6 +249,10 @@ public final class VyreRuntimeContext {
 
     public String name() {
         return name;
+    }
+
+    public List<Integer> devices() {
+        return devices;
     }
 
     public BackendKind backend() {

@@ -22,6 +22,7 @@ public final class RuntimeMetrics {
         group.gauge("ioQueueDepth", (Gauge<Long>) () -> whenOpen(runtime, rt -> rt.pump().stats().inFlight(), 0L));
         group.gauge("ioPath", (Gauge<String>) () -> whenOpen(runtime, rt -> String.valueOf(rt.pump().stats().path()), ""));
         group.gauge("backend", (Gauge<String>) () -> whenOpen(runtime, rt -> rt.backend().description(), ""));
+        group.gauge("backendReason", (Gauge<String>) () -> whenOpen(runtime, VyreRuntime::backendReason, ""));
         group.gauge("matchEngine", (Gauge<String>) () -> whenOpen(runtime, rt -> rt.backend().matchEngine(), ""));
         group.gauge("chunks", (Gauge<Long>) chunks::get);
         group.histogram("kernelRoundTripMicros", roundTripMicros);

@@ -1,6 +1,7 @@
 package io.vyre.flink.runtime;
 
 import io.vyre.runtime.VyreRuntimeContext;
+import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.io.IoPath;
 import java.io.Serializable;
@@ -92,7 +93,15 @@ public final class VyreRuntimeSettings implements Serializable {
 
     /** The runtime context of one subtask, validated. */
     public VyreRuntimeContext toContext(String name, int subtaskIndex) {
-        return new VyreRuntimeContext().name(name.replaceAll("[^A-Za-z0-9_.-]", "_")).backend(backend)
+        return toContext(name, subtaskIndex, List.of());
+    }
+
+    /**
+     * The runtime context of one subtask that will run {@code workload}, validated: with backend=auto, the
+     * CPU and the GPU are measured on its largest literal set before one is chosen.
+     */
+    public VyreRuntimeContext toContext(String name, int subtaskIndex, List<Vir0Program> workload) {
+        return new VyreRuntimeContext().name(name.replaceAll("[^A-Za-z0-9_.-]", "_")).backend(backend).workload(workload)
             .devices(devices).ownerIndex(subtaskIndex).cpuWorkers(cpuWorkers).lanes(lanes).ringCapacity(ringCapacity())
             .ingestBufferBytes(chunkBytes).outputRegionWords(outputRegionWords()).ioPath(ioPath)
             .watchdogTimeout(Duration.ofSeconds(watchdogSeconds))

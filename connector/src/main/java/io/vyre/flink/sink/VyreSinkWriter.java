@@ -54,7 +54,11 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
     VyreSinkWriter(VyreSinkConfig config, WriterInitContext context) throws IOException {
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
         VyreRuntimeSettings settings = config.settings();
-        this.rt = VyreRuntime.open(settings.toContext("vyre-sink-" + subtask, subtask));
+        Vir0Program program = config.redactPatterns().isEmpty()
+            ? Vir0Program.builder().op(Opcode.INPUT, Vir0Program.Reg.r(1), Vir0Program.Reg.r(2))
+                .op(Opcode.WRITE_BACK, Vir0Program.Reg.r(3), Vir0Program.Reg.r(4), Vir0Program.Reg.r(5)).build()
+            : StandardPrograms.redact(config.redactPatterns(), config.ignoreCase(), config.mask());
+        this.rt = VyreRuntime.open(settings.toContext("vyre-sink-" + subtask, subtask, List.of(program)));
         this.encoder = config.encoder();
         this.dir = Path.of(config.directory());
         this.prefix = "part-" + UUID.randomUUID() + "-" + subtask + "-";
@@ -64,10 +68,7 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
             rt.close();
             throw new IOException("the sink's output directory " + dir + " is not writable");
         }
-        this.write = rt.load(config.redactPatterns().isEmpty()
-            ? Vir0Program.builder().op(Opcode.INPUT, Vir0Program.Reg.r(1), Vir0Program.Reg.r(2))
-                .op(Opcode.WRITE_BACK, Vir0Program.Reg.r(3), Vir0Program.Reg.r(4), Vir0Program.Reg.r(5)).build()
-            : StandardPrograms.redact(config.redactPatterns(), config.ignoreCase(), config.mask()));
+        this.write = rt.load(program);
         this.fence = rt.load(Vir0Program.builder().op(Opcode.BATCH_FENCE).build());
         this.recordsSent = context.metricGroup().getNumRecordsSendCounter();
         this.bytesSent = context.metricGroup().getNumBytesSendCounter();

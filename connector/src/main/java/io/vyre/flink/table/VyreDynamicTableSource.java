@@ -5,11 +5,13 @@ import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.source.VyreSource;
 import io.vyre.flink.source.VyreSourceBuilder;
+import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.bytecode.expr.Expr;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.connector.ChangelogMode;
@@ -107,6 +109,11 @@ final class VyreDynamicTableSource implements ScanTableSource, SupportsFilterPus
         if (!pushed.isEmpty()) {
             b.append(", kernel filter=").append(pushed);
         }
-        return b.append(", ").append(settings.backend()).append(')').toString();
+        b.append(", backend=").append(settings.backend().name().toLowerCase(Locale.ROOT));
+        if (settings.backend() == BackendKind.AUTO) {
+            b.append(scan ? " (cpu or cuda, whichever runs MATCH over these patterns faster when measured on each task"
+                + " manager)" : " (cuda where a GPU is present, else cpu)");
+        }
+        return b.append(')').toString();
     }
 }

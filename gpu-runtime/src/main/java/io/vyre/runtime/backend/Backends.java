@@ -2,16 +2,16 @@ package io.vyre.runtime.backend;
 
 import io.vyre.runtime.backend.cpu.CpuMegakernel;
 import java.util.ServiceLoader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Chooses and creates a backend for a {@link BackendKind}. */
 public final class Backends {
-    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
-
     private Backends() {
     }
 
+    /**
+     * Creates a CPU or CUDA backend. {@code auto} is resolved before, by measuring both (the runtime's
+     * EngineChoice), so it is refused here.
+     */
     public static MegakernelBackend create(BackendKind kind, BackendSettings settings) {
         switch (kind) {
             case CPU:
@@ -26,16 +26,8 @@ public final class Backends {
                 }
                 return cuda.create(settings);
             }
-            default: {
-                MegakernelBackendProvider cuda = provider(BackendKind.CUDA);
-                String reason = cuda == null ? "the CUDA backend is not on the classpath" : cuda.unavailableReason();
-                if (reason == null) {
-                    LOG.info("backend=auto picked CUDA");
-                    return cuda.create(settings);
-                }
-                LOG.info("backend=auto picked the CPU megakernel because {}", reason);
-                return new CpuMegakernel(settings);
-            }
+            default:
+                throw new IllegalArgumentException("backend=" + kind + " must be resolved to cpu or cuda first");
         }
     }
 

@@ -7,6 +7,7 @@ import io.vyre.runtime.program.LoadedProgram;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,7 +43,7 @@ final class RuntimeHolder implements AutoCloseable {
     /** Opens the runtime unless it is open; a no-op after {@link #close()}. */
     synchronized void open() {
         if (runtime == null && !closed) {
-            runtime = VyreRuntime.open(settings.toContext(name + "-" + subtask, subtask));
+            runtime = VyreRuntime.open(settings.toContext(name + "-" + subtask, subtask, List.of(program.program(0))));
         }
     }
 
