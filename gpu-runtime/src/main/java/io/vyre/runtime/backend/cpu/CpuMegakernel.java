@@ -106,6 +106,20 @@ public final class CpuMegakernel implements MegakernelBackend {
         environment.control().buffer().putIntVolatile(offset(WORKERS), settings.cpuWorkers());
     }
 
+    /** Whether a worker's thread has ended (AgentRunner.close returns as its agent closes, a moment before). */
+    private static boolean joined(AgentRunner runner) {
+        Thread t = runner.thread();
+        if (t == null) {
+            return true;
+        }
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !t.isAlive();
+    }
+
     static BackoffIdleStrategy idleStrategy() {
         return new BackoffIdleStrategy(200, 50, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
     }
@@ -144,7 +158,7 @@ public final class CpuMegakernel implements MegakernelBackend {
                 thread.interrupt();
             });
         }
-        boolean stopped = runners.stream().allMatch(r -> r.thread() == null || !r.thread().isAlive());
+        boolean stopped = runners.stream().allMatch(CpuMegakernel::joined);
         runners.clear();
         if (stopped) {
             tables.free();
