@@ -587,17 +587,10 @@ public abstract class MegakernelContractTest {
     @Test
     void shouldMatchTheNaiveScanOnRandomDataAcrossRandomRanges() throws IOException {
         Random rnd = new Random(42);
-        byte[] data = new byte[50_000];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) ('a' + rnd.nextInt(4));
-        }
+        byte[] data = letters(rnd, 50_000, 4);
         List<byte[]> patterns = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            byte[] p = new byte[1 + rnd.nextInt(6)];
-            for (int k = 0; k < p.length; k++) {
-                p[k] = (byte) ('a' + rnd.nextInt(4));
-            }
-            patterns.add(p);
+            patterns.add(letters(rnd, 1 + rnd.nextInt(6), 4));
         }
         int handle = rt.registerFileForRead(file("random.bin", data));
         LoadedProgram scan = rt.load(StandardPrograms.scan(patterns, false));
@@ -750,11 +743,7 @@ public abstract class MegakernelContractTest {
 
     @Test
     void shouldKeepEveryEntryWhenManySlotsEmitIntoOneRegion() throws IOException {
-        Random rnd = new Random(3);
-        byte[] data = new byte[60_000];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) ('a' + rnd.nextInt(3));
-        }
+        byte[] data = letters(new Random(3), 60_000, 3);
         int handle = rt.registerFileForRead(file("shared.bin", data));
         List<byte[]> patterns = List.of("ab".getBytes(US_ASCII), "cab".getBytes(US_ASCII));
         LoadedProgram scan = rt.load(StandardPrograms.scan(patterns, false));
@@ -854,17 +843,10 @@ public abstract class MegakernelContractTest {
         int size = (7 << 20) / 2;  // three and a half 1 MiB tiles: several blocks share one MATCH on CUDA
         rt = VyreRuntime.open(context().lanes(1).ingestBufferBytes(4 << 20).outputRegionWords(1 << 21));
         Random rnd = new Random(11);
-        byte[] data = new byte[size];
-        for (int i = 0; i < size; i++) {
-            data[i] = (byte) ('a' + rnd.nextInt(8));
-        }
+        byte[] data = letters(rnd, size, 8);
         List<byte[]> patterns = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            byte[] p = new byte[4 + rnd.nextInt(5)];
-            for (int k = 0; k < p.length; k++) {
-                p[k] = (byte) ('a' + rnd.nextInt(8));
-            }
-            patterns.add(p);
+            patterns.add(letters(rnd, 4 + rnd.nextInt(5), 8));
         }
         int handle = rt.registerFileForRead(file("tiles.bin", data));
         LoadedProgram scan = rt.load(StandardPrograms.scan(patterns, false));
@@ -896,6 +878,15 @@ public abstract class MegakernelContractTest {
     }
 
     // ---- helpers shared with subclasses --------------------------------------------------------------------
+
+    /** {@code length} random letters from the first {@code alphabet} of 'a'..'z'. */
+    protected static byte[] letters(Random rnd, int length, int alphabet) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) ('a' + rnd.nextInt(alphabet));
+        }
+        return bytes;
+    }
 
     protected static PatternsConstant patterns(String... ps) {
         List<byte[]> list = new ArrayList<>();
