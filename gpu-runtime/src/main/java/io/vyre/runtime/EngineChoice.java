@@ -11,6 +11,7 @@ import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.protocol.SlotResult;
+import io.vyre.runtime.protocol.WorkRingDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -97,7 +98,7 @@ public final class EngineChoice {
         int slots = SLOTS_PER_LANE * lanes;
         VyreRuntimeContext context = new VyreRuntimeContext().name("calibration-" + kind.name().toLowerCase(Locale.ROOT))
             .backend(kind).cpuWorkers(Math.min(256, cores)).cpuMatchEngine(template.cpuMatchEngine())
-            .devices(template.devices()).lanes(lanes).ringCapacity(ringFor(slots)).ingestBufferBytes(CHUNK_BYTES)
+            .devices(template.devices()).lanes(lanes).ringCapacity(WorkRingDescriptor.capacityFor(slots)).ingestBufferBytes(CHUNK_BYTES)
             .outputRegionWords(16).nativeMemoryLimit((long) lanes * (CHUNK_BYTES + 4096) + (16 << 20));
         try (VyreRuntime rt = VyreRuntime.open(context)) {
             Vir0Program.Builder b = Vir0Program.builder();
@@ -135,14 +136,6 @@ public final class EngineChoice {
             LOG.warn("backend=auto could not measure {} ({}); counting it as unable", kind, e.getMessage());
             return 0;
         }
-    }
-
-    private static int ringFor(int lanes) {
-        int capacity = 16;
-        while (capacity < 2 * lanes) {
-            capacity <<= 1;
-        }
-        return capacity;
     }
 
     /** Printable log-like bytes with line breaks and no planted patterns: what MATCH costs on plain text. */

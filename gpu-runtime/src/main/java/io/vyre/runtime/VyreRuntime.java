@@ -68,6 +68,8 @@ public final class VyreRuntime implements AutoCloseable {
     private final Map<Long, SlotResult> parked = new ConcurrentHashMap<>();
     private final LanePool lanes;
     private final MegakernelBackend backend;
+    /** Why the backend is the one it is: forced by the settings, supplied, or measured against the other. */
+    private final String backendReason;
     /** Null when the application serves the IO queue itself ({@link VyreRuntimeContext#serveIoQueue}). */
     private final IoPumpAgent pump;
     private final AgentRunner pumpRunner;
@@ -95,7 +97,9 @@ public final class VyreRuntime implements AutoCloseable {
                 NativeBuffer out = memory.allocate("output-" + i, OutputRegionDescriptor.byteLength(context.outputRegionWords()));
                 laneList.add(new Lane(i, capabilities.registerBuffer(ingest), ingest, outputs.register(out)));
             }
-            created = context.createBackend();
+            EngineChoice.Choice choice = context.chooseBackend();
+            backendReason = choice.reason();
+            created = context.createBackend(choice);
             MegakernelBackend b = created;
             lanes = new LanePool(context.name(), laneList,
                 handle -> ioQueue.hasOpenRequestOn(handle) || !b.ioCompletions().landed(handle));
@@ -168,8 +172,7 @@ public final class VyreRuntime implements AutoCloseable {
 
     /** Why this runtime runs on its backend: forced by the settings, or measured against the other (auto). */
     public String backendReason() {
-        EngineChoice.Choice choice = context.choice();
-        return choice == null ? "" : choice.reason();
+        return backendReason;
     }
 
     public ControlBlock control() {

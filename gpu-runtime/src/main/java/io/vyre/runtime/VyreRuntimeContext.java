@@ -44,7 +44,6 @@ public final class VyreRuntimeContext {
     private boolean serveIoQueue = true;
     private MatchEngine cpuMatchEngine = MatchEngine.AUTO;
     private List<Vir0Program> workload = List.of();
-    private EngineChoice.Choice choice;
     private Function<BackendSettings, MegakernelBackend> backendFactory;
     private boolean concluded;
 
@@ -224,22 +223,22 @@ public final class VyreRuntimeContext {
         return concluded;
     }
 
-    MegakernelBackend createBackend() {
+    /** Which backend the runtime opens, and why: supplied, forced, or measured (auto). */
+    EngineChoice.Choice chooseBackend() {
         if (backendFactory != null) {
-            choice = new EngineChoice.Choice(backend, "supplied by the application's backend factory");
-            return backendFactory.apply(backendSettings());
+            return new EngineChoice.Choice(backend, "supplied by the application's backend factory");
         }
-        choice = backend == BackendKind.AUTO ? EngineChoice.choose(this)
-            : new EngineChoice.Choice(backend, "backend=" + backend.name().toLowerCase(Locale.ROOT) + " was set");
-        if (backend == BackendKind.AUTO) {
-            LOG.info("{}: backend=auto picked {}: {}", name, choice.backend(), choice.reason());
+        if (backend != BackendKind.AUTO) {
+            return new EngineChoice.Choice(backend, "backend=" + backend.name().toLowerCase(Locale.ROOT) + " was set");
         }
-        return Backends.create(choice.backend(), backendSettings());
+        EngineChoice.Choice choice = EngineChoice.choose(this);
+        LOG.info("{}: backend=auto picked {}: {}", name, choice.backend(), choice.reason());
+        return choice;
     }
 
-    /** Why the backend is the one it is (after the runtime opened): measured, forced or the only one. */
-    EngineChoice.Choice choice() {
-        return choice;
+    MegakernelBackend createBackend(EngineChoice.Choice choice) {
+        return backendFactory != null ? backendFactory.apply(backendSettings())
+            : Backends.create(choice.backend(), backendSettings());
     }
 
     BackendSettings backendSettings() {

@@ -2,6 +2,7 @@ package io.vyre.flink.runtime;
 
 import io.vyre.runtime.VyreRuntimeContext;
 import io.vyre.runtime.bytecode.Vir0Program;
+import io.vyre.runtime.protocol.WorkRingDescriptor;
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.io.IoPath;
 import java.io.Serializable;
@@ -102,19 +103,11 @@ public final class VyreRuntimeSettings implements Serializable {
      */
     public VyreRuntimeContext toContext(String name, int subtaskIndex, List<Vir0Program> workload) {
         return new VyreRuntimeContext().name(name.replaceAll("[^A-Za-z0-9_.-]", "_")).backend(backend).workload(workload)
-            .devices(devices).ownerIndex(subtaskIndex).cpuWorkers(cpuWorkers).lanes(lanes).ringCapacity(ringCapacity())
+            .devices(devices).ownerIndex(subtaskIndex).cpuWorkers(cpuWorkers).lanes(lanes).ringCapacity(WorkRingDescriptor.capacityFor(lanes))
             .ingestBufferBytes(chunkBytes).outputRegionWords(outputRegionWords()).ioPath(ioPath)
             .watchdogTimeout(Duration.ofSeconds(watchdogSeconds))
             .nativeMemoryLimit((long) lanes * (chunkBytes + 4L * outputRegionWords()) + (64L << 20))
             .conclude();
-    }
-
-    private int ringCapacity() {
-        int capacity = 16;
-        while (capacity < 2 * lanes) {
-            capacity <<= 1;
-        }
-        return capacity;
     }
 
     /** Checks every setting, naming the one that is wrong. */

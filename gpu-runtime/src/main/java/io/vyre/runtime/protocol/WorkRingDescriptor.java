@@ -72,6 +72,15 @@ public final class WorkRingDescriptor {
         return capacity * SLOT_BYTES;
     }
 
+    /** The smallest power of two (16 at least) with room for twice {@code inFlight} slots. */
+    public static int capacityFor(int inFlight) {
+        int capacity = 16;
+        while (capacity < 2 * inFlight) {
+            capacity <<= 1;
+        }
+        return capacity;
+    }
+
     public static void checkCapacity(int capacity) {
         if (capacity < 2 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("work ring capacity " + capacity
