@@ -50,7 +50,8 @@ smoke() {
 }
 
 contract() {
-  junit contract "${CONTRACT_LIMIT:-300}" io.vyre.runtime.backend.cuda.CudaMegakernelContractTest
+  junit contract "${CONTRACT_LIMIT:-300}" io.vyre.runtime.backend.cuda.CudaMegakernelContractTest \
+    io.vyre.runtime.backend.cuda.CudaTenantContractTest
 }
 
 suites() {

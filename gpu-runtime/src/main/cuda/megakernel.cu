@@ -18,6 +18,8 @@ extern "C" __global__ void __launch_bounds__(BLOCK_THREADS) vyre_megakernel(cons
         env.hostControl = (volatile u32*) args[A_CONTROL];
         env.ioQueue = (volatile u32*) args[A_IO_QUEUE];
         env.ioSlots = (u32) args[A_IO_SLOTS];
+        env.ioPartitions = (u32) args[A_IO_PARTITIONS];
+        env.ioPartitionSlots = env.ioSlots / env.ioPartitions;
         env.bufferTable = (const u64*) args[A_BUFFER_TABLE];
         env.outputTable = (const u64*) args[A_OUTPUT_TABLE];
         env.constantTable = (const u64*) args[A_CONSTANT_TABLE];

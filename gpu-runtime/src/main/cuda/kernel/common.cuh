@@ -24,6 +24,8 @@ struct KernelEnv {
     volatile u32* hostControl;     // host-mapped
     volatile u32* ioQueue;         // host-mapped
     u32 ioSlots;
+    u32 ioPartitionSlots;          // slots per tenant partition of the IO queue
+    u32 ioPartitions;
     const u64* bufferTable;
     const u64* outputTable;
     const u64* constantTable;

@@ -8,6 +8,7 @@ struct Invocation {
     u32 error;            // SlotError code, 0 while the slot is healthy
     u32 detail;
     u32 opIndex;
+    u32 tenant;           // the slot's tenant: its IO requests go into that tenant's partition of the IO queue
     u32 constantBase;     // NO_HANDLE for a slot-level op: constant operands are global handles
     u32 hasInput;
     u32 inputHandle;

@@ -14,16 +14,18 @@ __device__ __forceinline__ bool io_completed(const KernelEnv& env, u32 slot) {
 }
 
 /**
- * Takes an IO slot: FREE → BUSY, or an ABANDONED slot (a request given up on) once the host completed it,
- * so a late completion can never be mistaken for a new request's. Returns -1 with inv.error set on
- * SHUTDOWN or when the deadline passes.
+ * Takes an IO slot of the invocation's tenant's partition: FREE → BUSY, or an ABANDONED slot (a request
+ * given up on) once the host completed it, so a late completion can never be mistaken for a new request's.
+ * Returns -1 with inv.error set on SHUTDOWN or when the deadline passes.
  */
 __device__ int io_own(const KernelEnv& env, Invocation& inv, u64 deadline) {
     Backoff backoff(1024);
+    const u32 n = env.ioPartitionSlots;
+    const u32 base = (inv.tenant % env.ioPartitions) * n;
     while (true) {
-        u32 start = atomicAdd(counter(env, DC_IO_PROBE), 1u) % env.ioSlots;
-        for (u32 i = 0; i < env.ioSlots; i++) {
-            u32 slot = start + i < env.ioSlots ? start + i : start + i - env.ioSlots;
+        u32 start = atomicAdd(counter(env, DC_IO_PROBE), 1u) % n;
+        for (u32 i = 0; i < n; i++) {
+            u32 slot = base + (start + i < n ? start + i : start + i - n);
             u32 owner = load_relaxed(env.ioOwners + slot);
             if (owner == IO_FREE && atomicCAS(env.ioOwners + slot, IO_FREE, IO_BUSY) == IO_FREE) {
                 __threadfence();

@@ -109,6 +109,13 @@ __device__ __noinline__ void dispatch(const KernelEnv& env, RingWarpShared& sh, 
     u32* record = slot_record(env, slot);
     record[SR_STATE] = SR_DISPATCHED;
     u32 error = 0, detail = 0;
+    if (p.tenant < TENANT_COUNT && sh.tenantMask[p.tenant] == 0) {
+        // A tenant allowed just before it published may be newer than the last import: the host wrote the
+        // mask before the slot, so the host word read now is current.
+        u32 mask = load_relaxed(env.hostControl + C_TENANT_BASE + p.tenant);
+        sh.tenantMask[p.tenant] = mask;
+        env.control[C_TENANT_BASE + p.tenant] = mask;
+    }
     if (p.tenant >= TENANT_COUNT || sh.tenantMask[p.tenant] == 0) {
         error = E_TENANT_DENIED;
         detail = p.tenant;

@@ -199,6 +199,7 @@ __device__ void run_slot(const KernelEnv& env, Invocation& inv, u32 worker, u32 
         inv.error = 0;
         inv.detail = 0;
         inv.opIndex = 0;
+        inv.tenant = record[W_TENANT];
         inv.constantBase = NO_HANDLE;
         inv.hasInput = 0;
         inv.framed = 0;

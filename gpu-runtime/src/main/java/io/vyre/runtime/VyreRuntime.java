@@ -6,10 +6,12 @@ import io.vyre.runtime.bytecode.Instruction;
 import io.vyre.runtime.bytecode.Opcode;
 import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.bytecode.Vir0Validator;
+import io.vyre.runtime.io.Capability;
 import io.vyre.runtime.io.IoCapabilities;
 import io.vyre.runtime.io.IoPumpAgent;
 import io.vyre.runtime.memory.NativeBuffer;
 import io.vyre.runtime.memory.NativeMemory;
+import io.vyre.runtime.memory.OutputRegion;
 import io.vyre.runtime.memory.OutputRegions;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.program.ProgramTable;
@@ -27,10 +29,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -67,6 +73,13 @@ public final class VyreRuntime implements AutoCloseable {
     /** Results taken off the ring so a publisher could reuse their slot before their owner awaited them. */
     private final Map<Long, SlotResult> parked = new ConcurrentHashMap<>();
     private final LanePool lanes;
+    /** Whether IO into a buffer handle is still open (requested, in flight, or being copied to the device). */
+    private final IntPredicate ioOpenInto;
+    /** Lanes tenants gave back, for the next tenant that needs lanes of their size. */
+    private final List<Lane> spareLanes = new ArrayList<>();
+    private final AtomicInteger nextLane = new AtomicInteger();
+    /** Tenant ids taken ({@link #openTenant}); id 0 is the runtime's own and never handed out. */
+    private final boolean[] tenantsInUse;
     private final MegakernelBackend backend;
     /** Why the backend is the one it is: forced by the settings, supplied, or measured against the other. */
     private final String backendReason;
@@ -89,20 +102,17 @@ public final class VyreRuntime implements AutoCloseable {
             control.initialize();
             NativeBuffer ringMemory = memory.allocate("ring", WorkRingDescriptor.byteLength(context.ringCapacity()));
             ring = new WorkRing(ringMemory.buffer(), context.ringCapacity(), control);
-            NativeBuffer queueMemory = memory.allocate("io-queue", IoQueueDescriptor.byteLength(context.ioQueueSlots()));
-            ioQueue = new MegakernelIoQueue(queueMemory.buffer(), context.ioQueueSlots());
-            List<Lane> laneList = new ArrayList<>();
-            for (int i = 0; i < context.lanes(); i++) {
-                NativeBuffer ingest = memory.allocate("ingest-" + i, context.ingestBufferBytes());
-                NativeBuffer out = memory.allocate("output-" + i, OutputRegionDescriptor.byteLength(context.outputRegionWords()));
-                laneList.add(new Lane(i, capabilities.registerBuffer(ingest), ingest, outputs.register(out)));
-            }
+            int queueSlots = context.ioQueuePartitions() * context.ioQueueSlots();
+            NativeBuffer queueMemory = memory.allocate("io-queue", IoQueueDescriptor.byteLength(queueSlots));
+            ioQueue = new MegakernelIoQueue(queueMemory.buffer(), queueSlots, context.ioQueuePartitions());
+            List<Lane> laneList = allocateLanes(context.lanes(), context.ingestBufferBytes(), context.outputRegionWords());
             EngineChoice.Choice choice = context.chooseBackend();
             backendReason = choice.reason();
             created = context.createBackend(choice);
             MegakernelBackend b = created;
-            lanes = new LanePool(context.name(), laneList,
-                handle -> ioQueue.hasOpenRequestOn(handle) || !b.ioCompletions().landed(handle));
+            ioOpenInto = handle -> ioQueue.hasOpenRequestOn(handle) || !b.ioCompletions().landed(handle);
+            lanes = lanePool(context.name(), laneList);
+            tenantsInUse = new boolean[context.tenants() + 1];
             if (context.servesIoQueue()) {
                 ioPump = new IoPumpAgent("vyre-io-pump-" + context.name(), ioQueue, capabilities, context.ioPath(),
                     (request, completion) -> b.ioCompletions().publish(request, completion));
@@ -283,6 +293,143 @@ public final class VyreRuntime implements AutoCloseable {
     }
 
     /**
+     * Opens a tenant: a tenant id, the IO queue partition of that id, and {@code laneCount} lanes of its own
+     * (reused from tenants that closed, or allocated and made resolvable by the running kernel).
+     *
+     * @param maxInFlight most slots the tenant may have published and not taken
+     * @throws VyreRuntimeException when all {@link VyreRuntimeContext#tenants()} tenants are open
+     */
+    public VyreTenant openTenant(String name, int laneCount, int ingestBufferBytes, int outputRegionWords, int maxInFlight) {
+        return openTenant(name, laneCount, ingestBufferBytes, outputRegionWords, maxInFlight, () -> { });
+    }
+
+    VyreTenant openTenant(String name, int laneCount, int ingestBufferBytes, int outputRegionWords, int maxInFlight,
+                          Runnable onClose) {
+        checkOpen();
+        if (laneCount < 1 || maxInFlight < 1) {
+            throw new IllegalArgumentException(name + ": a tenant needs at least one lane and one slot in flight, got "
+                + laneCount + " lanes and " + maxInFlight + " slots");
+        }
+        int id = takeTenantId(name);
+        try {
+            List<Lane> own = lanesFor(id, laneCount, ingestBufferBytes, outputRegionWords);
+            control.allowTenant(id);
+            VyreTenant tenant = new VyreTenant(this, id, name, own, maxInFlight, onClose);
+            LOG.info("{}: tenant {} open as {} ({} lanes of {} bytes, IO queue partition of {} slots)", context.name(),
+                id, name, laneCount, ingestBufferBytes, ioQueue.partitionSlots());
+            return tenant;
+        } catch (RuntimeException | Error e) {
+            freeTenant(id);
+            throw e;
+        }
+    }
+
+    private synchronized int takeTenantId(String name) {
+        for (int id = 1; id < tenantsInUse.length; id++) {
+            if (!tenantsInUse[id]) {
+                tenantsInUse[id] = true;
+                return id;
+            }
+        }
+        throw new VyreRuntimeException(context.name() + ": " + name + " cannot join: all " + context.tenants()
+            + " tenants of this runtime are open (VyreRuntimeContext.tenants; in Flink the connector's"
+            + " 'tenants-per-device' setting)");
+    }
+
+    synchronized void freeTenant(int id) {
+        tenantsInUse[id] = false;
+    }
+
+    /** Tenants open now. */
+    public synchronized int openTenants() {
+        int n = 0;
+        for (int id = 1; id < tenantsInUse.length; id++) {
+            n += tenantsInUse[id] ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Lanes for a tenant: spare ones of the right size nothing is on its way into, else new ones. */
+    private List<Lane> lanesFor(int tenant, int count, int ingestBytes, int outputWords) {
+        List<Lane> own = new ArrayList<>();
+        synchronized (spareLanes) {
+            for (Iterator<Lane> it = spareLanes.iterator(); it.hasNext() && own.size() < count; ) {
+                Lane lane = it.next();
+                if (lane.ingest().capacity() == ingestBytes && lane.output().capacityWords() == outputWords
+                    && !ioOpenInto.test(lane.ingestHandle())) {
+                    it.remove();
+                    own.add(lane);
+                }
+            }
+        }
+        List<Lane> added = List.of();
+        try {
+            if (own.size() < count) {
+                added = allocateLanes(count - own.size(), ingestBytes, outputWords);
+                List<Capability> buffers = new ArrayList<>();
+                List<OutputRegion> regions = new ArrayList<>();
+                for (Lane lane : added) {
+                    buffers.add(capabilities.destination(lane.ingestHandle()));
+                    regions.add(lane.output());
+                }
+                backend.lanesAdded(buffers, regions);
+                own.addAll(added);
+            }
+        } catch (RuntimeException | Error e) {
+            returnLanes(own);
+            throw e;
+        }
+        for (Lane lane : own) {
+            capabilities.assign(lane.ingestHandle(), tenant);
+        }
+        return own;
+    }
+
+    private List<Lane> allocateLanes(int count, int ingestBytes, int outputWords) {
+        List<Lane> laneList = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            int i = nextLane.getAndIncrement();
+            NativeBuffer ingest = memory.allocate("ingest-" + i, ingestBytes);
+            NativeBuffer out = memory.allocate("output-" + i, OutputRegionDescriptor.byteLength(outputWords));
+            laneList.add(new Lane(i, capabilities.registerBuffer(ingest), ingest, outputs.register(out)));
+        }
+        return laneList;
+    }
+
+    /** A closed tenant's lanes, kept for the next tenant (handed out once no IO is on its way into them). */
+    void returnLanes(List<Lane> returned) {
+        for (Lane lane : returned) {
+            capabilities.assign(lane.ingestHandle(), 0);
+        }
+        synchronized (spareLanes) {
+            spareLanes.addAll(returned);
+        }
+    }
+
+    LanePool lanePool(String owner, List<Lane> laneList) {
+        return new LanePool(owner, laneList, ioOpenInto);
+    }
+
+    /**
+     * Ends a closing tenant's slots: those not claimed yet end as TENANT_DENIED, those running are waited for
+     * (up to the watchdog each); their results are dropped.
+     */
+    void drainTenant(int id, String name, Collection<Long> sequences) {
+        if (closed) {
+            return;
+        }
+        control.denyTenant(id);
+        for (long seq : sequences) {
+            try {
+                await(seq, context.watchdogTimeout());
+            } catch (VyreRuntimeException e) {
+                LOG.warn("{}: {} closed with slot {} unfinished: {}", context.name(), name, seq, e.getMessage());
+                return;
+            }
+        }
+    }
+
+    /**
      * Validates an instruction and publishes it into the next slot, waiting while the ring is full.
      *
      * @return the slot's sequence, for {@link #await}
@@ -369,7 +516,7 @@ public final class VyreRuntime implements AutoCloseable {
         return ring.published() - control.doneCount();
     }
 
-    private void checkHealthy(String doing) {
+    void checkHealthy(String doing) {
         checkOpen();
         String fault = backend.fault();
         if (fault != null) {

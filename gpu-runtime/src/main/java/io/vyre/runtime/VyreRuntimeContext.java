@@ -9,6 +9,7 @@ import io.vyre.runtime.backend.MegakernelBackend;
 import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.io.IoPath;
 import io.vyre.runtime.memory.NativeMemory;
+import io.vyre.runtime.protocol.ControlBlockDescriptor;
 import io.vyre.runtime.protocol.IoQueueDescriptor;
 import io.vyre.runtime.protocol.OutputRegionDescriptor;
 import io.vyre.runtime.protocol.WorkRingDescriptor;
@@ -32,6 +33,7 @@ public final class VyreRuntimeContext {
     private int ownerIndex;
     private int ringCapacity = WorkRingDescriptor.DEFAULT_CAPACITY;
     private int ioQueueSlots = IoQueueDescriptor.DEFAULT_SLOT_COUNT;
+    private int tenants;
     private IoPath ioPath = IoPath.AUTO;
     private int lanes = 4;
     private int ingestBufferBytes = 4 << 20;
@@ -45,6 +47,8 @@ public final class VyreRuntimeContext {
     private MatchEngine cpuMatchEngine = MatchEngine.AUTO;
     private List<Vir0Program> workload = List.of();
     private Function<BackendSettings, MegakernelBackend> backendFactory;
+    /** The backend already chosen (with its reason) for a runtime opened on someone else's behalf. */
+    private EngineChoice.Choice decided;
     private boolean concluded;
 
     public VyreRuntimeContext name(String name) {
@@ -102,9 +106,28 @@ public final class VyreRuntimeContext {
         return this;
     }
 
+    /** IO queue slots of the runtime's own partition, and of each tenant's ({@link #tenants}). */
     public VyreRuntimeContext ioQueueSlots(int ioQueueSlots) {
         this.ioQueueSlots = ioQueueSlots;
         return this;
+    }
+
+    /**
+     * Tenants that may be open on this runtime at once ({@link VyreRuntime#openTenant}), each with an IO queue
+     * partition of {@link #ioQueueSlots} slots of its own; 0 (the default) for a runtime with one owner.
+     */
+    public VyreRuntimeContext tenants(int tenants) {
+        this.tenants = tenants;
+        return this;
+    }
+
+    public int tenants() {
+        return tenants;
+    }
+
+    /** IO queue partitions: the runtime's own (tenant 0) and one per tenant. */
+    public int ioQueuePartitions() {
+        return tenants + 1;
     }
 
     public VyreRuntimeContext ioPath(IoPath ioPath) {
@@ -196,6 +219,12 @@ public final class VyreRuntimeContext {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid runtime setting: " + e.getMessage(), e);
         }
+        require(tenants >= 0 && tenants < ControlBlockDescriptor.TENANT_COUNT, "tenants", tenants
+            + " is outside [0, " + (ControlBlockDescriptor.TENANT_COUNT - 1) + "]: the control block has "
+            + ControlBlockDescriptor.TENANT_COUNT + " tenant words and the runtime keeps tenant 0");
+        require((long) ioQueuePartitions() * ioQueueSlots <= IoQueueDescriptor.MAX_SLOT_COUNT, "ioQueueSlots",
+            ioQueueSlots + " slots for each of " + ioQueuePartitions() + " tenant partitions exceed the queue's "
+            + IoQueueDescriptor.MAX_SLOT_COUNT + " slots: use fewer tenants or slots");
         require(ioPath != null, "ioPath", "must be AUTO, IO_URING or FILE_CHANNEL");
         require(lanes >= 1 && lanes <= ringCapacity, "lanes", lanes + " must be in [1, ringCapacity=" + ringCapacity + "]");
         require(ingestBufferBytes >= NativeMemory.PAGE_SIZE && ingestBufferBytes <= (1 << 30), "ingestBufferBytes",
@@ -225,6 +254,9 @@ public final class VyreRuntimeContext {
 
     /** Which backend the runtime opens, and why: supplied, forced, or measured (auto). */
     EngineChoice.Choice chooseBackend() {
+        if (decided != null) {
+            return decided;
+        }
         if (backendFactory != null) {
             return new EngineChoice.Choice(backend, "supplied by the application's backend factory");
         }
@@ -234,6 +266,27 @@ public final class VyreRuntimeContext {
         EngineChoice.Choice choice = EngineChoice.choose(this);
         LOG.info("{}: backend=auto picked {}: {}", name, choice.backend(), choice.reason());
         return choice;
+    }
+
+    VyreRuntimeContext decided(EngineChoice.Choice choice) {
+        this.decided = choice;
+        return backend(choice.backend());
+    }
+
+    boolean hasBackendFactory() {
+        return backendFactory != null;
+    }
+
+    Function<BackendSettings, MegakernelBackend> backendFactory() {
+        return backendFactory;
+    }
+
+    int gpuBlocks() {
+        return gpuBlocks;
+    }
+
+    long deviceArenaBytes() {
+        return deviceArenaBytes;
     }
 
     MegakernelBackend createBackend(EngineChoice.Choice choice) {
@@ -289,7 +342,8 @@ public final class VyreRuntimeContext {
     /** The native memory the lanes, ring, queue and control block take. */
     public long footprintBytes() {
         return (long) lanes * ((long) ingestBufferBytes + OutputRegionDescriptor.byteLength(outputRegionWords))
-            + WorkRingDescriptor.byteLength(ringCapacity) + IoQueueDescriptor.byteLength(ioQueueSlots) + 4096;
+            + WorkRingDescriptor.byteLength(ringCapacity)
+            + IoQueueDescriptor.byteLength(ioQueuePartitions() * ioQueueSlots) + 4096;
     }
 
     public long nativeMemoryLimit() {

@@ -37,6 +37,18 @@ public final class Backends {
         return cuda == null ? "the CUDA backend is not on the classpath" : cuda.unavailableReason();
     }
 
+    /**
+     * The device an owner's runtime of {@code kind} runs on: for CUDA the configured ordinals (or the visible
+     * devices) taken round-robin by owner index, for the CPU always 0.
+     */
+    public static int device(BackendKind kind, BackendSettings settings) {
+        if (kind != BackendKind.CUDA) {
+            return 0;
+        }
+        MegakernelBackendProvider cuda = provider(BackendKind.CUDA);
+        return settings.pickDevice(cuda == null ? 1 : cuda.deviceCount());
+    }
+
     private static MegakernelBackendProvider provider(BackendKind kind) {
         for (MegakernelBackendProvider p : ServiceLoader.load(MegakernelBackendProvider.class,
             Backends.class.getClassLoader())) {

@@ -1,6 +1,9 @@
 package io.vyre.runtime.backend;
 
+import io.vyre.runtime.io.Capability;
 import io.vyre.runtime.io.IoCompletionPublisher;
+import io.vyre.runtime.memory.OutputRegion;
+import java.util.List;
 import io.vyre.runtime.program.LoadedProgram;
 
 /**
@@ -36,6 +39,14 @@ public interface MegakernelBackend extends AutoCloseable {
      * them (the CUDA backend copies them to device memory with the copy engine; the CPU reads host memory).
      */
     default void stageInput(int bufferHandle, int bytes) {
+    }
+
+    /**
+     * Lanes were added while the kernel runs (a tenant opened): make their ingest buffers and output regions
+     * resolvable by the kernel before any slot names them (the CUDA backend page-locks and maps them and
+     * gives each buffer a device mirror; the CPU resolves them through the tables as they are).
+     */
+    default void lanesAdded(List<Capability> ingestBuffers, List<OutputRegion> outputs) {
     }
 
     /** A capability handle was released: the kernel must not resolve it any more. */

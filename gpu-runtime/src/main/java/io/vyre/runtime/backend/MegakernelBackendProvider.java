@@ -10,5 +10,10 @@ public interface MegakernelBackendProvider {
     /** Null when this backend can run here, else the reason it cannot. */
     String unavailableReason();
 
+    /** Devices of this kind visible here (the CPU counts as one). */
+    default int deviceCount() {
+        return 1;
+    }
+
     MegakernelBackend create(BackendSettings settings);
 }

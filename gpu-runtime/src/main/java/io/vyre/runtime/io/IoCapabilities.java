@@ -17,11 +17,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The runtime's two capability tables and the handles in them. A handle number is unique across both
  * tables; a buffer sits in both (readable source for WRITE, writable destination for READ), a file in
  * the one its direction needs.
+ *
+ * <p>Every handle belongs to one tenant (0 unless registered for another): the pump resolves a request in
+ * tenant {@code t}'s partition of the IO queue only through {@code t}'s handles, so each tenant sees
+ * capability tables of its own. Buffers take handles below {@link #BUFFER_HANDLES} (a device keeps a
+ * table of them), files the handles above, so a long-lived runtime that registers many files never runs
+ * out of buffer handles.
  */
 public final class IoCapabilities {
+    /** Buffer handles are 1..BUFFER_HANDLES-1; file handles start at BUFFER_HANDLES. */
+    public static final int BUFFER_HANDLES = 4096;
+
     private final CapabilityTable sources = new CapabilityTable(IO_SOURCE_CAPABILITY_TABLE);
     private final CapabilityTable destinations = new CapabilityTable(IO_DESTINATION_CAPABILITY_TABLE);
-    private final AtomicInteger nextHandle = new AtomicInteger(1);
+    private final AtomicInteger nextBufferHandle = new AtomicInteger(1);
+    private final AtomicInteger nextHandle = new AtomicInteger(BUFFER_HANDLES);
+    private final Map<Integer, Integer> owners = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Capability> released = new ConcurrentLinkedQueue<>();
     private final Map<Integer, String> lastErrors = new ConcurrentHashMap<>();
 
@@ -39,6 +50,11 @@ public final class IoCapabilities {
      * @throws IOException naming the file when it does not exist or is not a regular file
      */
     public int registerFileForRead(Path path) throws IOException {
+        return registerFileForRead(path, 0);
+    }
+
+    /** {@link #registerFileForRead(Path)} for {@code tenant}: only its IO requests can name the handle. */
+    public int registerFileForRead(Path path, int tenant) throws IOException {
         Path file = path.toAbsolutePath();
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null,
@@ -48,6 +64,7 @@ public final class IoCapabilities {
             throw new IOException(file + " is not readable: grant read permission to this process");
         }
         int handle = nextHandle.getAndIncrement();
+        owners.put(handle, tenant);
         sources.put(Capability.fileForRead(handle, file, Files.size(file)));
         return handle;
     }
@@ -73,14 +90,25 @@ public final class IoCapabilities {
 
     /** Registers a file the kernel may WRITE, created (or truncated) when first written, up to {@code maxBytes}. */
     public int registerFileForWrite(Path path, long maxBytes) {
+        return registerFileForWrite(path, maxBytes, 0);
+    }
+
+    /** {@link #registerFileForWrite(Path, long)} for {@code tenant}: only its IO requests can name the handle. */
+    public int registerFileForWrite(Path path, long maxBytes, int tenant) {
         int handle = nextHandle.getAndIncrement();
+        owners.put(handle, tenant);
         destinations.put(Capability.fileForWrite(handle, path.toAbsolutePath(), maxBytes));
         return handle;
     }
 
     /** Registers a buffer as READ destination and WRITE source. */
     public int registerBuffer(NativeBuffer buffer) {
-        int handle = nextHandle.getAndIncrement();
+        int handle = nextBufferHandle.getAndIncrement();
+        if (handle >= BUFFER_HANDLES) {
+            throw new IllegalStateException("no buffer handle left: a runtime holds at most " + (BUFFER_HANDLES - 1)
+                + " ingest buffers; use fewer lanes or tenants");
+        }
+        owners.put(handle, 0);
         sources.put(Capability.buffer(handle, buffer, true, false));
         destinations.put(Capability.buffer(handle, buffer, false, true));
         return handle;
@@ -96,6 +124,17 @@ public final class IoCapabilities {
             released.add(file);
         }
         lastErrors.remove(handle);
+        owners.remove(handle);
+    }
+
+    /** Hands a registered handle (a lane's buffer lent to another tenant) to {@code tenant}. */
+    public void assign(int handle, int tenant) {
+        owners.replace(handle, tenant);
+    }
+
+    /** The tenant a handle belongs to, or -1 when it is not registered. */
+    public int ownerOf(int handle) {
+        return owners.getOrDefault(handle, -1);
     }
 
     public Capability source(int handle) {

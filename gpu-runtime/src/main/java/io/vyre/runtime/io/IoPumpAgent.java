@@ -172,8 +172,8 @@ public final class IoPumpAgent implements Agent {
 
     private void startRead(Pending p) {
         IoRequest r = p.request;
-        Capability src = capabilities.source(r.srcHandle());
-        Capability dst = capabilities.destination(r.dstHandle());
+        Capability src = visible(capabilities.source(r.srcHandle()), r);
+        Capability dst = visible(capabilities.destination(r.dstHandle()), r);
         IoError error = src == null ? IoError.UNKNOWN_SOURCE_HANDLE
             : !src.readable() || src.kind() != Capability.Kind.FILE ? IoError.NO_READ_RIGHT
             : dst == null ? IoError.UNKNOWN_DESTINATION_HANDLE
@@ -195,8 +195,8 @@ public final class IoPumpAgent implements Agent {
 
     private void startWrite(Pending p) {
         IoRequest r = p.request;
-        Capability src = capabilities.source(r.srcHandle());
-        Capability dst = capabilities.destination(r.dstHandle());
+        Capability src = visible(capabilities.source(r.srcHandle()), r);
+        Capability dst = visible(capabilities.destination(r.dstHandle()), r);
         IoError error = src == null ? IoError.UNKNOWN_SOURCE_HANDLE
             : !src.readable() || src.kind() != Capability.Kind.BUFFER ? IoError.NO_READ_RIGHT
             : dst == null ? IoError.UNKNOWN_DESTINATION_HANDLE
@@ -214,6 +214,17 @@ public final class IoPumpAgent implements Agent {
             return;
         }
         withOpenFile(p, true);
+    }
+
+    /**
+     * A capability as the request's tenant sees it: in a queue split into tenant partitions, another tenant's
+     * handle is as unknown as one never registered.
+     */
+    private Capability visible(Capability c, IoRequest r) {
+        if (c == null || queue.partitions() == 1) {
+            return c;
+        }
+        return capabilities.ownerOf(c.handle()) == queue.partitionOf(r.slot()) ? c : null;
     }
 
     /** The storage range [offset, offset + count) must lie within the file bound, count within the buffer. */

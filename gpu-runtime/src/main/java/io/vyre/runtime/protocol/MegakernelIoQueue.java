@@ -18,23 +18,54 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The host surface of the megakernel IO queue (vyre-runtime's {@code MegakernelIoQueue}): poll, claim
  * into a caller's array, peek, complete one or a batch, with fallible {@code try*} variants, plus
  * encoding an empty queue and validating queue bytes. Layout: {@link IoQueueDescriptor}.
+ *
+ * <p>A runtime shared by tenants splits its queue into one <em>partition</em> per tenant: tenant {@code t}'s
+ * kernel requests only ever take slots {@code [t * partitionSlots, (t + 1) * partitionSlots)}, and the pump
+ * resolves their handles through that tenant's capabilities only. Each tenant thus owns an IO queue of its
+ * own, laid out back to back with the others' so one pump serves them all.
  */
 public final class MegakernelIoQueue {
     private final AtomicBuffer buffer;
     private final int slotCount;
+    private final int partitions;
 
     public MegakernelIoQueue(AtomicBuffer buffer, int slotCount) {
+        this(buffer, slotCount, 1);
+    }
+
+    /** A queue of {@code partitions} equal partitions ({@code slotCount} must be a multiple of it). */
+    public MegakernelIoQueue(AtomicBuffer buffer, int slotCount, int partitions) {
         checkSlotCount(slotCount);
+        if (partitions < 1 || slotCount % partitions != 0) {
+            throw new IllegalArgumentException("an IO queue of " + slotCount + " slots cannot be split into "
+                + partitions + " equal partitions");
+        }
         if (buffer.capacity() < byteLength(slotCount)) {
             throw new IllegalArgumentException("IO queue of " + slotCount + " slots needs " + byteLength(slotCount)
                 + " bytes, the buffer has " + buffer.capacity());
         }
         this.buffer = buffer;
         this.slotCount = slotCount;
+        this.partitions = partitions;
     }
 
     public int slotCount() {
         return slotCount;
+    }
+
+    /** How many tenant partitions the queue has (1: one queue for the whole runtime). */
+    public int partitions() {
+        return partitions;
+    }
+
+    /** Slots per partition. */
+    public int partitionSlots() {
+        return slotCount / partitions;
+    }
+
+    /** The partition (tenant) whose requests {@code slot} carries. */
+    public int partitionOf(int slot) {
+        return checkSlot(slot) / partitionSlots();
     }
 
     public AtomicBuffer buffer() {

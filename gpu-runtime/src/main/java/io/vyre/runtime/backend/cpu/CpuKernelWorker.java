@@ -87,6 +87,7 @@ final class CpuKernelWorker implements Agent {
         }
         int opcodeWord = claims.word(slot, OPCODE_WORD);
         int tenant = claims.word(slot, TENANT_WORD);
+        inv.tenant = tenant;
         try {
             admit(tenant);
             Opcode op = Opcode.fromCode(opcodeWord);

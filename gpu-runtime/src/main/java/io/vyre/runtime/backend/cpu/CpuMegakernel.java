@@ -80,8 +80,8 @@ public final class CpuMegakernel implements MegakernelBackend {
         }
         WorkRingClaims claims = new WorkRingClaims(environment.ring(), environment.ringCapacity(),
             environment.control().buffer());
-        KernelIoPort io = new KernelIoPort(environment.ioQueue().buffer(), environment.ioQueue().slotCount(),
-            environment.control(), environment.limits().ioWaitNanos());
+        KernelIoPort io = new KernelIoPort(environment.ioQueue(), environment.control(),
+            environment.limits().ioWaitNanos());
         ErrorHandler onError = t -> {
             if (t instanceof AgentTerminationException) {
                 return;

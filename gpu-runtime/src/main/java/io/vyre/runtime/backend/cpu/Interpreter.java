@@ -79,7 +79,7 @@ final class Interpreter {
             }
             case BATCH_FENCE:
                 if (inv.program != null) {
-                    io.request(IoQueueDescriptor.OP_FENCE, 0, 0, 0, 0, inv.opIndex, idle);
+                    io.request(inv.tenant, IoQueueDescriptor.OP_FENCE, 0, 0, 0, 0, inv.opIndex, idle);
                 }
                 return;
             case INPUT: {
@@ -98,7 +98,7 @@ final class Interpreter {
                     | (Integer.toUnsignedLong(value(mask, operands, inv, 2)) << 32);
                 int count = value(mask, operands, inv, 3);
                 int dst = value(mask, operands, inv, 4);
-                int bytes = io.request(IoQueueDescriptor.OP_READ, src, dst, offset, count, inv.opIndex, idle);
+                int bytes = io.request(inv.tenant, IoQueueDescriptor.OP_READ, src, dst, offset, count, inv.opIndex, idle);
                 Capability buffer = buffer(dst);
                 if (Integer.toUnsignedLong(bytes) > buffer.boundBytes()) {
                     // a host that completed a read its pump should have refused: never read past the buffer
@@ -112,7 +112,7 @@ final class Interpreter {
                 inv.requireInput(op.code());
                 long offset = Integer.toUnsignedLong(value(mask, operands, inv, 1))
                     | (Integer.toUnsignedLong(value(mask, operands, inv, 2)) << 32);
-                r[8] = io.request(IoQueueDescriptor.OP_WRITE, inv.inputHandle, value(mask, operands, inv, 0), offset,
+                r[8] = io.request(inv.tenant, IoQueueDescriptor.OP_WRITE, inv.inputHandle, value(mask, operands, inv, 0), offset,
                     inv.inputLength, inv.opIndex, idle);
                 return;
             }

@@ -14,6 +14,8 @@ final class Invocation {
     final int[] regs = new int[Instruction.REGISTERS];
     CpuProgram program;
     int opIndex;
+    /** The slot's tenant: its IO requests go into that tenant's partition of the IO queue. */
+    int tenant;
 
     NativeBuffer input;
     int inputHandle;

@@ -6,6 +6,7 @@ import static io.vyre.runtime.protocol.WorkRingDescriptor.PUBLISHED;
 
 import io.vyre.runtime.protocol.ControlBlock;
 import io.vyre.runtime.protocol.IoError;
+import io.vyre.runtime.protocol.MegakernelIoQueue;
 import io.vyre.runtime.protocol.SlotError;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +22,10 @@ import org.agrona.concurrent.IdleStrategy;
  * EMPTY could race another that saw the same EMPTY. A request given up before its completion (timeout,
  * shutdown) leaves its slot ABANDONED: nobody reuses it until the host has completed it, so a late
  * completion can never land in a request that is not its own.
+ *
+ * <p>A slot's requests go into its tenant's partition of the queue (tenant {@code t} of a queue with {@code p}
+ * partitions: partition {@code t % p}), so one tenant's requests can neither take another's slots nor be
+ * served with another's capabilities.
  */
 final class KernelIoPort {
     static final int FREE = 0;
@@ -28,18 +33,20 @@ final class KernelIoPort {
     static final int ABANDONED = 2;
 
     private final AtomicBuffer queue;
-    private final int slots;
+    private final int partitions;
+    private final int partitionSlots;
     private final ControlBlock control;
     private final long waitNanos;
     private final AtomicLong probeStart = new AtomicLong();
     private final AtomicIntegerArray owners;
 
-    KernelIoPort(AtomicBuffer queue, int slots, ControlBlock control, long waitNanos) {
-        this.queue = queue;
-        this.slots = slots;
+    KernelIoPort(MegakernelIoQueue queue, ControlBlock control, long waitNanos) {
+        this.queue = queue.buffer();
+        this.partitions = queue.partitions();
+        this.partitionSlots = queue.partitionSlots();
         this.control = control;
         this.waitNanos = waitNanos;
-        this.owners = new AtomicIntegerArray(slots);
+        this.owners = new AtomicIntegerArray(queue.slotCount());
     }
 
     /**
@@ -48,9 +55,9 @@ final class KernelIoPort {
      * @return the bytes now valid (READ) or written (WRITE): always {@code byteCount}
      * @throws SlotFault SHORT_READ, IO_ERROR (detail: IoError code, 0 on timeout), BAD_COMPLETION or SHUTDOWN
      */
-    int request(int op, int src, int dst, long offset, int byteCount, int tag, IdleStrategy idle) {
+    int request(int tenant, int op, int src, int dst, long offset, int byteCount, int tag, IdleStrategy idle) {
         long deadline = System.nanoTime() + waitNanos;
-        int slot = own(deadline, idle);
+        int slot = own(Integer.remainderUnsigned(tenant, partitions) * partitionSlots, deadline, idle);
         int status = wordOffset(slot, STATUS);
         queue.putInt(wordOffset(slot, OP_TYPE), op);
         queue.putInt(wordOffset(slot, SRC_HANDLE), src);
@@ -98,13 +105,16 @@ final class KernelIoPort {
         throw new SlotFault(SlotError.IO_ERROR, errorTag);
     }
 
-    /** Takes a FREE slot, or an ABANDONED one the host has completed since, probing from a rotating start. */
-    private int own(long deadline, IdleStrategy idle) {
+    /**
+     * Takes a FREE slot of the partition starting at {@code base}, or an ABANDONED one the host has completed
+     * since, probing from a rotating start.
+     */
+    private int own(int base, long deadline, IdleStrategy idle) {
         idle.reset();
         while (true) {
-            int start = (int) Long.remainderUnsigned(probeStart.getAndIncrement(), slots);
-            for (int i = 0; i < slots; i++) {
-                int slot = (start + i) % slots;
+            int start = (int) Long.remainderUnsigned(probeStart.getAndIncrement(), partitionSlots);
+            for (int i = 0; i < partitionSlots; i++) {
+                int slot = base + (start + i) % partitionSlots;
                 int owner = owners.get(slot);
                 if (owner == FREE && owners.compareAndSet(slot, FREE, BUSY)) {
                     return slot;

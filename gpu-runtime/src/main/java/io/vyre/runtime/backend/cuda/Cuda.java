@@ -25,6 +25,15 @@ final class Cuda {
         return UNAVAILABLE;
     }
 
+    /** Devices the driver sees (0 when CUDA cannot run here). */
+    static int deviceCount() {
+        if (UNAVAILABLE != null) {
+            return 0;
+        }
+        int[] count = {0};
+        return JCudaDriver.cuDeviceGetCount(count) == CUresult.CUDA_SUCCESS ? count[0] : 0;
+    }
+
     private static String probe() {
         try {
             int r = JCudaDriver.cuInit(0);

@@ -176,6 +176,7 @@ public final class CudaBackend implements MegakernelBackend {
         args.set(KernelArg.RING, register(env.ring(), "work ring"));
         args.set(KernelArg.CONTROL, register(env.control().buffer(), "control block"));
         args.set(KernelArg.IO_QUEUE, register(env.ioQueue().buffer(), "IO queue"));
+        args.set(KernelArg.IO_PARTITIONS, env.ioQueue().partitions());
         args.set(KernelArg.IO_WAIT_NANOS, env.limits().ioWaitNanos());
         AtomicBuffer stageIssued = pinnedWords("staged copies issued", args, KernelArg.STAGE_ISSUED);
         AtomicBuffer hostLanded = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4 * DeviceTables.BUFFERS,
@@ -185,15 +186,11 @@ public final class CudaBackend implements MegakernelBackend {
         tables = new DeviceTables(memory, new DeviceArena(memory, settings.deviceArenaBytes()));
         for (Capability c : env.capabilities().destinations().entries()) {
             if (c.kind() == Capability.Kind.BUFFER) {
-                long host = register(c.buffer().buffer(), c.buffer().name());
-                DevicePointer mirror = memory.allocate(NativeMemory.pageRounded((int) c.boundBytes())
-                    + KernelContract.MIRROR_PADDING, "mirror of " + c.buffer().name());
-                tables.putBuffer(c.handle(), host, c.boundBytes(), mirror.address());
-                mirrors.put(c.handle(), new long[] {c.buffer().buffer().addressOffset(), c.boundBytes(), mirror.address()});
+                mapBuffer(c);
             }
         }
         for (OutputRegion o : env.outputs().all()) {
-            tables.putOutput(o.handle(), register(o.memory().buffer(), o.memory().name()), o.capacityWords());
+            mapOutput(o);
         }
         for (LoadedProgram p : env.programs().programs()) {
             tables.putProgram(p);
@@ -232,6 +229,44 @@ public final class CudaBackend implements MegakernelBackend {
         }
         description = "cuda megakernel on " + deviceName + " (device " + ordinal + "), " + blocks + " blocks x "
             + KernelContract.BLOCK_THREADS + " threads, " + memory.bytes() / (1 << 20) + " MiB device memory";
+    }
+
+    /** Page-locks and maps an ingest buffer, gives it a device mirror and enters it in the buffer table. */
+    private void mapBuffer(Capability c) {
+        long host = register(c.buffer().buffer(), c.buffer().name());
+        DevicePointer mirror = memory.allocate(NativeMemory.pageRounded((int) c.boundBytes())
+            + KernelContract.MIRROR_PADDING, "mirror of " + c.buffer().name());
+        tables.putBuffer(c.handle(), host, c.boundBytes(), mirror.address());
+        mirrors.put(c.handle(), new long[] {c.buffer().buffer().addressOffset(), c.boundBytes(), mirror.address()});
+    }
+
+    private void mapOutput(OutputRegion o) {
+        tables.putOutput(o.handle(), register(o.memory().buffer(), o.memory().name()), o.capacityWords());
+    }
+
+    /**
+     * Maps lanes a tenant brought while the kernel runs. The table entries are written (synchronously) before
+     * this returns, so before any slot that names them is published; the running kernel reads entries only
+     * for handles named in slots.
+     */
+    @Override
+    public void lanesAdded(List<Capability> ingestBuffers, List<OutputRegion> outputs) {
+        lock.lock();
+        try {
+            if (!launched || poisoned || closing) {
+                throw new IllegalStateException("the CUDA megakernel is not running"
+                    + (fault != null ? " (" + fault + ")" : "") + ": no lanes can be added");
+            }
+            check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
+            for (Capability c : ingestBuffers) {
+                mapBuffer(c);
+            }
+            for (OutputRegion o : outputs) {
+                mapOutput(o);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A page-locked, device-mapped array of BUFFERS words the host writes and the kernel reads. */

@@ -18,6 +18,11 @@ public final class CudaBackendProvider implements MegakernelBackendProvider {
     }
 
     @Override
+    public int deviceCount() {
+        return Cuda.deviceCount();
+    }
+
+    @Override
     public MegakernelBackend create(BackendSettings settings) {
         return new CudaBackend(settings);
     }

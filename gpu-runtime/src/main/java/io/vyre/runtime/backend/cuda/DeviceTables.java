@@ -6,6 +6,7 @@ import io.vyre.runtime.bytecode.Instruction;
 import io.vyre.runtime.bytecode.Vir0Codec;
 import io.vyre.runtime.bytecode.expr.Expr;
 import io.vyre.runtime.dfa.AhoCorasickDfa;
+import io.vyre.runtime.io.IoCapabilities;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.program.ResidentConstant;
 import jcuda.Pointer;
@@ -17,7 +18,7 @@ import jcuda.Pointer;
  * into fresh arena space).
  */
 final class DeviceTables {
-    static final int BUFFERS = 4096;
+    static final int BUFFERS = IoCapabilities.BUFFER_HANDLES;
     static final int OUTPUTS = 1024;
     static final int CONSTANTS = 16384;
     static final int PROGRAMS = 1024;

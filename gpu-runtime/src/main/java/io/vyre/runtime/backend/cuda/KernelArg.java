@@ -14,6 +14,8 @@ enum KernelArg {
     /** Host-mapped IO queue, IO_SLOTS slots of IO_SLOT_WORDS. */
     IO_QUEUE,
     IO_SLOTS,
+    /** Tenant partitions of the IO queue (IO_SLOTS is a multiple): tenant t's requests use partition t % it. */
+    IO_PARTITIONS,
     /** Device tables: BUFFERS x BUF_WORDS, OUTPUTS x OUTE_WORDS, CONSTANTS x CONST_WORDS, PROGRAMS x PROG_WORDS. */
     BUFFER_TABLE,
     OUTPUT_TABLE,

@@ -1,0 +1,134 @@
+package io.vyre.runtime;
+
+import io.vyre.runtime.backend.BackendKind;
+import io.vyre.runtime.backend.Backends;
+import io.vyre.runtime.memory.NativeMemory;
+import io.vyre.runtime.protocol.WorkRingDescriptor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One megakernel runtime per device, shared by every owner in this JVM that runs on that device: the first
+ * owner opens it, each owner is one of its {@link VyreTenant tenants}, the last one to leave closes it.
+ * A Flink task manager runs one kernel per GPU (and one CPU worker pool sized to its cores) however many
+ * source and sink subtasks it hosts, instead of a kernel per subtask that the GPU would time-slice.
+ *
+ * <p>Sharing follows class loading: the registry is a static of this class, so with the connector inside a
+ * job jar (loaded by the job's class loader) runtimes are shared per job per task manager, and with the
+ * connector in Flink's {@code lib/} per task manager across jobs.
+ *
+ * <p>A runtime whose kernel faulted takes no new tenants: the next owner opens a fresh one, and the faulted
+ * one closes when its last tenant has left.
+ */
+public final class DeviceRuntimes {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceRuntimes.class);
+    private static final DeviceRuntimes SHARED = new DeviceRuntimes();
+    /** Tenants a device runtime holds when the owner's context does not say ({@link VyreRuntimeContext#tenants}). */
+    public static final int DEFAULT_TENANTS = 16;
+    /** IO queue slots per tenant partition of a shared runtime. */
+    static final int TENANT_IO_SLOTS = 32;
+
+    private final Map<String, Shared> runtimes = new HashMap<>();
+    private final AtomicLong opened = new AtomicLong();
+
+    /** A device runtime and the tenants it holds. */
+    private static final class Shared {
+        final String key;
+        final VyreRuntime runtime;
+        int tenants;
+
+        Shared(String key, VyreRuntime runtime) {
+            this.key = key;
+            this.runtime = runtime;
+        }
+    }
+
+    /** The registry of this class loader (see the class comment for what that means in Flink). */
+    public static DeviceRuntimes shared() {
+        return SHARED;
+    }
+
+    /**
+     * Joins the runtime of the device {@code owner} runs on as a new tenant, opening that runtime if none is
+     * open. The owner's context says which device (backend, devices and owner index: auto is resolved by
+     * measurement first), and what the tenant gets: {@code lanes} of {@code ingestBufferBytes} with output
+     * regions of {@code outputRegionWords}, and a quota of twice its lanes in slots in flight. The runtime
+     * itself takes the IO path, watchdog, match engine and kernel limits of the owner that opened it.
+     *
+     * @throws VyreRuntimeException or IllegalStateException when the device's runtime cannot open or is full
+     */
+    public VyreTenant openTenant(VyreRuntimeContext owner) {
+        owner.conclude();
+        EngineChoice.Choice choice = owner.chooseBackend();
+        int device = Backends.device(choice.backend(), owner.backendSettings());
+        String key = choice.backend().name().toLowerCase(Locale.ROOT) + device + "/" + owner.ioPath() + "/"
+            + owner.cpuMatchEngine() + (owner.hasBackendFactory() ? "/factory@" + System.identityHashCode(owner) : "");
+        Shared shared;
+        synchronized (this) {
+            shared = runtimes.get(key);
+            if (shared == null || shared.runtime.isClosed() || shared.runtime.backend().fault() != null) {
+                shared = new Shared(key, VyreRuntime.open(deviceContext(owner, choice, device)));
+                runtimes.put(key, shared);
+                opened.incrementAndGet();
+            }
+            shared.tenants++;
+        }
+        Shared joined = shared;
+        try {
+            return joined.runtime.openTenant(owner.name(), owner.lanes(), owner.ingestBufferBytes(),
+                owner.outputRegionWords(), 2 * owner.lanes(), () -> leave(joined));
+        } catch (RuntimeException | Error e) {
+            leave(joined);
+            throw e;
+        }
+    }
+
+    /** Runtimes this registry has opened so far (tests check that tenants share one). */
+    public long runtimesOpened() {
+        return opened.get();
+    }
+
+    /** Runtimes open now. */
+    public synchronized int openRuntimes() {
+        return runtimes.size();
+    }
+
+    private void leave(Shared shared) {
+        boolean last;
+        synchronized (this) {
+            last = --shared.tenants == 0;
+            if (last || shared.runtime.backend().fault() != null) {
+                runtimes.remove(shared.key, shared);
+            }
+        }
+        if (last) {
+            LOG.info("{}: the last tenant left; closing the device runtime", shared.runtime.context().name());
+            shared.runtime.close();
+        }
+    }
+
+    /** The device runtime's own context: the owner's device and kernel settings, room for the tenants. */
+    private static VyreRuntimeContext deviceContext(VyreRuntimeContext owner, EngineChoice.Choice choice, int device) {
+        int tenants = owner.tenants() > 0 ? owner.tenants() : DEFAULT_TENANTS;
+        String name = "vyre-" + choice.backend().name().toLowerCase(Locale.ROOT) + device;
+        VyreRuntimeContext context = new VyreRuntimeContext().name(name).decided(choice)
+            .devices(choice.backend() == BackendKind.CUDA ? List.of(device) : List.of()).ownerIndex(0)
+            .cpuWorkers(Math.max(owner.cpuWorkers(), Runtime.getRuntime().availableProcessors()))
+            .tenants(tenants).ioQueueSlots(TENANT_IO_SLOTS)
+            .ringCapacity(Math.min(WorkRingDescriptor.MAX_CAPACITY,
+                WorkRingDescriptor.capacityFor((tenants + 1) * 2 * owner.lanes())))
+            .lanes(1).ingestBufferBytes(NativeMemory.PAGE_SIZE).outputRegionWords(1024)
+            .ioPath(owner.ioPath()).watchdogTimeout(owner.watchdogTimeout()).cpuMatchEngine(owner.cpuMatchEngine())
+            .kernelLimits(owner.kernelLimits()).gpuBlocks(owner.gpuBlocks()).deviceArenaBytes(owner.deviceArenaBytes())
+            .nativeMemoryLimit(Long.MAX_VALUE);
+        if (owner.hasBackendFactory()) {
+            context.backendFactory(owner.backendFactory());
+        }
+        return context;
+    }
+}
