@@ -1,6 +1,7 @@
 package io.vyre.flink.runtime;
 
 import io.vyre.runtime.VyreRuntime;
+import io.vyre.runtime.VyreTenant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.flink.metrics.Gauge;
@@ -9,15 +10,29 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * The megakernel's metrics under a subtask's metric group (group "vyre"): ring occupancy, IO queue depth,
- * active IO path, backend and MATCH engine, and the round-trip latency of each chunk through the kernel.
+ * The megakernel's metrics under a subtask's metric group (group "vyre"): the subtask's tenant id and slots
+ * in flight, the shared runtime's ring occupancy, IO queue depth, tenants, active IO path, backend and MATCH
+ * engine, and the round-trip latency of each of the subtask's chunks through the kernel.
  */
 public final class RuntimeMetrics {
     private final Histogram roundTripMicros = new DescriptiveStatisticsHistogram(1024);
     private final AtomicLong chunks = new AtomicLong();
 
-    public RuntimeMetrics(MetricGroup parent, Supplier<VyreRuntime> runtime) {
+    public RuntimeMetrics(MetricGroup parent, Supplier<VyreTenant> tenant) {
+        Supplier<VyreRuntime> runtime = () -> {
+            VyreTenant t = tenant.get();
+            return t == null || t.isClosed() ? null : t.runtime();
+        };
         MetricGroup group = parent.addGroup("vyre");
+        group.gauge("tenant", (Gauge<Integer>) () -> {
+            VyreTenant t = tenant.get();
+            return t == null ? -1 : t.id();
+        });
+        group.gauge("tenantSlotsInFlight", (Gauge<Integer>) () -> {
+            VyreTenant t = tenant.get();
+            return t == null ? 0 : t.inFlight();
+        });
+        group.gauge("tenantsOnDevice", (Gauge<Integer>) () -> whenOpen(runtime, VyreRuntime::openTenants, 0));
         group.gauge("ringOccupancy", (Gauge<Long>) () -> whenOpen(runtime, VyreRuntime::ringOccupancy, 0L));
         group.gauge("ioQueueDepth", (Gauge<Long>) () -> whenOpen(runtime, rt -> rt.pump().stats().inFlight(), 0L));
         group.gauge("ioPath", (Gauge<String>) () -> whenOpen(runtime, rt -> String.valueOf(rt.pump().stats().path()), ""));

@@ -1,5 +1,6 @@
 package io.vyre.flink.runtime;
 
+import io.vyre.runtime.DeviceRuntimes;
 import io.vyre.runtime.VyreRuntimeContext;
 import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.protocol.WorkRingDescriptor;
@@ -11,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How each parallel subtask opens its megakernel runtime: backend, devices, lanes, chunk size, IO path.
+ * How each parallel subtask joins its device's megakernel runtime: backend, devices, lanes, chunk size, IO
+ * path. Each subtask is one tenant of the one runtime per device in its task manager
+ * ({@link io.vyre.runtime.DeviceRuntimes}); the first subtask on a device opens it with these settings.
  * Serializable, so it travels with the source or sink to the task managers.
  */
 public final class VyreRuntimeSettings implements Serializable {
@@ -24,6 +27,7 @@ public final class VyreRuntimeSettings implements Serializable {
     private int chunkBytes = 4 << 20;
     private IoPath ioPath = IoPath.AUTO;
     private long watchdogSeconds = 30;
+    private int tenantsPerDevice = DeviceRuntimes.DEFAULT_TENANTS;
 
     public static VyreRuntimeSettings defaults() {
         return new VyreRuntimeSettings();
@@ -40,6 +44,20 @@ public final class VyreRuntimeSettings implements Serializable {
         return this;
     }
 
+    /**
+     * Most subtasks (sources and sinks together) that can share one device's runtime in a task manager; each
+     * takes an IO queue partition and a tenant word of it. At most 29.
+     */
+    public VyreRuntimeSettings tenantsPerDevice(int tenantsPerDevice) {
+        this.tenantsPerDevice = tenantsPerDevice;
+        return this;
+    }
+
+    public int tenantsPerDevice() {
+        return tenantsPerDevice;
+    }
+
+    /** CPU workers at least (the task manager's shared CPU runtime has one per core anyway). */
     public VyreRuntimeSettings cpuWorkers(int cpuWorkers) {
         this.cpuWorkers = cpuWorkers;
         return this;
@@ -92,7 +110,7 @@ public final class VyreRuntimeSettings implements Serializable {
         return Math.max(1 << 12, chunkBytes);
     }
 
-    /** The runtime context of one subtask, validated. */
+    /** The runtime context of one subtask (what it asks of its device's runtime), validated. */
     public VyreRuntimeContext toContext(String name, int subtaskIndex) {
         return toContext(name, subtaskIndex, List.of());
     }
@@ -103,7 +121,7 @@ public final class VyreRuntimeSettings implements Serializable {
      */
     public VyreRuntimeContext toContext(String name, int subtaskIndex, List<Vir0Program> workload) {
         return new VyreRuntimeContext().name(name.replaceAll("[^A-Za-z0-9_.-]", "_")).backend(backend).workload(workload)
-            .devices(devices).ownerIndex(subtaskIndex).cpuWorkers(cpuWorkers).lanes(lanes).ringCapacity(WorkRingDescriptor.capacityFor(lanes))
+            .devices(devices).ownerIndex(subtaskIndex).cpuWorkers(cpuWorkers).tenants(tenantsPerDevice).lanes(lanes).ringCapacity(WorkRingDescriptor.capacityFor(lanes))
             .ingestBufferBytes(chunkBytes).outputRegionWords(outputRegionWords()).ioPath(ioPath)
             .watchdogTimeout(Duration.ofSeconds(watchdogSeconds))
             .nativeMemoryLimit((long) lanes * (chunkBytes + 4L * outputRegionWords()) + (64L << 20))
@@ -117,7 +135,8 @@ public final class VyreRuntimeSettings implements Serializable {
 
     @Override
     public String toString() {
-        return "backend=" + backend + ", devices=" + devices + ", lanes=" + lanes + ", chunkBytes=" + chunkBytes
+        return "backend=" + backend + ", devices=" + devices + ", tenantsPerDevice=" + tenantsPerDevice + ", lanes="
+            + lanes + ", chunkBytes=" + chunkBytes
             + ", ioPath=" + ioPath;
     }
 }

@@ -3,7 +3,8 @@ package io.vyre.flink.sink;
 import io.vyre.flink.runtime.RuntimeMetrics;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.runtime.Lane;
-import io.vyre.runtime.VyreRuntime;
+import io.vyre.runtime.DeviceRuntimes;
+import io.vyre.runtime.VyreTenant;
 import io.vyre.runtime.bytecode.Opcode;
 import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.bytecode.Vir0Program;
@@ -31,7 +32,8 @@ import org.apache.flink.metrics.Counter;
 final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittable> {
     private static final Duration WAIT = Duration.ofMinutes(10);
 
-    private final VyreRuntime rt;
+    /** This subtask's tenant on its device's shared megakernel runtime. */
+    private final VyreTenant rt;
     private final RecordEncoder<IN> encoder;
     private final Path dir;
     private final String prefix;
@@ -58,7 +60,7 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
             ? Vir0Program.builder().op(Opcode.INPUT, Vir0Program.Reg.r(1), Vir0Program.Reg.r(2))
                 .op(Opcode.WRITE_BACK, Vir0Program.Reg.r(3), Vir0Program.Reg.r(4), Vir0Program.Reg.r(5)).build()
             : StandardPrograms.redact(config.redactPatterns(), config.ignoreCase(), config.mask());
-        this.rt = VyreRuntime.open(settings.toContext("vyre-sink-" + subtask, subtask, List.of(program)));
+        this.rt = DeviceRuntimes.shared().openTenant(settings.toContext("vyre-sink-" + subtask, subtask, List.of(program)));
         this.encoder = config.encoder();
         this.dir = Path.of(config.directory());
         this.prefix = "part-" + UUID.randomUUID() + "-" + subtask + "-";
@@ -115,7 +117,7 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
             fileOffset = 0;
         }
         rt.stageInput(lane, filled);  // on CUDA the copy engine moves the chunk to the device while the slot waits
-        long seq = rt.publishCall(write, 0, 0, lane.ingestHandle(), filled, fileHandle, (int) fileOffset,
+        long seq = rt.publishCall(write, 0, lane.ingestHandle(), filled, fileHandle, (int) fileOffset,
             (int) (fileOffset >>> 32));
         inFlight.add(new long[] {seq, System.nanoTime()});
         lanesInFlight.add(lane);
@@ -132,7 +134,7 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
         rt.releaseLane(used);
         if (!r.ok()) {
             throw new IOException("the megakernel failed writing " + inProgress + ": " + r.describe()
-                + (rt.capabilities().lastError(fileHandle) != null ? " (" + rt.capabilities().lastError(fileHandle) + ")" : ""));
+                + (rt.lastIoError(fileHandle) != null ? " (" + rt.lastIoError(fileHandle) + ")" : ""));
         }
     }
 
@@ -155,7 +157,7 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
         if (inProgress == null) {
             return List.of();
         }
-        SlotResult synced = rt.call(fence);
+        SlotResult synced = rt.await(rt.publishCall(fence, 0), WAIT);
         if (!synced.ok()) {
             throw new IOException("syncing " + inProgress + " before the checkpoint failed: " + synced.describe());
         }

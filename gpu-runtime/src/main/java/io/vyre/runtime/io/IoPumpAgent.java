@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * The host IO pump: one Agrona {@link Agent} per runtime whose duty cycle claims the kernel's IO
  * requests, checks them against the capability tables, submits them to {@link FileIo} (io_uring or
  * FileChannel), and publishes completions through the backend's {@link IoCompletionPublisher}. Every
- * claimed request is completed, OK or ERROR: nothing is dropped. A FENCE completes once every request
- * issued before it has, after syncing the files written since the previous fence. Issue order is not
+ * claimed request is completed, OK or ERROR: nothing is dropped. A FENCE completes once every request its
+ * tenant (its partition of the queue) issued before it has, after syncing the files that tenant wrote since
+ * its previous fence; other tenants' IO neither delays nor fails it. Issue order is not
  * slot order (the kernel takes whichever slot is free), so requests are ordered by claim pass: a FENCE
  * claimed in pass k waits for every request claimed in passes up to k + 1. A request published before
  * the fence sits in a slot the scan of pass k had either claimed already or passed over before it was
@@ -52,6 +53,8 @@ public final class IoPumpAgent implements Agent {
     /** Released file handles whose file is closed once no request on them is in flight. */
     private final List<Integer> releasedFiles = new ArrayList<>();
     private final ArrayDeque<Pending> fences = new ArrayDeque<>();
+    /** Fences whose file syncs are in flight: no file closes until they finished (its fd would go bad). */
+    private final List<Pending> syncing = new ArrayList<>();
     private final String roleName;
     private long claimPass;
     private int outstanding;
@@ -235,6 +238,7 @@ public final class IoPumpAgent implements Agent {
 
     private void withOpenFile(Pending p, boolean forWrite) {
         FileState f = files.computeIfAbsent(p.file.handle(), h -> new FileState());
+        f.partition = queue.partitionOf(p.request.slot());
         if (f.fd >= 0) {
             submit(p, f);
         } else if (f.failedErrno != 0) {
@@ -272,6 +276,7 @@ public final class IoPumpAgent implements Agent {
                 fence.syncErrno = (int) -result;
             }
             if (--fence.syncsOutstanding == 0) {
+                syncing.remove(fence);
                 if (fence.syncErrno != 0) {
                     fail(fence, IoError.IO_FAILURE, 0);
                 } else {
@@ -343,23 +348,30 @@ public final class IoPumpAgent implements Agent {
         }
     }
 
+    /**
+     * Completes the fences whose turn it is. A fence orders only its own tenant's IO (its partition of the
+     * queue): it waits for that partition's requests of passes up to its own + 1 and for the partition's
+     * earlier fences, then syncs the files that partition wrote since; another tenant's slow IO or closing
+     * files never hold it up or fail it.
+     */
     private int progressFences() {
         int work = 0;
-        while (!fences.isEmpty()) {
-            Pending fence = fences.peek();
-            if (fence.syncsOutstanding > 0 || claimPass <= fence.pass) {
-                return work;
+        List<Integer> blockedPartitions = new ArrayList<>();
+        for (Iterator<Pending> it = fences.iterator(); it.hasNext(); ) {
+            Pending fence = it.next();
+            int partition = queue.partitionOf(fence.request.slot());
+            if (blockedPartitions.contains(partition)) {
+                continue;
             }
-            for (Pending p : pending) {
-                if (p != null && p != fence && p.request.op() != OP_FENCE && p.pass <= fence.pass + 1) {
-                    return work;
-                }
+            if (fence.syncsOutstanding > 0 || claimPass <= fence.pass || earlierRequestsOpen(fence, partition)) {
+                blockedPartitions.add(partition);
+                continue;
             }
-            fences.poll();
+            it.remove();
             work++;
             int syncs = 0;
             for (FileState f : files.values()) {
-                if (f.dirty && f.fd >= 0) {
+                if (f.dirty && f.fd >= 0 && f.partition == partition) {
                     f.dirty = false;
                     syncs++;
                     io.sync(TYPE_SYNC | fence.request.slot(), f.fd);
@@ -369,10 +381,20 @@ public final class IoPumpAgent implements Agent {
                 succeed(fence);
             } else {
                 fence.syncsOutstanding = syncs;
-                return work;
+                syncing.add(fence);
             }
         }
         return work;
+    }
+
+    private boolean earlierRequestsOpen(Pending fence, int partition) {
+        for (Pending p : pending) {
+            if (p != null && p != fence && p.request.op() != OP_FENCE && p.pass <= fence.pass + 1
+                && queue.partitionOf(p.request.slot()) == partition) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -401,6 +423,9 @@ public final class IoPumpAgent implements Agent {
     }
 
     private boolean inUse(int handle) {
+        if (!syncing.isEmpty()) {
+            return true;
+        }
         for (Pending p : pending) {
             if (p != null && p.file != null && p.file.handle() == handle) {
                 return true;
@@ -466,6 +491,8 @@ public final class IoPumpAgent implements Agent {
         boolean opening;
         int failedErrno;
         boolean dirty;
+        /** The queue partition (tenant) whose requests use the file: its fences sync it. */
+        int partition;
         final List<Pending> waiting = new ArrayList<>();
     }
 }

@@ -2,7 +2,8 @@ package io.vyre.flink.source.reader;
 
 import io.vyre.flink.program.VyreProgram;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
-import io.vyre.runtime.VyreRuntime;
+import io.vyre.runtime.DeviceRuntimes;
+import io.vyre.runtime.VyreTenant;
 import io.vyre.runtime.program.LoadedProgram;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,10 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A source reader's megakernel runtime and what it made resident: the program variants and one capability
- * handle per file, shared by every split of that file the reader holds and released when the last one
- * finishes. Opened when the reader starts (or when a restored split is fetched before that, since Flink
- * adds restored splits before it starts the reader), closed with the reader.
+ * A source reader's tenant on its device's shared megakernel runtime ({@link DeviceRuntimes}) and what it
+ * made resident: the program variants and one capability handle per file, shared by every split of that
+ * file the reader holds and released when the last one finishes. Opened when the reader starts (or when a
+ * restored split is fetched before that, since Flink adds restored splits before it starts the reader),
+ * closed with the reader: that drains only this tenant, the runtime stays for the other subtasks.
  */
 final class RuntimeHolder implements AutoCloseable {
     private final VyreRuntimeSettings settings;
@@ -23,7 +25,7 @@ final class RuntimeHolder implements AutoCloseable {
     private final int subtask;
     private final Map<Integer, LoadedProgram> loaded = new HashMap<>();
     private final Map<String, FileHandle> files = new HashMap<>();
-    private volatile VyreRuntime runtime;
+    private volatile VyreTenant tenant;
     private boolean closed;
 
     /** One registered file: its handle (-1 until first read), its bound, and how many splits use it. */
@@ -40,33 +42,34 @@ final class RuntimeHolder implements AutoCloseable {
         this.subtask = subtask;
     }
 
-    /** Opens the runtime unless it is open; a no-op after {@link #close()}. */
+    /** Joins the device's runtime unless joined; a no-op after {@link #close()}. */
     synchronized void open() {
-        if (runtime == null && !closed) {
-            runtime = VyreRuntime.open(settings.toContext(name + "-" + subtask, subtask, List.of(program.program(0))));
+        if (tenant == null && !closed) {
+            tenant = DeviceRuntimes.shared().openTenant(
+                settings.toContext(name + "-" + subtask, subtask, List.of(program.program(0))));
         }
     }
 
-    VyreRuntime runtime() {
-        VyreRuntime rt = runtime;
-        if (rt != null && !rt.isClosed()) {
-            return rt;
+    VyreTenant tenant() {
+        VyreTenant t = tenant;
+        if (t != null) {
+            return t;
         }
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException(name + "-" + subtask + ": the source reader is closed");
             }
             open();
-            return runtime;
+            return tenant;
         }
     }
 
-    VyreRuntime runtimeOrNull() {
-        return runtime;
+    VyreTenant tenantOrNull() {
+        return tenant;
     }
 
     synchronized LoadedProgram program(int flags) {
-        return loaded.computeIfAbsent(flags, f -> runtime().load(program.program(f)));
+        return loaded.computeIfAbsent(flags, f -> tenant().load(program.program(f)));
     }
 
     /** A split of {@code path} starts using the file's handle. */
@@ -84,10 +87,10 @@ final class RuntimeHolder implements AutoCloseable {
         FileHandle f = files.computeIfAbsent(path, p -> new FileHandle());
         if (f.handle < 0) {
             Path file = Path.of(path);
-            f.handle = runtime().registerFileForRead(file);
-            f.size = runtime().capabilities().source(f.handle).boundBytes();
+            f.handle = tenant().registerFileForRead(file);
+            f.size = tenant().boundBytes(f.handle);
         } else if (refresh) {
-            f.size = runtime().refreshFileBounds(f.handle);
+            f.size = tenant().refreshFileBounds(f.handle);
         }
         return new long[] {f.handle, f.size};
     }
@@ -99,16 +102,16 @@ final class RuntimeHolder implements AutoCloseable {
             return;
         }
         files.remove(path);
-        if (f.handle >= 0 && runtime != null && !runtime.isClosed()) {
-            runtime.releaseHandle(f.handle);
+        if (f.handle >= 0 && tenant != null && !tenant.isClosed()) {
+            tenant.releaseHandle(f.handle);
         }
     }
 
     @Override
     public synchronized void close() {
         closed = true;
-        if (runtime != null) {
-            runtime.close();
+        if (tenant != null) {
+            tenant.close();
         }
     }
 }

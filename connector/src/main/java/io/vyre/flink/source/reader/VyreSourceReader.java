@@ -37,7 +37,7 @@ public final class VyreSourceReader<T>
         RuntimeHolder holder = new RuntimeHolder(settings, program, "vyre-source", context.getIndexOfSubtask());
         AtomicLong pending = new AtomicLong();
         context.metricGroup().setPendingBytesGauge(pending::get);
-        RuntimeMetrics metrics = new RuntimeMetrics(context.metricGroup(), holder::runtimeOrNull);
+        RuntimeMetrics metrics = new RuntimeMetrics(context.metricGroup(), holder::tenantOrNull);
         return new VyreSourceReader<>(holder, program, settings, context, skipUnreadable, pollInterval, pending, metrics,
             rateLimiter);
     }

@@ -6,7 +6,7 @@ import io.vyre.flink.runtime.RuntimeMetrics;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.runtime.Lane;
-import io.vyre.runtime.VyreRuntime;
+import io.vyre.runtime.VyreTenant;
 import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.protocol.SlotError;
 import io.vyre.runtime.protocol.SlotResult;
@@ -142,7 +142,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         Chunk chunk = inFlight.poll();
         SlotResult result;
         try {
-            result = holder.runtime().await(chunk.sequence, Duration.ofMinutes(10));
+            result = holder.tenant().await(chunk.sequence, Duration.ofMinutes(10));
         } finally {
             chunk.cursor.inFlight--;
             releaseWhenIdle(chunk.cursor);
@@ -151,7 +151,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         try {
             return complete(chunk, result);
         } finally {
-            holder.runtime().releaseLane(chunk.lane);
+            holder.tenant().releaseLane(chunk.lane);
         }
     }
 
@@ -247,10 +247,10 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
 
     private void publish(Cursor c, long stateOffset, long readFrom, int own, int count, int flags, int skip, int handle)
         throws InterruptedException {
-        VyreRuntime rt = holder.runtime();
-        Lane lane = rt.acquireLane();
+        VyreTenant tenant = holder.tenant();
+        Lane lane = tenant.acquireLane();
         lane.output().reset();
-        long seq = rt.publishCall(holder.program(flags), 0, 0, handle, (int) readFrom, (int) (readFrom >>> 32), count,
+        long seq = tenant.publishCall(holder.program(flags), 0, handle, (int) readFrom, (int) (readFrom >>> 32), count,
             lane.ingestHandle(), own, lane.output().handle());
         c.inFlight++;
         inFlight.add(new Chunk(c, stateOffset, readFrom, own, count, flags, skip, lane, seq));
@@ -346,8 +346,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             discardLaterChunksOf(c);
             return new RecordsBySplits<>(Map.of(), Set.of());
         }
-        String lastError = holder.runtime().capabilities().lastError(
-            (int) holder.file(c.split.path(), false)[0]);
+        String lastError = holder.tenant().lastIoError((int) holder.file(c.split.path(), false)[0]);
         String message = "the megakernel failed on " + c.split.path() + " at byte " + chunk.readFrom + ": "
             + result.describe() + (lastError != null ? " (" + lastError + ")" : "");
         if (skipUnreadable && (result.error() == SlotError.IO_ERROR || result.error() == SlotError.SHORT_READ)) {
@@ -362,8 +361,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             Chunk later = it.next();
             if (later.cursor == c) {
                 it.remove();
-                holder.runtime().await(later.sequence, Duration.ofMinutes(10));
-                holder.runtime().releaseLane(later.lane);
+                holder.tenant().await(later.sequence, Duration.ofMinutes(10));
+                holder.tenant().releaseLane(later.lane);
                 c.inFlight--;
             }
         }
@@ -434,13 +433,13 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
 
     @Override
     public void close() {
-        VyreRuntime rt = holder.runtimeOrNull();
+        VyreTenant tenant = holder.tenantOrNull();
         while (!inFlight.isEmpty()) {
             Chunk chunk = inFlight.poll();
-            if (rt != null && !rt.isClosed()) {
+            if (tenant != null && !tenant.isClosed()) {
                 try {
-                    rt.await(chunk.sequence, Duration.ofSeconds(30));
-                    rt.releaseLane(chunk.lane);
+                    tenant.await(chunk.sequence, Duration.ofSeconds(30));
+                    tenant.releaseLane(chunk.lane);
                 } catch (RuntimeException e) {
                     LOG.warn("chunk of {} did not finish while closing: {}", chunk.cursor.split.path(), e.getMessage());
                 }
