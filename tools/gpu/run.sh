@@ -73,18 +73,34 @@ choice() {
 }
 
 jobs() {
-  # the scan job end to end on the embedded cluster: CPU at all cores against CUDA, output compared
-  local mb=${DEMO_MB:-2048}
-  for run in ${JOB_RUNS:-"cpu:16 cuda:1 cuda:2"}; do
-    local backend=${run%%:*} parallelism=${run##*:} dir=/tmp/vf-job-${run/:/-}
-    rm -rf "$dir"
-    timeout "${JOB_LIMIT:-150}" $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs scan --demo --demo-megabytes "$mb" \
-      --output "$dir" --backend "$backend" --parallelism "$parallelism" > "$out/job-$backend-$parallelism.log" 2>&1
-    echo "job $backend x$parallelism: exit $?"; grep -E "^scanned|error" "$out/job-$backend-$parallelism.log" | head -3
-    # occurrences as (file name, offset, pattern id), sorted: identical across backends
-    find "$dir" -type f ! -name '.*' -exec cat {} + | awk -F'\t' '{n = split($1, p, "/"); print p[n] "\t" $2 "\t" $3}' \
-      | sort | sha256sum | sed "s/-\$/$backend x$parallelism/" | tee -a "$out/job-digests.txt"
+  # the scan job end to end on the embedded cluster over the same generated data (in the page cache after the
+  # first run): each backend x parallelism in JOB_RUNS for each pattern count, output digests compared
+  local data=${DATA_DIR:-/tmp/vf-data} mb=${DATA_MB:-4096} counts=${PATTERN_COUNTS:-"10 1000"}
+  if [[ $(cat "$data/generated" 2>/dev/null) != "$mb ${counts// /,}" ]]; then
+    rm -rf "$data"
+    timeout 300 $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs generate --output "$data" --megabytes "$mb" \
+      --patterns "${counts// /,}" > "$out/generate.log" 2>&1 && echo "$mb ${counts// /,}" > "$data/generated"
+    head -1 "$out/generate.log"
+  fi
+  cat "$data"/logs/* > /dev/null
+  mkdir -p "$out/jobs"
+  for n in $counts; do
+    for run in ${JOB_RUNS:-"cpu:16 cuda:1 cuda:2"}; do
+      local backend=${run%%:*} parallelism=${run##*:} dir=/tmp/vf-job-out
+      local log="$out/jobs/$n-patterns-$backend-x$parallelism.log"
+      rm -rf "$dir"
+      timeout "${JOB_LIMIT:-150}" $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs scan --input "$data/logs" \
+        --patterns "$data/patterns-$n.txt" --output "$dir" --backend "$backend" --parallelism "$parallelism" \
+        --verbose > "$log" 2>&1
+      echo "job $n patterns, $backend x$parallelism: exit $?"; grep -E "^scanned .* in |error" "$log" | head -3
+      grep -E "^  (source|sink)[A-Z]" "$log" | cut -c1-40
+      # occurrences as (file name, offset, pattern id), sorted: identical across backends
+      find "$dir" -type f ! -name '.*' -exec cat {} + | awk -F'\t' '{n = split($1, p, "/"); print p[n] "\t" $2 "\t" $3}' \
+        | sort | sha256sum | sed "s/-\$/$n patterns $backend x$parallelism/" | tee -a "$out/job-digests.txt"
+    done
   done
+  # one archive: the device returns a limited number of files
+  tar -C "$out" -czf "$out/job-logs.tar.gz" jobs && rm -rf "$out/jobs"
 }
 
 case ${1:-} in

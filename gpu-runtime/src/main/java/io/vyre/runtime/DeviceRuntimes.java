@@ -3,7 +3,9 @@ package io.vyre.runtime;
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.backend.Backends;
 import io.vyre.runtime.memory.NativeMemory;
+import io.vyre.runtime.protocol.ControlBlockDescriptor;
 import io.vyre.runtime.protocol.WorkRingDescriptor;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,12 +30,15 @@ import org.slf4j.LoggerFactory;
 public final class DeviceRuntimes {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceRuntimes.class);
     private static final DeviceRuntimes SHARED = new DeviceRuntimes();
-    /** Tenants a device runtime holds when the owner's context does not say ({@link VyreRuntimeContext#tenants}). */
-    public static final int DEFAULT_TENANTS = 16;
+    /**
+     * Tenants a device runtime holds when the owner's context does not say ({@link VyreRuntimeContext#tenants}):
+     * as many as the control block has tenant words for.
+     */
+    public static final int DEFAULT_TENANTS = ControlBlockDescriptor.TENANT_COUNT - 1;
     /** IO queue slots per tenant partition of a shared runtime. */
     static final int TENANT_IO_SLOTS = 32;
 
-    private final Map<String, Shared> runtimes = new HashMap<>();
+    private final Map<String, List<Shared>> runtimes = new HashMap<>();
     private final AtomicLong opened = new AtomicLong();
 
     /** A device runtime and the tenants it holds. */
@@ -45,6 +50,10 @@ public final class DeviceRuntimes {
         Shared(String key, VyreRuntime runtime) {
             this.key = key;
             this.runtime = runtime;
+        }
+
+        boolean takesTenants() {
+            return !runtime.isClosed() && runtime.backend().fault() == null && tenants < runtime.context().tenants();
         }
     }
 
@@ -68,12 +77,24 @@ public final class DeviceRuntimes {
         int device = Backends.device(choice.backend(), owner.backendSettings());
         String key = choice.backend().name().toLowerCase(Locale.ROOT) + device + "/" + owner.ioPath() + "/"
             + owner.cpuMatchEngine() + (owner.hasBackendFactory() ? "/factory@" + System.identityHashCode(owner) : "");
-        Shared shared;
+        Shared shared = null;
         synchronized (this) {
-            shared = runtimes.get(key);
-            if (shared == null || shared.runtime.isClosed() || shared.runtime.backend().fault() != null) {
-                shared = new Shared(key, VyreRuntime.open(deviceContext(owner, choice, device)));
-                runtimes.put(key, shared);
+            List<Shared> onDevice = runtimes.computeIfAbsent(key, k -> new ArrayList<>());
+            for (Shared candidate : onDevice) {
+                if (candidate.takesTenants()) {
+                    shared = candidate;
+                    break;
+                }
+            }
+            if (shared == null) {
+                VyreRuntimeContext context = deviceContext(owner, choice, device, onDevice.size());
+                if (!onDevice.isEmpty()) {
+                    LOG.warn("{}: all {} tenants of the runtime on {} are taken; opening another runtime on the same"
+                        + " device, which it time-slices (run fewer Vyre subtasks per task manager)", owner.name(),
+                        context.tenants(), key);
+                }
+                shared = new Shared(key, VyreRuntime.open(context));
+                onDevice.add(shared);
                 opened.incrementAndGet();
             }
             shared.tenants++;
@@ -95,15 +116,19 @@ public final class DeviceRuntimes {
 
     /** Runtimes open now. */
     public synchronized int openRuntimes() {
-        return runtimes.size();
+        return runtimes.values().stream().mapToInt(List::size).sum();
     }
 
     private void leave(Shared shared) {
         boolean last;
         synchronized (this) {
             last = --shared.tenants == 0;
-            if (last || shared.runtime.backend().fault() != null) {
-                runtimes.remove(shared.key, shared);
+            if (last) {
+                List<Shared> onDevice = runtimes.getOrDefault(shared.key, new ArrayList<>());
+                onDevice.remove(shared);
+                if (onDevice.isEmpty()) {
+                    runtimes.remove(shared.key);
+                }
             }
         }
         if (last) {
@@ -113,13 +138,15 @@ public final class DeviceRuntimes {
     }
 
     /** The device runtime's own context: the owner's device and kernel settings, room for the tenants. */
-    private static VyreRuntimeContext deviceContext(VyreRuntimeContext owner, EngineChoice.Choice choice, int device) {
+    private static VyreRuntimeContext deviceContext(VyreRuntimeContext owner, EngineChoice.Choice choice, int device,
+                                                    int others) {
         int tenants = owner.tenants() > 0 ? owner.tenants() : DEFAULT_TENANTS;
-        String name = "vyre-" + choice.backend().name().toLowerCase(Locale.ROOT) + device;
+        String name = "vyre-" + choice.backend().name().toLowerCase(Locale.ROOT) + device + (others > 0 ? "-" + others : "");
         VyreRuntimeContext context = new VyreRuntimeContext().name(name).decided(choice)
             .devices(choice.backend() == BackendKind.CUDA ? List.of(device) : List.of()).ownerIndex(0)
             .cpuWorkers(Math.max(owner.cpuWorkers(), Runtime.getRuntime().availableProcessors()))
             .tenants(tenants).ioQueueSlots(TENANT_IO_SLOTS)
+            .ioPumps(Math.min(tenants + 1, Math.max(1, Runtime.getRuntime().availableProcessors() / 4)))
             .ringCapacity(Math.min(WorkRingDescriptor.MAX_CAPACITY,
                 WorkRingDescriptor.capacityFor((tenants + 1) * 2 * owner.lanes())))
             .lanes(1).ingestBufferBytes(NativeMemory.PAGE_SIZE).outputRegionWords(1024)

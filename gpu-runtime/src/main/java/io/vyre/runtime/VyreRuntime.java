@@ -83,9 +83,9 @@ public final class VyreRuntime implements AutoCloseable {
     private final MegakernelBackend backend;
     /** Why the backend is the one it is: forced by the settings, supplied, or measured against the other. */
     private final String backendReason;
-    /** Null when the application serves the IO queue itself ({@link VyreRuntimeContext#serveIoQueue}). */
-    private final IoPumpAgent pump;
-    private final AgentRunner pumpRunner;
+    /** Empty when the application serves the IO queue itself ({@link VyreRuntimeContext#serveIoQueue}). */
+    private final List<IoPumpAgent> pumps;
+    private final List<AgentRunner> pumpRunners;
     private volatile boolean closed;
     private int lastHeartbeat;
     private long lastHeartbeatChange = System.nanoTime();
@@ -94,8 +94,8 @@ public final class VyreRuntime implements AutoCloseable {
         this.context = context;
         this.memory = new NativeMemory(context.nativeMemoryLimit());
         MegakernelBackend created = null;
-        AgentRunner runner = null;
-        IoPumpAgent ioPump = null;
+        List<AgentRunner> runners = new ArrayList<>();
+        List<IoPumpAgent> ioPumps = new ArrayList<>();
         try {
             NativeBuffer controlMemory = memory.allocate("control", ControlBlockDescriptor.BYTE_LENGTH);
             control = new ControlBlock(controlMemory.buffer());
@@ -114,32 +114,36 @@ public final class VyreRuntime implements AutoCloseable {
             lanes = lanePool(context.name(), laneList);
             tenantsInUse = new boolean[context.tenants() + 1];
             if (context.servesIoQueue()) {
-                ioPump = new IoPumpAgent("vyre-io-pump-" + context.name(), ioQueue, capabilities, context.ioPath(),
-                    (request, completion) -> b.ioCompletions().publish(request, completion));
-                runner = new AgentRunner(new BackoffIdleStrategy(100, 20, TimeUnit.MICROSECONDS.toNanos(1),
-                    TimeUnit.MICROSECONDS.toNanos(200)), t -> LOG.error("{}: IO pump failed", context.name(), t), null,
-                    ioPump);
-                AgentRunner.startOnThread(runner, r -> {
-                    Thread t = new Thread(r, "vyre-io-pump-" + context.name());
-                    t.setDaemon(true);
-                    return t;
-                });
-                awaitPump(ioPump);
+                int shards = context.ioPumps();
+                for (int shard = 0; shard < shards; shard++) {
+                    String pumpName = "vyre-io-pump-" + context.name() + (shards > 1 ? "-" + shard : "");
+                    IoPumpAgent agent = new IoPumpAgent(pumpName, ioQueue, capabilities, context.ioPath(),
+                        (request, completion) -> b.ioCompletions().publish(request, completion), shard, shards);
+                    AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(100, 20,
+                        TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(200)),
+                        t -> LOG.error("{}: IO pump failed", context.name(), t), null, agent);
+                    ioPumps.add(agent);
+                    runners.add(runner);
+                    AgentRunner.startOnThread(runner, r -> {
+                        Thread t = new Thread(r, pumpName);
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    awaitPump(agent);
+                }
             }
             created.launch(new KernelEnvironment(context.name(), ringMemory.buffer(), context.ringCapacity(), control,
                 ioQueue, capabilities, outputs, programs, context.kernelLimits()));
             backend = created;
-            pump = ioPump;
-            pumpRunner = runner;
+            pumps = List.copyOf(ioPumps);
+            pumpRunners = List.copyOf(runners);
         } catch (RuntimeException | Error e) {
             boolean releasable = true;
             if (created != null) {
                 created.close();
                 releasable = created.sharedMemoryReleasable();
             }
-            if (runner != null) {
-                runner.close();
-            }
+            runners.forEach(AgentRunner::close);
             if (releasable) {
                 memory.close();
             } else {
@@ -152,9 +156,10 @@ public final class VyreRuntime implements AutoCloseable {
             }
             throw e;
         }
-        LOG.info("{}: runtime open: {}, IO path {}, ring {} slots, {} lanes of {} bytes", context.name(),
-            backend.description(), pump == null ? "served by the application" : pump.stats().path(),
-            context.ringCapacity(), context.lanes(), context.ingestBufferBytes());
+        LOG.info("{}: runtime open: {}, IO path {}, ring {} slots, {} lanes of {} bytes, room for {} tenants",
+            context.name(), backend.description(), pumps.isEmpty() ? "served by the application"
+                : pumps.get(0).stats().path() + " (" + pumps.size() + " pump" + (pumps.size() > 1 ? "s" : "") + ")",
+            context.ringCapacity(), context.lanes(), context.ingestBufferBytes(), context.tenants());
     }
 
     private static void awaitPump(IoPumpAgent pump) {
@@ -201,9 +206,23 @@ public final class VyreRuntime implements AutoCloseable {
         return capabilities;
     }
 
-    /** The IO pump, or {@code null} when the application serves the IO queue itself. */
+    /** The (first) IO pump, or {@code null} when the application serves the IO queue itself. */
     public IoPumpAgent pump() {
-        return pump;
+        return pumps.isEmpty() ? null : pumps.get(0);
+    }
+
+    /** Every IO pump: each serves its share of the tenants' IO queue partitions on a thread of its own. */
+    public List<IoPumpAgent> pumps() {
+        return pumps;
+    }
+
+    /** IO requests claimed and not completed, over all pumps. */
+    public long ioInFlight() {
+        long n = 0;
+        for (IoPumpAgent p : pumps) {
+            n += p.inFlight();
+        }
+        return n;
     }
 
     /**
@@ -561,21 +580,19 @@ public final class VyreRuntime implements AutoCloseable {
         closed = true;
         backend.close();
         long deadline = System.nanoTime() + IO_DRAIN_NANOS;
-        while (pump != null && pump.inFlight() > 0 && System.nanoTime() < deadline && !pumpRunner.isClosed()) {
+        while (ioInFlight() > 0 && System.nanoTime() < deadline && pumpRunners.stream().noneMatch(AgentRunner::isClosed)) {
             Thread.onSpinWait();
         }
-        boolean drained = pump == null || pump.inFlight() == 0;
-        if (pumpRunner != null) {
-            pumpRunner.close();
-        }
+        long inFlight = ioInFlight();
+        pumpRunners.forEach(AgentRunner::close);
         if (!backend.sharedMemoryReleasable()) {
             LOG.error("{}: the {} kernel did not stop; its ring, queue and buffers are not freed so it cannot write"
                 + " into freed memory (the process should be restarted)", context.name(), backend.kind());
-        } else if (drained) {
+        } else if (inFlight == 0) {
             memory.close();
         } else {
             LOG.error("{}: {} IO operations were still in flight after {} s; their buffers are not freed so the OS"
-                + " cannot write into freed memory", context.name(), pump.inFlight(), IO_DRAIN_NANOS / 1_000_000_000L);
+                + " cannot write into freed memory", context.name(), inFlight, IO_DRAIN_NANOS / 1_000_000_000L);
         }
         LOG.info("{}: runtime closed ({} slots done, {} failed)", context.name(), control.doneCount(),
             control.failedCount());

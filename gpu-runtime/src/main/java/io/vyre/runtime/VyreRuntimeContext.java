@@ -34,6 +34,7 @@ public final class VyreRuntimeContext {
     private int ringCapacity = WorkRingDescriptor.DEFAULT_CAPACITY;
     private int ioQueueSlots = IoQueueDescriptor.DEFAULT_SLOT_COUNT;
     private int tenants;
+    private int ioPumps = 1;
     private IoPath ioPath = IoPath.AUTO;
     private int lanes = 4;
     private int ingestBufferBytes = 4 << 20;
@@ -123,6 +124,19 @@ public final class VyreRuntimeContext {
 
     public int tenants() {
         return tenants;
+    }
+
+    /**
+     * IO pump threads (default 1): each serves its share of the IO queue partitions, so a runtime shared by
+     * many tenants reads from the page cache on several cores. At most {@link #ioQueuePartitions()}.
+     */
+    public VyreRuntimeContext ioPumps(int ioPumps) {
+        this.ioPumps = ioPumps;
+        return this;
+    }
+
+    public int ioPumps() {
+        return ioPumps;
     }
 
     /** IO queue partitions: the runtime's own (tenant 0) and one per tenant. */
@@ -225,6 +239,9 @@ public final class VyreRuntimeContext {
         require((long) ioQueuePartitions() * ioQueueSlots <= IoQueueDescriptor.MAX_SLOT_COUNT, "ioQueueSlots",
             ioQueueSlots + " slots for each of " + ioQueuePartitions() + " tenant partitions exceed the queue's "
             + IoQueueDescriptor.MAX_SLOT_COUNT + " slots: use fewer tenants or slots");
+        require(ioPumps >= 1 && ioPumps <= ioQueuePartitions(), "ioPumps", ioPumps + " is outside [1, "
+            + ioQueuePartitions() + "]: each pump serves at least one IO queue partition (one per tenant, plus the"
+            + " runtime's own)");
         require(ioPath != null, "ioPath", "must be AUTO, IO_URING or FILE_CHANNEL");
         require(lanes >= 1 && lanes <= ringCapacity, "lanes", lanes + " must be in [1, ringCapacity=" + ringCapacity + "]");
         require(ingestBufferBytes >= NativeMemory.PAGE_SIZE && ingestBufferBytes <= (1 << 30), "ingestBufferBytes",

@@ -17,6 +17,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 public final class RuntimeMetrics {
     private final Histogram roundTripMicros = new DescriptiveStatisticsHistogram(1024);
     private final AtomicLong chunks = new AtomicLong();
+    private final PipelineStages stages;
 
     public RuntimeMetrics(MetricGroup parent, Supplier<VyreTenant> tenant) {
         Supplier<VyreRuntime> runtime = () -> {
@@ -34,13 +35,20 @@ public final class RuntimeMetrics {
         });
         group.gauge("tenantsOnDevice", (Gauge<Integer>) () -> whenOpen(runtime, VyreRuntime::openTenants, 0));
         group.gauge("ringOccupancy", (Gauge<Long>) () -> whenOpen(runtime, VyreRuntime::ringOccupancy, 0L));
-        group.gauge("ioQueueDepth", (Gauge<Long>) () -> whenOpen(runtime, rt -> rt.pump().stats().inFlight(), 0L));
-        group.gauge("ioPath", (Gauge<String>) () -> whenOpen(runtime, rt -> String.valueOf(rt.pump().stats().path()), ""));
+        group.gauge("ioQueueDepth", (Gauge<Long>) () -> whenOpen(runtime, VyreRuntime::ioInFlight, 0L));
+        group.gauge("ioPath", (Gauge<String>) () -> whenOpen(runtime,
+            rt -> rt.pump() == null ? "" : String.valueOf(rt.pump().stats().path()), ""));
         group.gauge("backend", (Gauge<String>) () -> whenOpen(runtime, rt -> rt.backend().description(), ""));
         group.gauge("backendReason", (Gauge<String>) () -> whenOpen(runtime, VyreRuntime::backendReason, ""));
         group.gauge("matchEngine", (Gauge<String>) () -> whenOpen(runtime, rt -> rt.backend().matchEngine(), ""));
         group.gauge("chunks", (Gauge<Long>) chunks::get);
         group.histogram("kernelRoundTripMicros", roundTripMicros);
+        stages = new PipelineStages(group);
+    }
+
+    /** This subtask's time per pipeline stage. */
+    public PipelineStages stages() {
+        return stages;
     }
 
     private static <V> V whenOpen(Supplier<VyreRuntime> runtime, java.util.function.Function<VyreRuntime, V> f, V closed) {

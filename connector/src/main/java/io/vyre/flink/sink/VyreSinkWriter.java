@@ -1,5 +1,6 @@
 package io.vyre.flink.sink;
 
+import io.vyre.flink.runtime.PipelineStages.Stage;
 import io.vyre.flink.runtime.RuntimeMetrics;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.runtime.Lane;
@@ -79,7 +80,9 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
 
     @Override
     public void write(IN element, Context context) throws IOException, InterruptedException {
+        long t = System.nanoTime();
         byte[] bytes = encoder.encode(element);
+        t = metrics.stages().since(Stage.SINK_ENCODE, t);
         if (bytes.length > chunkBytes) {
             throw new IOException("a record of " + bytes.length + " bytes does not fit the sink's chunk of " + chunkBytes
                 + " bytes: raise the sink's chunk size");
@@ -91,7 +94,9 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
             flushLane();
             lane = nextLane();
         }
+        t = System.nanoTime();
         lane.ingest().buffer().putBytes(filled, bytes);
+        metrics.stages().since(Stage.SINK_ENCODE, t);
         filled += bytes.length;
         recordsSent.inc();
         bytesSent.inc(bytes.length);
@@ -129,7 +134,9 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
     private void awaitOldest() throws IOException {
         long[] oldest = inFlight.poll();
         Lane used = lanesInFlight.remove(0);
+        long t = System.nanoTime();
         SlotResult r = rt.await(oldest[0], WAIT);
+        metrics.stages().since(Stage.SINK_KERNEL, t);
         metrics.chunkDone(System.nanoTime() - oldest[1]);
         rt.releaseLane(used);
         if (!r.ok()) {
@@ -157,7 +164,9 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
         if (inProgress == null) {
             return List.of();
         }
+        long t = System.nanoTime();
         SlotResult synced = rt.await(rt.publishCall(fence, 0), WAIT);
+        metrics.stages().since(Stage.SINK_KERNEL, t);
         if (!synced.ok()) {
             throw new IOException("syncing " + inProgress + " before the checkpoint failed: " + synced.describe());
         }

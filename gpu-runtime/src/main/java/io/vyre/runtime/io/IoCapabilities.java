@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 /**
  * The runtime's two capability tables and the handles in them. A handle number is unique across both
@@ -33,7 +34,11 @@ public final class IoCapabilities {
     private final AtomicInteger nextBufferHandle = new AtomicInteger(1);
     private final AtomicInteger nextHandle = new AtomicInteger(BUFFER_HANDLES);
     private final Map<Integer, Integer> owners = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<Capability> released = new ConcurrentLinkedQueue<>();
+    /** Released files with the tenant that owned them: the pump serving that tenant closes the file. */
+    private final ConcurrentLinkedQueue<Released> released = new ConcurrentLinkedQueue<>();
+
+    private record Released(Capability file, int owner) {
+    }
     private final Map<Integer, String> lastErrors = new ConcurrentHashMap<>();
 
     public CapabilityTable sources() {
@@ -120,11 +125,11 @@ public final class IoCapabilities {
         Capability d = destinations.remove(handle);
         Capability file = s != null && s.kind() == Capability.Kind.FILE ? s
             : d != null && d.kind() == Capability.Kind.FILE ? d : null;
+        Integer owner = owners.remove(handle);
         if (file != null) {
-            released.add(file);
+            released.add(new Released(file, owner == null ? 0 : owner));
         }
         lastErrors.remove(handle);
-        owners.remove(handle);
     }
 
     /** Hands a registered handle (a lane's buffer lent to another tenant) to {@code tenant}. */
@@ -154,7 +159,13 @@ public final class IoCapabilities {
         lastErrors.put(handle, message);
     }
 
-    Capability pollReleased() {
-        return released.poll();
+    /** A released file whose owner {@code serves} accepts (the pump that may have it open), or null. */
+    Capability pollReleased(IntPredicate serves) {
+        for (Released r : released) {
+            if (serves.test(r.owner()) && released.remove(r)) {
+                return r.file();
+            }
+        }
+        return null;
     }
 }

@@ -56,6 +56,8 @@ public final class IoPumpAgent implements Agent {
     /** Fences whose file syncs are in flight: no file closes until they finished (its fd would go bad). */
     private final List<Pending> syncing = new ArrayList<>();
     private final String roleName;
+    private final int shard;
+    private final int shards;
     private long claimPass;
     private int outstanding;
 
@@ -65,12 +67,31 @@ public final class IoPumpAgent implements Agent {
      */
     public IoPumpAgent(String roleName, MegakernelIoQueue queue, IoCapabilities capabilities, IoPath requestedPath,
                        IoCompletionPublisher completions) {
-        this(roleName, queue, capabilities, () -> FileIoFactory.create(requestedPath), completions);
+        this(roleName, queue, capabilities, requestedPath, completions, 0, 1);
+    }
+
+    /**
+     * One of {@code shards} pumps of a runtime: it serves the queue partitions (tenants) {@code p} with
+     * {@code p % shards == shard}, with its own IO path (each pump reads on its own thread).
+     */
+    public IoPumpAgent(String roleName, MegakernelIoQueue queue, IoCapabilities capabilities, IoPath requestedPath,
+                       IoCompletionPublisher completions, int shard, int shards) {
+        this(roleName, queue, capabilities, () -> FileIoFactory.create(requestedPath), completions, shard, shards);
     }
 
     /** With a {@link FileIo} of the caller's (tests hold or fail operations with one). */
     IoPumpAgent(String roleName, MegakernelIoQueue queue, IoCapabilities capabilities, Supplier<FileIo> fileIoFactory,
                 IoCompletionPublisher completions) {
+        this(roleName, queue, capabilities, fileIoFactory, completions, 0, 1);
+    }
+
+    private IoPumpAgent(String roleName, MegakernelIoQueue queue, IoCapabilities capabilities,
+                        Supplier<FileIo> fileIoFactory, IoCompletionPublisher completions, int shard, int shards) {
+        if (shards < 1 || shard < 0 || shard >= shards) {
+            throw new IllegalArgumentException("pump " + shard + " of " + shards + " does not exist");
+        }
+        this.shard = shard;
+        this.shards = shards;
         this.roleName = roleName;
         this.queue = queue;
         this.capabilities = capabilities;
@@ -121,7 +142,7 @@ public final class IoPumpAgent implements Agent {
     public int doWork() {
         int work = closeReleasedFiles();
         claimPass++;
-        int n = queue.claimInto(claimed);
+        int n = queue.claimInto(claimed, shard, shards);
         for (int i = 0; i < n; i++) {
             start(claimed[i]);
             claimed[i] = null;
@@ -404,7 +425,8 @@ public final class IoPumpAgent implements Agent {
     private int closeReleasedFiles() {
         int work = 0;
         Capability released;
-        while ((released = capabilities.pollReleased()) != null) {
+        while ((released = capabilities.pollReleased(
+            owner -> Math.floorMod(owner, queue.partitions()) % shards == shard)) != null) {
             releasedFiles.add(released.handle());
             work++;
         }

@@ -106,11 +106,22 @@ public final class MegakernelIoQueue {
      * @return the number of requests claimed
      */
     public int claimInto(IoRequest[] out) {
+        return claimInto(out, 0, 1);
+    }
+
+    /**
+     * Claims the PUBLISHED requests of the partitions {@code p} with {@code p % shards == shard} (a runtime
+     * with several pumps gives each pump its own partitions), up to {@code out.length}.
+     */
+    public int claimInto(IoRequest[] out, int shard, int shards) {
         int n = 0;
-        for (int slot = 0; slot < slotCount && n < out.length; slot++) {
-            int at = wordOffset(slot, STATUS);
-            if (buffer.getIntAcquire(at) == PUBLISHED && buffer.compareAndSetInt(at, PUBLISHED, CLAIMED)) {
-                out[n++] = read(slot);
+        int size = partitionSlots();
+        for (int p = shard; p < partitions && n < out.length; p += shards) {
+            for (int slot = p * size; slot < (p + 1) * size && n < out.length; slot++) {
+                int at = wordOffset(slot, STATUS);
+                if (buffer.getIntAcquire(at) == PUBLISHED && buffer.compareAndSetInt(at, PUBLISHED, CLAIMED)) {
+                    out[n++] = read(slot);
+                }
             }
         }
         return n;

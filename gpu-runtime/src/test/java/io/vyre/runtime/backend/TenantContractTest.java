@@ -53,7 +53,7 @@ public abstract class TenantContractTest {
     /** The context of a runtime for {@code tenants} tenants; subclasses adjust it (e.g. fewer GPU blocks). */
     protected VyreRuntimeContext context(int tenants) {
         return new VyreRuntimeContext().name("tenants").backend(backend()).ioPath(IoPath.AUTO).cpuWorkers(4)
-            .tenants(tenants).ioQueueSlots(8).ringCapacity(256).lanes(1).ingestBufferBytes(CHUNK)
+            .tenants(tenants).ioPumps(Math.min(2, tenants + 1)).ioQueueSlots(8).ringCapacity(256).lanes(1).ingestBufferBytes(CHUNK)
             .outputRegionWords(1 << 14).watchdogTimeout(Duration.ofSeconds(10));
     }
 
@@ -251,5 +251,17 @@ public abstract class TenantContractTest {
             assertThat(registry.runtimesOpened()).isEqualTo(before + 2);
             assertThat(next.runtime().isClosed()).isFalse();
         }
+    }
+
+    @Test
+    void shouldOpenAnotherRuntimeOnTheDeviceWhenOneIsFull() {
+        DeviceRuntimes registry = DeviceRuntimes.shared();
+        long before = registry.runtimesOpened();
+        try (VyreTenant first = registry.openTenant(context(1).name("first").lanes(1).ingestBufferBytes(CHUNK));
+             VyreTenant second = registry.openTenant(context(1).name("second").lanes(1).ingestBufferBytes(CHUNK))) {
+            assertThat(first.runtime()).isNotSameAs(second.runtime());
+            assertThat(registry.runtimesOpened()).isEqualTo(before + 2);
+        }
+        assertThat(registry.openRuntimes()).isZero();
     }
 }

@@ -2,6 +2,7 @@ package io.vyre.flink.source.reader;
 
 import io.vyre.flink.program.VyreProgram;
 import io.vyre.flink.program.VyreProgram.Framing;
+import io.vyre.flink.runtime.PipelineStages.Stage;
 import io.vyre.flink.runtime.RuntimeMetrics;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.source.split.VyreFileSplit;
@@ -126,8 +127,10 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     @Override
     public RecordsWithSplitIds<VyreElement<T>> fetch() throws IOException {
         wokenUp = false;
+        long t = System.nanoTime();
         try {
             issue();
+            t = metrics.stages().since(Stage.SOURCE_ISSUE, t);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while issuing chunks", e);
@@ -147,11 +150,13 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             chunk.cursor.inFlight--;
             releaseWhenIdle(chunk.cursor);
         }
+        t = metrics.stages().since(Stage.SOURCE_KERNEL, t);
         metrics.chunkDone(System.nanoTime() - chunk.issuedNanos);
         try {
             return complete(chunk, result);
         } finally {
             holder.tenant().releaseLane(chunk.lane);
+            metrics.stages().since(Stage.SOURCE_DECODE, t);
         }
     }
 

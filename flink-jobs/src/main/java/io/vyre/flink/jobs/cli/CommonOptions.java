@@ -33,7 +33,8 @@ public final class CommonOptions {
         description = "Times a failed job restarts from its last checkpoint before it gives up (default: ${DEFAULT-VALUE}).")
     public int restartAttempts = 3;
 
-    @Option(names = "--verbose", description = "Log at INFO and show stack traces of errors.")
+    @Option(names = "--verbose", description = "Log at INFO, show stack traces of errors and, after a scan on the"
+        + " embedded cluster, the time spent per pipeline stage.")
     public boolean verbose;
 
     /** Parses auto|cpu|cuda with the runtime's own message for anything else. */

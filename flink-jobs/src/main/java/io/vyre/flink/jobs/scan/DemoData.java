@@ -63,7 +63,30 @@ public final class DemoData {
 
     /** Writes the demo's patterns file (one indicator per line). */
     public static Path writePatterns(Path file) throws IOException {
-        Files.write(file, INDICATORS, StandardCharsets.US_ASCII);
+        return writePatterns(file, INDICATORS.size());
+    }
+
+    /**
+     * Writes {@code count} patterns: the demo's indicators first, then decoys (10 to 16 random letters and
+     * digits, seeded, so the same count always gives the same file) that rarely occur in the sample, as a
+     * large indicator list mostly does.
+     */
+    public static Path writePatterns(Path file, int count) throws IOException {
+        List<String> patterns = new java.util.ArrayList<>(INDICATORS.subList(0, Math.min(count, INDICATORS.size())));
+        SplittableRandom random = new SplittableRandom(SEED ^ count);
+        java.util.Set<String> seen = new java.util.HashSet<>(patterns);
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        while (patterns.size() < count) {
+            char[] c = new char[10 + random.nextInt(7)];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = alphabet.charAt(random.nextInt(alphabet.length()));
+            }
+            String decoy = new String(c);
+            if (seen.add(decoy)) {
+                patterns.add(decoy);
+            }
+        }
+        Files.write(file, patterns, StandardCharsets.US_ASCII);
         return file;
     }
 

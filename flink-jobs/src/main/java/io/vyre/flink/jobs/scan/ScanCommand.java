@@ -6,6 +6,7 @@ import io.vyre.flink.jobs.cli.InputOptions;
 import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.JobInputs;
 import io.vyre.flink.jobs.cli.ProgressReporter;
+import io.vyre.flink.runtime.PipelineStages;
 import io.vyre.flink.jobs.cli.UserError;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +99,7 @@ public final class ScanCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = JobEnvironment.create(common,
             ProgressReporter.configuration(ScanJob.SOURCE_NAME, total), JobEnvironment.defaultParallelism(backend, common));
         ScanJob.define(env, jobSpec(paths, patterns, out));
+        PipelineStages.resetTotals();
         JobExecutionResult result = env.execute(jobName(patterns, files.size() + " files"));
         ProgressReporter.finishLine();
         PrintWriter stdout = spec.commandLine().getOut();
@@ -105,6 +107,9 @@ public final class ScanCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "scanned %s in %d file%s with %d patterns on backend %s: %.2f s, %s/s%n",
             ProgressReporter.bytes(total), files.size(), files.size() == 1 ? "" : "s", patterns.size(), backend, seconds,
             ProgressReporter.bytes((long) (total / seconds)));
+        if (common.verbose) {
+            stdout.print(PipelineStages.summary());
+        }
         MatchCounts counts = MatchCounts.read(out, before, patterns.size());
         stdout.printf(Locale.ROOT, "matches: %,d (part files in %s)%n", counts.total(), out);
         stdout.printf("  %4s  %12s  %s%n", "id", "occurrences", "pattern");

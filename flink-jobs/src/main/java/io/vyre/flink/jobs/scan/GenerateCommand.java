@@ -1,0 +1,57 @@
+package io.vyre.flink.jobs.scan;
+
+import io.vyre.flink.jobs.VyreJobs;
+import io.vyre.flink.jobs.cli.UserError;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code generate}: writes the demo's sample logs and patterns files of several sizes into a folder, so a
+ * benchmark scans the same bytes with each backend and parallelism (the data is seeded: the same arguments
+ * always give the same files).
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Writes seeded sample logs (DIR/logs) and patterns files (DIR/patterns-N.txt) for benchmarks.")
+public final class GenerateCommand implements Callable<Integer> {
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder to write into.")
+    Path output;
+
+    @Option(names = "--megabytes", defaultValue = "1024", paramLabel = "N", description = "MiB of logs (default 1024).")
+    long megabytes;
+
+    @Option(names = "--patterns", split = ",", defaultValue = "10,1000,10000", paramLabel = "N[,N...]",
+        description = "Pattern counts, one patterns file each (default 10,1000,10000): the demo's 10 indicators,"
+            + " then seeded decoys.")
+    List<Integer> patternCounts;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (megabytes < 1) {
+            throw new UserError("--megabytes must be at least 1, got " + megabytes, VyreJobs.EXIT_USAGE, null);
+        }
+        for (int n : patternCounts) {
+            if (n < 1 || n > 65_536) {
+                throw new UserError("--patterns counts must be in [1, 65536], got " + n, VyreJobs.EXIT_USAGE, null);
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        DemoData.generate(output.resolve("logs"), megabytes << 20);
+        out.printf(Locale.ROOT, "wrote %d MiB of logs to %s (%.1f s)%n", megabytes, output.resolve("logs"),
+            (System.nanoTime() - t0) / 1e9);
+        for (int n : patternCounts) {
+            out.println("wrote " + DemoData.writePatterns(output.resolve("patterns-" + n + ".txt"), n));
+        }
+        return VyreJobs.EXIT_OK;
+    }
+}
