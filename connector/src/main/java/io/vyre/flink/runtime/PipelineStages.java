@@ -1,6 +1,7 @@
 package io.vyre.flink.runtime;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -30,6 +31,9 @@ public final class PipelineStages {
     }
 
     private static final LongAdder[] TOTALS = new LongAdder[Stage.values().length];
+    /** JVM-wide: when the first chunk was issued and the last one done (System.nanoTime; 0 = none yet). */
+    private static final AtomicLong FIRST_ISSUED = new AtomicLong();
+    private static final AtomicLong LAST_DONE = new AtomicLong();
 
     static {
         for (int i = 0; i < TOTALS.length; i++) {
@@ -57,11 +61,30 @@ public final class PipelineStages {
         return now;
     }
 
+    /** A chunk was issued to the kernel now. */
+    public static void chunkIssued() {
+        FIRST_ISSUED.compareAndSet(0, System.nanoTime());
+    }
+
+    /** A chunk's result came back now. */
+    public static void chunkDone() {
+        LAST_DONE.accumulateAndGet(System.nanoTime(), Math::max);
+    }
+
     /** Forgets the JVM-wide sums (before a job whose summary is wanted). */
     public static void resetTotals() {
         for (LongAdder a : TOTALS) {
             a.reset();
         }
+        FIRST_ISSUED.set(0);
+        LAST_DONE.set(0);
+    }
+
+    /** Seconds from the first chunk issued to the last one done, JVM-wide (the job minus its start and end). */
+    public static double streamingSeconds() {
+        long first = FIRST_ISSUED.get();
+        long last = LAST_DONE.get();
+        return first == 0 || last <= first ? 0 : (last - first) / 1e9;
     }
 
     /** The JVM-wide sums, one line per stage: seconds summed over subtasks, and the share of the whole. */

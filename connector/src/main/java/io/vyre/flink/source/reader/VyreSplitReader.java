@@ -2,6 +2,7 @@ package io.vyre.flink.source.reader;
 
 import io.vyre.flink.program.VyreProgram;
 import io.vyre.flink.program.VyreProgram.Framing;
+import io.vyre.flink.runtime.PipelineStages;
 import io.vyre.flink.runtime.PipelineStages.Stage;
 import io.vyre.flink.runtime.RuntimeMetrics;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
@@ -151,6 +152,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             releaseWhenIdle(chunk.cursor);
         }
         t = metrics.stages().since(Stage.SOURCE_KERNEL, t);
+        PipelineStages.chunkDone();
         metrics.chunkDone(System.nanoTime() - chunk.issuedNanos);
         try {
             return complete(chunk, result);
@@ -259,6 +261,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             lane.ingestHandle(), own, lane.output().handle());
         c.inFlight++;
         inFlight.add(new Chunk(c, stateOffset, readFrom, own, count, flags, skip, lane, seq));
+        PipelineStages.chunkIssued();
     }
 
     private RecordsWithSplitIds<VyreElement<T>> complete(Chunk chunk, SlotResult result) throws IOException {

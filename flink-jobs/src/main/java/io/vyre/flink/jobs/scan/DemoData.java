@@ -38,25 +38,37 @@ public final class DemoData {
     private DemoData() {
     }
 
-    /** Writes about {@code bytes} of sample logs as {@value #FILES} files under {@code dir}. */
+    /** Writes about {@code bytes} of sample logs as {@value #FILES} files under {@code dir}, in parallel. */
     public static void generate(Path dir, long bytes) throws IOException {
         Files.createDirectories(dir);
-        SplittableRandom random = new SplittableRandom(SEED);
         long perFile = Math.max(1, bytes / FILES);
-        StringBuilder line = new StringBuilder(256);
-        for (int f = 0; f < FILES; f++) {
-            try (OutputStream out = new java.io.BufferedOutputStream(
-                Files.newOutputStream(dir.resolve(String.format("app-%02d.log", f))), 1 << 20)) {
-                long written = 0;
-                long second = 1_795_000_000L + f * 86_400L;
-                while (written < perFile) {
-                    second += random.nextInt(2);
-                    line.setLength(0);
-                    appendLine(line, random, second);
-                    byte[] b = line.toString().getBytes(StandardCharsets.US_ASCII);
-                    out.write(b);
-                    written += b.length;
+        try {
+            java.util.stream.IntStream.range(0, FILES).parallel().forEach(f -> {
+                try {
+                    generateFile(dir.resolve(String.format("app-%02d.log", f)), f, perFile);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** One file of the sample, seeded by its index: the same size always gives the same bytes. */
+    private static void generateFile(Path file, int f, long bytes) throws IOException {
+        SplittableRandom random = new SplittableRandom(SEED + f);
+        StringBuilder line = new StringBuilder(256);
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            long written = 0;
+            long second = 1_795_000_000L + f * 86_400L;
+            while (written < bytes) {
+                second += random.nextInt(2);
+                line.setLength(0);
+                appendLine(line, random, second);
+                byte[] b = line.toString().getBytes(StandardCharsets.US_ASCII);
+                out.write(b);
+                written += b.length;
             }
         }
     }

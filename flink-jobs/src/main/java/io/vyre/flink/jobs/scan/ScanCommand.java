@@ -108,6 +108,12 @@ public final class ScanCommand implements Callable<Integer> {
             ProgressReporter.bytes(total), files.size(), files.size() == 1 ? "" : "s", patterns.size(), backend, seconds,
             ProgressReporter.bytes((long) (total / seconds)));
         if (common.verbose) {
+            double streaming = PipelineStages.streamingSeconds();
+            if (streaming > 0) {
+                stdout.printf(Locale.ROOT, "streaming: %.2f s from the first chunk issued to the last done, %s/s"
+                    + " (the rest of the job's time is start-up and commit)%n", streaming,
+                    ProgressReporter.bytes((long) (total / streaming)));
+            }
             stdout.print(PipelineStages.summary());
         }
         MatchCounts counts = MatchCounts.read(out, before, patterns.size());
