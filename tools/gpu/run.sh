@@ -92,7 +92,7 @@ jobs() {
       timeout "${JOB_LIMIT:-150}" $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs scan --input "$data/logs" \
         --patterns "$data/patterns-$n.txt" --output "$dir" --backend "$backend" --parallelism "$parallelism" \
         --verbose > "$log" 2>&1
-      echo "job $n patterns, $backend x$parallelism: exit $?"; grep -E "^scanned .* in |error" "$log" | head -3
+      echo "job $n patterns, $backend x$parallelism: exit $?"; grep -E "^scanned .* in |^streaming|error" "$log" | head -3
       grep -E "^  (source|sink)[A-Z]" "$log" | cut -c1-40
       # occurrences as (file name, offset, pattern id), sorted: identical across backends
       find "$dir" -type f ! -name '.*' -exec cat {} + | awk -F'\t' '{n = split($1, p, "/"); print p[n] "\t" $2 "\t" $3}' \
