@@ -120,8 +120,17 @@ public final class VyreRuntimeSettings implements Serializable {
      * CPU and the GPU are measured on its largest literal set before one is chosen.
      */
     public VyreRuntimeContext toContext(String name, int subtaskIndex, List<Vir0Program> workload) {
+        return toContext(name, subtaskIndex, workload, List.of());
+    }
+
+    /**
+     * As {@link #toContext(String, int, List)}, on the GPUs Flink's external resource framework assigned to
+     * the task manager ({@link GpuResources}) when there are some, else on the configured devices.
+     */
+    public VyreRuntimeContext toContext(String name, int subtaskIndex, List<Vir0Program> workload,
+                                        List<Integer> assignedGpus) {
         return new VyreRuntimeContext().name(name.replaceAll("[^A-Za-z0-9_.-]", "_")).backend(backend).workload(workload)
-            .devices(devices).ownerIndex(subtaskIndex).cpuWorkers(cpuWorkers).tenants(tenantsPerDevice).lanes(lanes).ringCapacity(WorkRingDescriptor.capacityFor(lanes))
+            .devices(assignedGpus.isEmpty() ? devices : assignedGpus).ownerIndex(subtaskIndex).cpuWorkers(cpuWorkers).tenants(tenantsPerDevice).lanes(lanes).ringCapacity(WorkRingDescriptor.capacityFor(lanes))
             .ingestBufferBytes(chunkBytes).outputRegionWords(outputRegionWords()).ioPath(ioPath)
             .watchdogTimeout(Duration.ofSeconds(watchdogSeconds))
             .nativeMemoryLimit((long) lanes * (chunkBytes + 4L * outputRegionWords()) + (64L << 20))

@@ -1,5 +1,6 @@
 package io.vyre.flink.sink;
 
+import io.vyre.flink.runtime.GpuResources;
 import io.vyre.flink.runtime.PipelineStages.Stage;
 import io.vyre.flink.runtime.RuntimeMetrics;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
@@ -61,7 +62,8 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
             ? Vir0Program.builder().op(Opcode.INPUT, Vir0Program.Reg.r(1), Vir0Program.Reg.r(2))
                 .op(Opcode.WRITE_BACK, Vir0Program.Reg.r(3), Vir0Program.Reg.r(4), Vir0Program.Reg.r(5)).build()
             : StandardPrograms.redact(config.redactPatterns(), config.ignoreCase(), config.mask());
-        this.rt = DeviceRuntimes.shared().openTenant(settings.toContext("vyre-sink-" + subtask, subtask, List.of(program)));
+        this.rt = DeviceRuntimes.shared().openTenant(settings.toContext("vyre-sink-" + subtask, subtask, List.of(program),
+            GpuResources.of(context)));
         this.encoder = config.encoder();
         this.dir = Path.of(config.directory());
         this.prefix = "part-" + UUID.randomUUID() + "-" + subtask + "-";

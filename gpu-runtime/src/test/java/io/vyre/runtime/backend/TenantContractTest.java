@@ -264,4 +264,28 @@ public abstract class TenantContractTest {
         }
         assertThat(registry.openRuntimes()).isZero();
     }
+
+    @Test
+    void shouldNotStallOtherTenantsBehindOneThatNeverTakesItsResults() throws Exception {
+        rt = VyreRuntime.open(context(2).ringCapacity(16));
+        Path file = dir.resolve("busy.txt");
+        Files.write(file, letters(new Random(9), 50_000, 3));
+        List<byte[]> patterns = List.of("abc".getBytes(US_ASCII), "bb".getBytes(US_ASCII));
+        try (VyreTenant idle = tenant("never-takes"); VyreTenant busy = tenant("busy")) {
+            int handle = idle.registerFileForRead(file);
+            LoadedProgram program = idle.load(StandardPrograms.scan(patterns, false));
+            List<Long> untaken = new ArrayList<>();
+            for (Lane lane : idle.lanes()) {
+                untaken.add(idle.publishCall(program, 0, handle, 0, 0, 1000, lane.ingestHandle(),
+                    StandardPrograms.NO_LIMIT, lane.output().handle()));
+            }
+            // the busy tenant cycles the 16-slot ring many times over past the idle tenant's done slots
+            for (int round = 0; round < 10; round++) {
+                assertThat(scan(busy, file, patterns)).isEqualTo(NaiveScan.find(Files.readAllBytes(file), patterns, false));
+            }
+            for (long seq : untaken) {
+                assertThat(idle.await(seq, WAIT).ok()).isTrue();
+            }
+        }
+    }
 }

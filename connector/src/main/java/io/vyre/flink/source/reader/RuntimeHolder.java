@@ -23,6 +23,7 @@ final class RuntimeHolder implements AutoCloseable {
     private final VyreProgram<?> program;
     private final String name;
     private final int subtask;
+    private final List<Integer> assignedGpus;
     private final Map<Integer, LoadedProgram> loaded = new HashMap<>();
     private final Map<String, FileHandle> files = new HashMap<>();
     private volatile VyreTenant tenant;
@@ -35,18 +36,21 @@ final class RuntimeHolder implements AutoCloseable {
         int users;
     }
 
-    RuntimeHolder(VyreRuntimeSettings settings, VyreProgram<?> program, String name, int subtask) {
+    /** @param assignedGpus the GPUs Flink's external resource framework assigned (empty: none) */
+    RuntimeHolder(VyreRuntimeSettings settings, VyreProgram<?> program, String name, int subtask,
+                  List<Integer> assignedGpus) {
         this.settings = settings;
         this.program = program;
         this.name = name;
         this.subtask = subtask;
+        this.assignedGpus = List.copyOf(assignedGpus);
     }
 
     /** Joins the device's runtime unless joined; a no-op after {@link #close()}. */
     synchronized void open() {
         if (tenant == null && !closed) {
             tenant = DeviceRuntimes.shared().openTenant(
-                settings.toContext(name + "-" + subtask, subtask, List.of(program.program(0))));
+                settings.toContext(name + "-" + subtask, subtask, List.of(program.program(0)), assignedGpus));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.vyre.flink.source.reader;
 
 import io.vyre.flink.program.VyreProgram;
+import io.vyre.flink.runtime.GpuResources;
 import io.vyre.flink.runtime.RuntimeMetrics;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.source.split.VyreFileSplit;
@@ -13,8 +14,9 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
 
 /**
- * A Vyre source reader: owns one megakernel runtime (one ring, one IO queue, one kernel), opened when the
- * reader starts and closed with it; one fetcher thread drives it through {@link VyreSplitReader}.
+ * A Vyre source reader: one tenant of its device's shared megakernel runtime (its own IO queue partition,
+ * lanes and handles), joined when the reader starts and left when it closes; one fetcher thread drives it
+ * through {@link VyreSplitReader}.
  */
 public final class VyreSourceReader<T>
     extends SingleThreadMultiplexSourceReaderBase<VyreElement<T>, T, VyreFileSplit, VyreFileSplitState> {
@@ -34,7 +36,8 @@ public final class VyreSourceReader<T>
                                                  SourceReaderContext context, boolean skipUnreadable,
                                                  Duration pollInterval,
                                                  RateLimiterStrategy<VyreFileSplit> rateLimiter) {
-        RuntimeHolder holder = new RuntimeHolder(settings, program, "vyre-source", context.getIndexOfSubtask());
+        RuntimeHolder holder = new RuntimeHolder(settings, program, "vyre-source", context.getIndexOfSubtask(),
+            GpuResources.of(context));
         AtomicLong pending = new AtomicLong();
         context.metricGroup().setPendingBytesGauge(pending::get);
         RuntimeMetrics metrics = new RuntimeMetrics(context.metricGroup(), holder::tenantOrNull);
