@@ -178,6 +178,15 @@ final class StandaloneCluster implements AutoCloseable {
         return taskManagers.get(taskManagerId).isAlive();
     }
 
+    /** Each TaskManager's log file, by id. */
+    Map<String, Path> taskManagerLogs() {
+        Map<String, Path> logs = new LinkedHashMap<>();
+        for (String id : taskManagers.keySet()) {
+            logs.put(id, work.resolve(id + ".log"));
+        }
+        return logs;
+    }
+
     /** The last lines of every process's log, for a failure message. */
     String logTails() {
         StringBuilder b = new StringBuilder();

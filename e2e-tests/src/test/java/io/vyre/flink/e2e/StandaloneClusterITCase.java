@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
@@ -71,6 +72,29 @@ class StandaloneClusterITCase {
         awaitState(job, "FINISHED");
 
         assertSameLines(committed(out), naiveScan(in, patterns));
+        // the connector is inside the job jar: each TaskManager ran one runtime for the job, whose tenants were
+        // the sources and sinks of its subtasks
+        int hosting = 0;
+        for (Map.Entry<String, Path> log : cluster.taskManagerLogs().entrySet()) {
+            String text = Files.readString(log.getValue(), StandardCharsets.UTF_8);
+            long runtimes = occurrences(text, "vyre-cpu0: runtime open");
+            long tenants = occurrences(text, "vyre-cpu0: tenant ");
+            if (tenants > 0) {
+                hosting++;
+                assertThat(runtimes).as("runtimes opened on %s", log.getKey()).isEqualTo(1);
+                assertThat(tenants).as("tenants on %s: a source and a sink per subtask", log.getKey())
+                    .isGreaterThanOrEqualTo(2).isEven();
+            }
+        }
+        assertThat(hosting).as("TaskManagers that ran the job's subtasks").isPositive();
+    }
+
+    private static long occurrences(String text, String what) {
+        long n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + what.length())) {
+            n++;
+        }
+        return n;
     }
 
     @Test
