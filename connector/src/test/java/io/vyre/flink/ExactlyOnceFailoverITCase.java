@@ -8,18 +8,13 @@ import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.sink.VyreSink;
 import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.backend.BackendKind;
-import io.vyre.runtime.testing.NaiveScan;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -72,29 +67,11 @@ class ExactlyOnceFailoverITCase {
 
     @Test
     void shouldRecoverWithoutLosingOrRepeatingAnything() throws Exception {
-        Random rnd = new Random(17);
-        List<byte[]> patterns = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            byte[] p = new byte[3 + rnd.nextInt(3)];
-            for (int k = 0; k < p.length; k++) {
-                p[k] = (byte) ('a' + rnd.nextInt(3));
-            }
-            patterns.add(p);
-        }
-        Path in = Files.createDirectories(dir.resolve("in"));
+        Path in = dir.resolve("in");
         Path out = dir.resolve("out");
-        List<String> expected = new ArrayList<>();
-        for (int f = 0; f < 4; f++) {
-            byte[] data = new byte[120_000];
-            for (int i = 0; i < data.length; i++) {
-                data[i] = (byte) ('a' + rnd.nextInt(4));
-            }
-            Path file = in.resolve("log-" + f);
-            Files.write(file, data);
-            for (NaiveScan.Match m : NaiveScan.find(data, patterns, false)) {
-                expected.add(new ScanMatch(file.toString(), m.offset(), m.patternId()).toLine());
-            }
-        }
+        ScanCorpus corpus = new ScanCorpus(new Random(17), in, 12, 4, 120_000);
+        List<byte[]> patterns = corpus.patterns;
+        List<String> expected = corpus.expected;
         assertThat(expected.size()).as("enough data to fail mid-way").isGreaterThan(6000);
 
         Configuration conf = new Configuration();
@@ -114,15 +91,8 @@ class ExactlyOnceFailoverITCase {
         env.execute("exactly-once failover");
 
         assertThat(FAILED).as("the injected failure happened").isTrue();
-        List<String> committed = new ArrayList<>();
-        try (Stream<Path> files = Files.list(out)) {
-            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
-                committed.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
-            }
-        }
+        List<String> committed = ScanCorpus.committed(out);
         assertThat(new HashSet<>(committed)).as("no duplicates").hasSize(committed.size());
-        committed.sort(null);
-        expected.sort(null);
         assertThat(committed).isEqualTo(expected);
     }
 }

@@ -9,12 +9,8 @@ import io.vyre.flink.sink.VyreSink;
 import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.DeviceRuntimes;
 import io.vyre.runtime.backend.BackendKind;
-import io.vyre.runtime.testing.NaiveScan;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +18,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -95,29 +90,11 @@ class SharedRuntimeITCase {
 
     @Test
     void shouldKeepTheOtherTenantsRunningWhileOneFailsAndRejoins() throws Exception {
-        Random rnd = new Random(23);
-        List<byte[]> patterns = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            byte[] p = new byte[3 + rnd.nextInt(3)];
-            for (int k = 0; k < p.length; k++) {
-                p[k] = (byte) ('a' + rnd.nextInt(3));
-            }
-            patterns.add(p);
-        }
-        Path in = Files.createDirectories(dir.resolve("in"));
+        Path in = dir.resolve("in");
         Path out = dir.resolve("out");
-        List<String> expected = new ArrayList<>();
-        for (int f = 0; f < 8; f++) {
-            byte[] data = new byte[100_000];
-            for (int i = 0; i < data.length; i++) {
-                data[i] = (byte) ('a' + rnd.nextInt(4));
-            }
-            Path file = in.resolve("log-" + f);
-            Files.write(file, data);
-            for (NaiveScan.Match m : NaiveScan.find(data, patterns, false)) {
-                expected.add(new ScanMatch(file.toString(), m.offset(), m.patternId()).toLine());
-            }
-        }
+        ScanCorpus corpus = new ScanCorpus(new Random(23), in, 10, 8, 100_000);
+        List<byte[]> patterns = corpus.patterns;
+        List<String> expected = corpus.expected;
         long runtimesBefore = DeviceRuntimes.shared().runtimesOpened();
 
         Configuration conf = new Configuration();
@@ -147,15 +124,8 @@ class SharedRuntimeITCase {
             .as("all eight tenants, and the restarted ones, on one runtime").isEqualTo(1);
         assertThat(DeviceRuntimes.shared().openRuntimes()).as("closed with its last tenant").isZero();
 
-        List<String> committed = new ArrayList<>();
-        try (Stream<Path> files = Files.list(out)) {
-            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
-                committed.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
-            }
-        }
+        List<String> committed = ScanCorpus.committed(out);
         assertThat(new HashSet<>(committed)).as("no duplicates").hasSize(committed.size());
-        committed.sort(null);
-        expected.sort(null);
         assertThat(committed).isEqualTo(expected);
     }
 }

@@ -1,0 +1,57 @@
+package io.vyre.flink;
+
+import io.vyre.flink.program.ScanMatch;
+import io.vyre.runtime.testing.NaiveScan;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * Input for the failover ITCases: random files over a small alphabet, random patterns over a smaller one
+ * (so they occur often and overlap), the naive scan's expected output lines, and the committed output.
+ */
+final class ScanCorpus {
+    final List<byte[]> patterns = new ArrayList<>();
+    final List<String> expected = new ArrayList<>();
+
+    /** {@code patternCount} patterns of 3 to 5 letters of 'a'..'c', and {@code files} files of {@code bytes} letters of 'a'..'d'. */
+    ScanCorpus(Random rnd, Path in, int patternCount, int files, int bytes) throws IOException {
+        for (int i = 0; i < patternCount; i++) {
+            byte[] p = new byte[3 + rnd.nextInt(3)];
+            for (int k = 0; k < p.length; k++) {
+                p[k] = (byte) ('a' + rnd.nextInt(3));
+            }
+            patterns.add(p);
+        }
+        Files.createDirectories(in);
+        for (int f = 0; f < files; f++) {
+            byte[] data = new byte[bytes];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) ('a' + rnd.nextInt(4));
+            }
+            Path file = in.resolve("log-" + f);
+            Files.write(file, data);
+            for (NaiveScan.Match m : NaiveScan.find(data, patterns, false)) {
+                expected.add(new ScanMatch(file.toString(), m.offset(), m.patternId()).toLine());
+            }
+        }
+        expected.sort(null);
+    }
+
+    /** The lines of the committed part files under {@code out} (in-progress files, hidden, left out), sorted. */
+    static List<String> committed(Path out) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+                lines.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
+            }
+        }
+        lines.sort(null);
+        return lines;
+    }
+}
