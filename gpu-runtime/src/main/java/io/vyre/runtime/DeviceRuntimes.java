@@ -69,7 +69,9 @@ public final class DeviceRuntimes {
      * regions of {@code outputRegionWords}, and a quota of twice its lanes in slots in flight. The runtime
      * itself takes the IO path, watchdog, match engine and kernel limits of the owner that opened it.
      *
-     * @throws VyreRuntimeException or IllegalStateException when the device's runtime cannot open or is full
+     * A runtime with all its tenants taken (or faulted) leads to another runtime on the same device.
+     *
+     * @throws VyreRuntimeException or IllegalStateException when the device's runtime cannot open
      */
     public VyreTenant openTenant(VyreRuntimeContext owner) {
         owner.conclude();
@@ -88,7 +90,7 @@ public final class DeviceRuntimes {
             }
             if (shared == null) {
                 VyreRuntimeContext context = deviceContext(owner, choice, device, onDevice.size());
-                if (!onDevice.isEmpty()) {
+                if (onDevice.stream().anyMatch(d -> !d.runtime.isClosed() && d.runtime.backend().fault() == null)) {
                     LOG.warn("{}: all {} tenants of the runtime on {} are taken; opening another runtime on the same"
                         + " device, which it time-slices (run fewer Vyre subtasks per task manager)", owner.name(),
                         context.tenants(), key);

@@ -33,10 +33,12 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -330,14 +332,16 @@ public final class VyreRuntime implements AutoCloseable {
                 + laneCount + " lanes and " + maxInFlight + " slots");
         }
         int id = takeTenantId(name);
+        List<Lane> own = List.of();
         try {
-            List<Lane> own = lanesFor(id, laneCount, ingestBufferBytes, outputRegionWords);
+            own = lanesFor(id, laneCount, ingestBufferBytes, outputRegionWords);
             control.allowTenant(id);
             VyreTenant tenant = new VyreTenant(this, id, name, own, maxInFlight, onClose);
             LOG.info("{}: tenant {} open as {} ({} lanes of {} bytes, IO queue partition of {} slots)", context.name(),
                 id, name, laneCount, ingestBufferBytes, ioQueue.partitionSlots());
             return tenant;
         } catch (RuntimeException | Error e) {
+            returnLanes(own);
             freeTenant(id);
             throw e;
         }
@@ -351,8 +355,8 @@ public final class VyreRuntime implements AutoCloseable {
             }
         }
         throw new VyreRuntimeException(context.name() + ": " + name + " cannot join: all " + context.tenants()
-            + " tenants of this runtime are open (VyreRuntimeContext.tenants; in Flink the connector's"
-            + " 'tenants-per-device' setting)");
+            + " tenants of this runtime are open (VyreRuntimeContext.tenants; in Flink"
+            + " VyreRuntimeSettings.tenantsPerDevice)");
     }
 
     synchronized void freeTenant(int id) {
@@ -381,22 +385,28 @@ public final class VyreRuntime implements AutoCloseable {
                 }
             }
         }
-        List<Lane> added = List.of();
-        try {
-            if (own.size() < count) {
+        if (own.size() < count) {
+            List<Lane> added;
+            try {
                 added = allocateLanes(count - own.size(), ingestBytes, outputWords);
-                List<Capability> buffers = new ArrayList<>();
-                List<OutputRegion> regions = new ArrayList<>();
-                for (Lane lane : added) {
-                    buffers.add(capabilities.destination(lane.ingestHandle()));
-                    regions.add(lane.output());
-                }
-                backend.lanesAdded(buffers, regions);
-                own.addAll(added);
+            } catch (RuntimeException | Error e) {
+                returnLanes(own);
+                throw e;
             }
-        } catch (RuntimeException | Error e) {
-            returnLanes(own);
-            throw e;
+            List<Capability> buffers = new ArrayList<>();
+            List<OutputRegion> regions = new ArrayList<>();
+            for (Lane lane : added) {
+                buffers.add(capabilities.destination(lane.ingestHandle()));
+                regions.add(lane.output());
+            }
+            try {
+                backend.lanesAdded(buffers, regions);
+            } catch (RuntimeException | Error e) {
+                forget(added);
+                returnLanes(own);
+                throw e;
+            }
+            own.addAll(added);
         }
         for (Lane lane : own) {
             capabilities.assign(lane.ingestHandle(), tenant);
@@ -404,15 +414,32 @@ public final class VyreRuntime implements AutoCloseable {
         return own;
     }
 
+    /**
+     * New lanes. On a failure part-way the handles of those made so far are released (they were never mapped
+     * into the kernel, so they are not handed out); their memory goes with the runtime.
+     */
     private List<Lane> allocateLanes(int count, int ingestBytes, int outputWords) {
         List<Lane> laneList = new ArrayList<>();
-        for (int k = 0; k < count; k++) {
-            int i = nextLane.getAndIncrement();
-            NativeBuffer ingest = memory.allocate("ingest-" + i, ingestBytes);
-            NativeBuffer out = memory.allocate("output-" + i, OutputRegionDescriptor.byteLength(outputWords));
-            laneList.add(new Lane(i, capabilities.registerBuffer(ingest), ingest, outputs.register(out)));
+        try {
+            for (int k = 0; k < count; k++) {
+                int i = nextLane.getAndIncrement();
+                NativeBuffer ingest = memory.allocate("ingest-" + i, ingestBytes);
+                NativeBuffer out = memory.allocate("output-" + i, OutputRegionDescriptor.byteLength(outputWords));
+                laneList.add(new Lane(i, capabilities.registerBuffer(ingest), ingest, outputs.register(out)));
+            }
+        } catch (RuntimeException | Error e) {
+            forget(laneList);
+            throw e;
         }
         return laneList;
+    }
+
+    /** Removes lanes the kernel never saw from the tables, so nothing can name them. */
+    private void forget(List<Lane> unmapped) {
+        for (Lane lane : unmapped) {
+            capabilities.release(lane.ingestHandle());
+            outputs.remove(lane.output().handle());
+        }
     }
 
     /** A closed tenant's lanes, kept for the next tenant (handed out once no IO is on its way into them). */
@@ -431,21 +458,29 @@ public final class VyreRuntime implements AutoCloseable {
 
     /**
      * Ends a closing tenant's slots: those not claimed yet end as TENANT_DENIED, those running are waited for
-     * (up to the watchdog each); their results are dropped.
+     * (up to the watchdog each); their results are dropped. A slot the kernel has not finished in that time
+     * keeps its tenant id and lanes out of use for good (logged), since it may still read into them.
+     *
+     * @return whether every slot ended
      */
-    void drainTenant(int id, String name, Collection<Long> sequences) {
+    boolean drainTenant(int id, String name, Set<Long> open) {
         if (closed) {
-            return;
+            return true;
         }
         control.denyTenant(id);
-        for (long seq : sequences) {
+        boolean drained = true;
+        for (Long seq : List.copyOf(open)) {
             try {
-                await(seq, context.watchdogTimeout());
+                if (await(seq, context.watchdogTimeout(), () -> open.contains(seq) ? null : "taken") != null
+                    || !open.contains(seq)) {
+                    open.remove(seq);
+                }
             } catch (VyreRuntimeException e) {
                 LOG.warn("{}: {} closed with slot {} unfinished: {}", context.name(), name, seq, e.getMessage());
-                return;
+                drained = false;
             }
         }
+        return drained;
     }
 
     /**
@@ -477,10 +512,21 @@ public final class VyreRuntime implements AutoCloseable {
 
     /** Waits for a slot to be DONE and takes its result, failing when the kernel faults or stalls. */
     public SlotResult await(long sequence, Duration timeout) {
+        return await(sequence, timeout, () -> null);
+    }
+
+    /**
+     * {@link #await(long, Duration)} that also gives up, returning {@code null}, once {@code abandon} says why
+     * (a non-null reason; a tenant that closes, a result another thread took).
+     */
+    SlotResult await(long sequence, Duration timeout, Supplier<String> abandon) {
         IdleStrategy idle = idleStrategy();
         long deadline = System.nanoTime() + timeout.toNanos();
         SlotResult result;
         while ((result = takeOrParked(sequence)) == null) {
+            if (abandon.get() != null) {
+                return null;
+            }
             checkHealthy("waiting for slot " + sequence);
             if (System.nanoTime() - deadline > 0) {
                 throw new VyreRuntimeException(context.name() + ": slot " + sequence + " was not done within " + timeout

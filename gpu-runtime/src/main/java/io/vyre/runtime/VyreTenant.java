@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,8 @@ public final class VyreTenant implements AutoCloseable {
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final Runnable onClose;
+    /** Publishes under way: close waits for them, so none lands after the drain looked at {@link #open}. */
+    private final AtomicInteger publishing = new AtomicInteger();
     private volatile boolean closed;
 
     VyreTenant(VyreRuntime runtime, int id, String name, List<Lane> lanes, int maxInFlight, Runnable onClose) {
@@ -159,21 +162,31 @@ public final class VyreTenant implements AutoCloseable {
         if (!programs.contains(program)) {
             throw new IllegalArgumentException(name + ": program " + program.handle() + " was not loaded by this tenant");
         }
-        takeQuota();
+        publishing.incrementAndGet();
         try {
-            long seq = runtime.publishCall(program, id, priority, params);
-            open.add(seq);
-            return seq;
-        } catch (RuntimeException | Error e) {
-            inFlight.release();
-            throw e;
+            checkOpen();
+            takeQuota();
+            try {
+                long seq = runtime.publishCall(program, id, priority, params);
+                open.add(seq);
+                return seq;
+            } catch (RuntimeException | Error e) {
+                inFlight.release();
+                throw e;
+            }
+        } finally {
+            publishing.decrementAndGet();
         }
     }
 
     /** Waits for one of this tenant's slots; see {@link VyreRuntime#await(long, Duration)}. */
     public SlotResult await(long sequence, Duration timeout) {
         ownSequence(sequence);
-        return taken(sequence, runtime.await(sequence, timeout));
+        SlotResult result = runtime.await(sequence, timeout, () -> closed ? "closed" : null);
+        if (result == null) {
+            throw new VyreRuntimeException(name + ": the tenant closed while waiting for slot " + sequence);
+        }
+        return taken(sequence, result);
     }
 
     /** One of this tenant's results if its slot is done, else {@code null}; never blocks. */
@@ -235,7 +248,9 @@ public final class VyreTenant implements AutoCloseable {
 
     /**
      * Drains this tenant and gives back what it holds; the runtime and the other tenants go on. Idempotent;
-     * always returns (waits at most the runtime's watchdog for slots still running).
+     * always returns. Waits for publishes under way, then up to the runtime's watchdog for each slot still
+     * running; a slot that does not end in that time keeps this tenant's id, lanes and programs out of use
+     * for good (logged), since the kernel may still read into them.
      */
     @Override
     public void close() {
@@ -245,22 +260,33 @@ public final class VyreTenant implements AutoCloseable {
             }
             closed = true;
         }
+        boolean drained = false;
         try {
-            runtime.drainTenant(id, name, open);
-            open.clear();
-            runtime.returnLanes(laneList);
+            long deadline = System.nanoTime() + runtime.context().watchdogTimeout().toNanos();
+            while (publishing.get() > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            drained = publishing.get() == 0 && runtime.drainTenant(id, name, open);
             for (Integer handle : handles) {
                 runtime.releaseHandle(handle);
             }
             handles.clear();
-            for (LoadedProgram p : programs) {
-                runtime.unload(p);
+            if (drained) {
+                open.clear();
+                runtime.returnLanes(laneList);
+                for (LoadedProgram p : programs) {
+                    runtime.unload(p);
+                }
+                programs.clear();
+            } else {
+                LOG.error("{}: slots {} did not end; the tenant's id, lanes and programs stay out of use", name, open);
             }
-            programs.clear();
         } catch (RuntimeException e) {
             LOG.warn("{}: closing the tenant did not finish cleanly: {}", name, e.toString());
         } finally {
-            runtime.freeTenant(id);
+            if (drained) {
+                runtime.freeTenant(id);
+            }
             onClose.run();
         }
     }

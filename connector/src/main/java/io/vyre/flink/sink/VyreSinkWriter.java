@@ -62,19 +62,23 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
             ? Vir0Program.builder().op(Opcode.INPUT, Vir0Program.Reg.r(1), Vir0Program.Reg.r(2))
                 .op(Opcode.WRITE_BACK, Vir0Program.Reg.r(3), Vir0Program.Reg.r(4), Vir0Program.Reg.r(5)).build()
             : StandardPrograms.redact(config.redactPatterns(), config.ignoreCase(), config.mask());
-        this.rt = DeviceRuntimes.shared().openTenant(settings.toContext("vyre-sink-" + subtask, subtask, List.of(program),
-            GpuResources.of(context)));
         this.encoder = config.encoder();
         this.dir = Path.of(config.directory());
         this.prefix = "part-" + UUID.randomUUID() + "-" + subtask + "-";
         this.chunkBytes = settings.chunkBytes();
         Files.createDirectories(dir);
         if (!Files.isWritable(dir)) {
-            rt.close();
             throw new IOException("the sink's output directory " + dir + " is not writable");
         }
-        this.write = rt.load(program);
-        this.fence = rt.load(Vir0Program.builder().op(Opcode.BATCH_FENCE).build());
+        this.rt = DeviceRuntimes.shared().openTenant(settings.toContext("vyre-sink-" + subtask, subtask, List.of(program),
+            GpuResources.of(context)));
+        try {
+            this.write = rt.load(program);
+            this.fence = rt.load(Vir0Program.builder().op(Opcode.BATCH_FENCE).build());
+        } catch (RuntimeException | Error e) {
+            rt.close();  // a writer that never started must not hold its tenant (and the device runtime) open
+            throw e;
+        }
         this.recordsSent = context.metricGroup().getNumRecordsSendCounter();
         this.bytesSent = context.metricGroup().getNumBytesSendCounter();
         this.metrics = new RuntimeMetrics(context.metricGroup(), () -> rt);

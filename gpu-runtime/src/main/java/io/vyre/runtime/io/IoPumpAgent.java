@@ -248,7 +248,8 @@ public final class IoPumpAgent implements Agent {
         if (c == null || queue.partitions() == 1) {
             return c;
         }
-        return capabilities.ownerOf(c.handle()) == queue.partitionOf(r.slot()) ? c : null;
+        int owner = capabilities.ownerOf(c.handle());
+        return owner >= 0 && owner % queue.partitions() == queue.partitionOf(r.slot()) ? c : null;
     }
 
     /** The storage range [offset, offset + count) must lie within the file bound, count within the buffer. */
@@ -298,6 +299,7 @@ public final class IoPumpAgent implements Agent {
             }
             if (--fence.syncsOutstanding == 0) {
                 syncing.remove(fence);
+                fences.remove(fence);
                 if (fence.syncErrno != 0) {
                     fail(fence, IoError.IO_FAILURE, 0);
                 } else {
@@ -388,7 +390,6 @@ public final class IoPumpAgent implements Agent {
                 blockedPartitions.add(partition);
                 continue;
             }
-            it.remove();
             work++;
             int syncs = 0;
             for (FileState f : files.values()) {
@@ -399,10 +400,13 @@ public final class IoPumpAgent implements Agent {
                 }
             }
             if (syncs == 0) {
+                it.remove();
                 succeed(fence);
             } else {
+                // stays first of its partition until its syncs are done: a later fence must not pass it
                 fence.syncsOutstanding = syncs;
                 syncing.add(fence);
+                blockedPartitions.add(partition);
             }
         }
         return work;

@@ -288,4 +288,35 @@ public abstract class TenantContractTest {
             }
         }
     }
+
+    @Test
+    void shouldFailAPublisherWaitingForItsQuotaPromptlyWhenTheTenantCloses() throws Exception {
+        rt = VyreRuntime.open(context(1));
+        Path file = dir.resolve("quota.txt");
+        Files.write(file, letters(new Random(4), 4_000, 3));
+        VyreTenant t = rt.openTenant("quota", 2, CHUNK, 1 << 14, 1);
+        int handle = t.registerFileForRead(file);
+        LoadedProgram program = t.load(StandardPrograms.scan(List.of("ab".getBytes(US_ASCII)), false));
+        Lane first = t.lanes().get(0);
+        Lane second = t.lanes().get(1);
+        t.publishCall(program, 0, handle, 0, 0, 4_000, first.ingestHandle(), StandardPrograms.NO_LIMIT,
+            first.output().handle());
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            // its one slot in flight is never taken: the second publish waits for the quota until the close
+            Future<Long> blocked = pool.submit(() -> t.publishCall(program, 0, handle, 0, 0, 4_000,
+                second.ingestHandle(), StandardPrograms.NO_LIMIT, second.output().handle()));
+            Thread.sleep(100);
+            assertThat(blocked).isNotDone();
+            t.close();
+            assertThatThrownBy(() -> blocked.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(VyreRuntimeException.class)
+                .hasMessageContaining("the tenant is closed");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(rt.openTenants()).isZero();
+        try (VyreTenant next = tenant("next")) {
+            assertThat(next.id()).as("the drained tenant's id is free again").isEqualTo(1);
+        }
+    }
 }

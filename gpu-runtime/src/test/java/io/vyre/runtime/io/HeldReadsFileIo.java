@@ -7,12 +7,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** FileChannel IO whose read completions are held back until the test releases them: a slow disk on demand. */
+/**
+ * FileChannel IO whose read completions (and, when asked, file syncs) are held back until the test releases
+ * them: a slow disk on demand.
+ */
 final class HeldReadsFileIo implements FileIo {
     private final FileChannelFileIo delegate = new FileChannelFileIo();
     private final Set<Long> readTokens = new HashSet<>();
     private final List<long[]> held = new ArrayList<>();
     private volatile boolean holding = true;
+    private volatile boolean holdSyncs;
+
+    /** Holds file syncs too (until {@link #release()}). */
+    HeldReadsFileIo holdingSyncs() {
+        holdSyncs = true;
+        return this;
+    }
 
     void release() {
         holding = false;
@@ -45,6 +55,9 @@ final class HeldReadsFileIo implements FileIo {
 
     @Override
     public void sync(long token, int fileId) {
+        if (holdSyncs) {
+            readTokens.add(token);
+        }
         delegate.sync(token, fileId);
     }
 

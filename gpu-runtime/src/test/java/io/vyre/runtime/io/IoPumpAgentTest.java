@@ -156,6 +156,51 @@ class IoPumpAgentTest {
         assertThat(queue.status(9)).as("the read completed first").isEqualTo(STATUS_OK);
     }
 
+    private void startOn(HeldReadsFileIo disk, MegakernelIoQueue on) throws InterruptedException {
+        pump = new IoPumpAgent("pump-test", on, caps, () -> disk, IoCompletionPublisher.into(on));
+        invoker = new AgentInvoker(Throwable::printStackTrace, null, pump);
+        invoker.start();
+        pump.awaitStarted(5, TimeUnit.SECONDS);
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldNotLetAFenceOvertakeAnEarlierFenceWhoseSyncIsStillRunning() throws Exception {
+        HeldReadsFileIo disk = new HeldReadsFileIo().holdingSyncs();
+        startOn(disk, queue);
+        int src = caps.registerBuffer(memory.allocate("out", 4096));
+        int dst = caps.registerFileForWrite(dir.resolve("synced.txt"), 1 << 20);
+        post(5, OP_WRITE, src, dst, 0, 100, 0);
+        assertThat(awaitCompletion(5)).isEqualTo(STATUS_OK);
+        post(6, OP_FENCE, 0, 0, 0, 0, 0);
+        post(7, OP_FENCE, 0, 0, 0, 0, 0);
+        for (int i = 0; i < 20; i++) {
+            invoker.invoke();
+        }
+        assertThat(disk.heldReads()).as("the first fence's sync reached the disk").isEqualTo(1);
+        assertThat(queue.status(7)).as("the second fence waits for the first one's sync").isEqualTo(WorkRingDescriptor.CLAIMED);
+        disk.release();
+        assertThat(awaitCompletion(6)).isEqualTo(STATUS_OK);
+        assertThat(awaitCompletion(7)).isEqualTo(STATUS_OK);
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldCompleteATenantsFenceWhileAnotherTenantsReadIsSlow() throws Exception {
+        MegakernelIoQueue partitioned = new MegakernelIoQueue(queueMemory, 16, 2);
+        HeldReadsFileIo disk = new HeldReadsFileIo();
+        startOn(disk, partitioned);
+        Path f = dir.resolve("slow.bin");
+        Files.write(f, new byte[4096]);
+        int file = caps.registerFileForRead(f, 0);
+        int buf = caps.registerBuffer(memory.allocate("ingest", 4096));
+        post(1, OP_READ, file, buf, 0, 4096, 1);   // tenant 0's partition: slots 0..7
+        post(9, OP_FENCE, 0, 0, 0, 0, 2);           // tenant 1's partition: slots 8..15
+        assertThat(awaitCompletion(9)).as("tenant 1's fence").isEqualTo(STATUS_OK);
+        assertThat(disk.heldReads()).as("tenant 0's read is still on the disk").isEqualTo(1);
+        assertThat(partitioned.status(1)).isEqualTo(WorkRingDescriptor.CLAIMED);
+        disk.release();
+        assertThat(awaitCompletion(1)).isEqualTo(STATUS_OK);
+    }
+
     @ParameterizedTest
     @EnumSource(value = IoPath.class, names = {"IO_URING", "FILE_CHANNEL"})
     void shouldWriteAndSyncOnTheNextFence(IoPath path) throws Exception {
