@@ -471,10 +471,9 @@ public final class VyreRuntime implements AutoCloseable {
         boolean drained = true;
         for (Long seq : List.copyOf(open)) {
             try {
-                if (await(seq, context.watchdogTimeout(), () -> open.contains(seq) ? null : "taken") != null
-                    || !open.contains(seq)) {
-                    open.remove(seq);
-                }
+                // ends with the result, or at once when its owner took it meanwhile
+                await(seq, context.watchdogTimeout(), () -> open.contains(seq) ? null : "taken");
+                open.remove(seq);
             } catch (VyreRuntimeException e) {
                 LOG.warn("{}: {} closed with slot {} unfinished: {}", context.name(), name, seq, e.getMessage());
                 drained = false;

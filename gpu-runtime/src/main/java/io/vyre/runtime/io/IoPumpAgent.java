@@ -53,8 +53,6 @@ public final class IoPumpAgent implements Agent {
     /** Released file handles whose file is closed once no request on them is in flight. */
     private final List<Integer> releasedFiles = new ArrayList<>();
     private final ArrayDeque<Pending> fences = new ArrayDeque<>();
-    /** Fences whose file syncs are in flight: no file closes until they finished (its fd would go bad). */
-    private final List<Pending> syncing = new ArrayList<>();
     private final String roleName;
     private final int shard;
     private final int shards;
@@ -298,7 +296,6 @@ public final class IoPumpAgent implements Agent {
                 fence.syncErrno = (int) -result;
             }
             if (--fence.syncsOutstanding == 0) {
-                syncing.remove(fence);
                 fences.remove(fence);
                 if (fence.syncErrno != 0) {
                     fail(fence, IoError.IO_FAILURE, 0);
@@ -405,7 +402,6 @@ public final class IoPumpAgent implements Agent {
             } else {
                 // stays first of its partition until its syncs are done: a later fence must not pass it
                 fence.syncsOutstanding = syncs;
-                syncing.add(fence);
                 blockedPartitions.add(partition);
             }
         }
@@ -449,8 +445,10 @@ public final class IoPumpAgent implements Agent {
     }
 
     private boolean inUse(int handle) {
-        if (!syncing.isEmpty()) {
-            return true;
+        for (Pending fence : fences) {
+            if (fence.syncsOutstanding > 0) {
+                return true;  // a file sync in flight: no file closes until it finished (its fd would go bad)
+            }
         }
         for (Pending p : pending) {
             if (p != null && p.file != null && p.file.handle() == handle) {
