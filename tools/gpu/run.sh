@@ -3,6 +3,8 @@
 #   tools/gpu/run.sh unpack N [MODE...]  collects the carried part (.gpu/carry-NN) into /opt/vf; once all N
 #                                        parts are there, unpacks them; then runs the MODEs, if any
 #   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | choice, logs under $OUT
+# jobs: JOB_RUNS lists BACKEND:PARALLELISM runs (cpu, cuda, auto; PARALLELISM 'default' lets scan choose;
+#       vectorscan:N is the CPU baseline: Vectorscan itself on N threads); JOB_JAVA_OPTS go to the scan JVMs)
 # Every step runs under a timeout: a hung persistent kernel must not hold the machine.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -88,15 +90,25 @@ jobs() {
     for run in ${JOB_RUNS:-"cpu:16 cuda:1 cuda:2"}; do
       local backend=${run%%:*} parallelism=${run##*:} dir=/tmp/vf-job-out
       local log="$out/jobs/$n-patterns-$backend-x$parallelism.log"
+      if [[ $backend == vectorscan ]]; then
+        # the CPU baseline: Vectorscan called directly on the same files, no Flink, no megakernel
+        timeout "${JOB_LIMIT:-150}" $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs baseline --input "$data/logs" \
+          --patterns "$data/patterns-$n.txt" --threads "$parallelism" > "$log" 2>&1
+        echo "baseline $n patterns, vectorscan x$parallelism: exit $?"; grep -E "^(compiled|baseline|scanning|error)" "$log"
+        continue
+      fi
       rm -rf "$dir"
-      timeout "${JOB_LIMIT:-150}" $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs scan --input "$data/logs" \
-        --patterns "$data/patterns-$n.txt" --output "$dir" --backend "$backend" --parallelism "$parallelism" \
+      local subtasks=(--parallelism "$parallelism")
+      if [[ $parallelism == default ]]; then subtasks=(); fi
+      timeout "${JOB_LIMIT:-150}" $java ${JOB_JAVA_OPTS:-} -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs scan --input "$data/logs" \
+        --patterns "$data/patterns-$n.txt" --output "$dir" --backend "$backend" "${subtasks[@]}" \
         --verbose > "$log" 2>&1
-      echo "job $n patterns, $backend x$parallelism: exit $?"; grep -E "^scanned .* in |^streaming|error" "$log" | head -3
+      echo "job $n patterns, $backend x$parallelism: exit $?"; grep -E "^scanned .* in |^streaming|^backend|error" "$log" | head -4
       grep -E "^  (source|sink)[A-Z]" "$log" | cut -c1-40
       # occurrences as (file name, offset, pattern id), sorted: identical across backends
       find "$dir" -type f ! -name '.*' -exec cat {} + | awk -F'\t' '{n = split($1, p, "/"); print p[n] "\t" $2 "\t" $3}' \
-        | sort | sha256sum | sed "s/-\$/$n patterns $backend x$parallelism/" | tee -a "$out/job-digests.txt"
+        | sort | tee >(wc -l | sed "s/^/occurrences: /") | sha256sum | sed "s/-\$/$n patterns $backend x$parallelism/" \
+        | tee -a "$out/job-digests.txt"
     done
   done
   # one archive: the device returns a limited number of files

@@ -37,6 +37,11 @@ public final class DeviceRuntimes {
     public static final int DEFAULT_TENANTS = ControlBlockDescriptor.TENANT_COUNT - 1;
     /** IO queue slots per tenant partition of a shared runtime. */
     static final int TENANT_IO_SLOTS = 32;
+    /**
+     * IO pumps of a device runtime: the JVM property {@value}, else one per four cores. Each pump serves its
+     * share of the tenants' IO queue partitions on its own thread (reads from the page cache are copies).
+     */
+    public static final String IO_PUMPS_PROPERTY = "vyre.io.pumps";
 
     private final Map<String, List<Shared>> runtimes = new HashMap<>();
     private final AtomicLong opened = new AtomicLong();
@@ -139,6 +144,24 @@ public final class DeviceRuntimes {
         }
     }
 
+    static int ioPumps() {
+        int byCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 4);
+        String configured = System.getProperty(IO_PUMPS_PROPERTY);
+        if (configured == null) {
+            return byCores;
+        }
+        try {
+            int pumps = Integer.parseInt(configured.trim());
+            if (pumps >= 1 && pumps <= 256) {
+                return pumps;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new VyreRuntimeException("-D" + IO_PUMPS_PROPERTY + "=" + configured + " is not a pump count in [1, 256]:"
+            + " remove it for one pump per four cores (" + byCores + " here)");
+    }
+
     /** The device runtime's own context: the owner's device and kernel settings, room for the tenants. */
     private static VyreRuntimeContext deviceContext(VyreRuntimeContext owner, EngineChoice.Choice choice, int device,
                                                     int others) {
@@ -148,7 +171,7 @@ public final class DeviceRuntimes {
             .devices(choice.backend() == BackendKind.CUDA ? List.of(device) : List.of()).ownerIndex(0)
             .cpuWorkers(Math.max(owner.cpuWorkers(), Runtime.getRuntime().availableProcessors()))
             .tenants(tenants).ioQueueSlots(TENANT_IO_SLOTS)
-            .ioPumps(Math.min(tenants + 1, Math.max(1, Runtime.getRuntime().availableProcessors() / 4)))
+            .ioPumps(Math.min(tenants + 1, ioPumps()))
             .ringCapacity(Math.min(WorkRingDescriptor.MAX_CAPACITY,
                 WorkRingDescriptor.capacityFor((tenants + 1) * 2 * owner.lanes())))
             .lanes(1).ingestBufferBytes(NativeMemory.PAGE_SIZE).outputRegionWords(1024)

@@ -249,7 +249,12 @@ public final class VyreRuntime implements AutoCloseable {
     public LoadedProgram load(Vir0Program program) {
         checkOpen();
         LoadedProgram loaded = programs.load(program);
-        backend.programLoaded(loaded);
+        try {
+            backend.programLoaded(loaded);
+        } catch (RuntimeException | Error e) {
+            programs.unload(loaded.handle());
+            throw e;
+        }
         return loaded;
     }
 

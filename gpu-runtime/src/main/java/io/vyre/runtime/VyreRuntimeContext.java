@@ -186,7 +186,7 @@ public final class VyreRuntimeContext {
         return this;
     }
 
-    /** Device memory reserved for programs and pattern tables on CUDA. */
+    /** Device memory for programs and pattern tables on CUDA, reserved at launch; larger sets take more blocks later. */
     public VyreRuntimeContext deviceArenaBytes(long deviceArenaBytes) {
         this.deviceArenaBytes = deviceArenaBytes;
         return this;
@@ -283,6 +283,15 @@ public final class VyreRuntimeContext {
         EngineChoice.Choice choice = EngineChoice.choose(this);
         LOG.info("{}: backend=auto picked {}: {}", name, choice.backend(), choice.reason());
         return choice;
+    }
+
+    /**
+     * Which backend a runtime of this context opens, and why, without opening one: for {@code auto} the
+     * measurement of {@link EngineChoice}, cached per JVM and pattern set, so the runtime opened later for the
+     * same workload on this machine reuses it.
+     */
+    public EngineChoice.Choice resolveBackend() {
+        return chooseBackend();
     }
 
     VyreRuntimeContext decided(EngineChoice.Choice choice) {

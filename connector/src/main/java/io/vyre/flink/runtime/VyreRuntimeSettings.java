@@ -1,6 +1,7 @@
 package io.vyre.flink.runtime;
 
 import io.vyre.runtime.DeviceRuntimes;
+import io.vyre.runtime.EngineChoice;
 import io.vyre.runtime.VyreRuntimeContext;
 import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.protocol.WorkRingDescriptor;
@@ -135,6 +136,14 @@ public final class VyreRuntimeSettings implements Serializable {
             .watchdogTimeout(Duration.ofSeconds(watchdogSeconds))
             .nativeMemoryLimit((long) lanes * (chunkBytes + 4L * outputRegionWords()) + (64L << 20))
             .conclude();
+    }
+
+    /**
+     * The backend the runtime for {@code workload} opens on this machine, and why ({@code auto}: measured once
+     * per JVM and pattern set, so the subtasks that open it later in this JVM reuse the measurement).
+     */
+    public EngineChoice.Choice chooseBackend(List<Vir0Program> workload) {
+        return toContext("backend-choice", 0, workload).resolveBackend();
     }
 
     /** Checks every setting, naming the one that is wrong. */

@@ -42,6 +42,6 @@ class GenerateCommandTest {
     void shouldRefuseAPatternCountOutsideTheSupportedRange() {
         CliRun run = CliRun.of("generate", "--output", dir.toString(), "--patterns", "0");
         assertThat(run.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
-        assertThat(run.err()).startsWith("error:").contains("[1, 65536]");
+        assertThat(run.err()).startsWith("error:").contains("[1, 1048576]");
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * @param ownerIndex index of the owner (a Flink subtask), used to pick a device round-robin
  * @param watchdogNanos how long the kernel's heartbeat may stand still before the backend is declared faulted
  * @param gpuBlocks  blocks of the CUDA kernel (one schedules, the others work); 0 = one per multiprocessor
- * @param deviceArenaBytes device memory for programs and pattern tables (CUDA)
+ * @param deviceArenaBytes device memory for programs and pattern tables (CUDA), allocated in blocks of this size; a larger table gets a block of its own
  * @param cpuMatchEngine how the CPU megakernel runs MATCH
  */
 public record BackendSettings(int cpuWorkers, List<Integer> devices, int ownerIndex, long watchdogNanos, int gpuBlocks,

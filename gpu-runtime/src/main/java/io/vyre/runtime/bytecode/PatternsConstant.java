@@ -9,12 +9,15 @@ import java.util.List;
  * runtime compiles it into Aho-Corasick tables when the program is loaded.
  */
 public final class PatternsConstant implements Constant {
-    public static final int MAX_PATTERNS = 1 << 16;
+    /** Patterns in one set: threat-intelligence lists run to hundreds of thousands of indicators. */
+    public static final int MAX_PATTERNS = 1 << 20;
     public static final int MAX_PATTERN_LENGTH = 1 << 12;
-    public static final int MAX_TOTAL_BYTES = 1 << 22;
+    /** Bytes of all patterns of one set (a million SHA-256 digests in hex take 64 MiB). */
+    public static final int MAX_TOTAL_BYTES = 1 << 26;
 
     private final List<byte[]> patterns;
     private final boolean ignoreCase;
+    private int hash;
 
     public PatternsConstant(List<byte[]> patterns, boolean ignoreCase) {
         List<byte[]> copy = new ArrayList<>(patterns.size());
@@ -79,9 +82,13 @@ public final class PatternsConstant implements Constant {
 
     @Override
     public int hashCode() {
-        int h = Boolean.hashCode(ignoreCase);
-        for (byte[] p : patterns) {
-            h = 31 * h + Arrays.hashCode(p);
+        int h = hash;
+        if (h == 0) {
+            h = Boolean.hashCode(ignoreCase);
+            for (byte[] p : patterns) {
+                h = 31 * h + Arrays.hashCode(p);
+            }
+            hash = h;  // racy but idempotent, as String's
         }
         return h;
     }

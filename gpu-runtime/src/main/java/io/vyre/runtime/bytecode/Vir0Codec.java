@@ -35,7 +35,7 @@ public final class Vir0Codec {
     public static final int HEADER_BYTES = HEADER_WORDS * 4;
     public static final int OP_WORDS = 8;
     public static final int MAX_OPERANDS = OP_WORDS - 1;
-    public static final int MAX_PROGRAM_BYTES = 64 << 20;
+    public static final int MAX_PROGRAM_BYTES = 128 << 20;
 
     private Vir0Codec() {
     }

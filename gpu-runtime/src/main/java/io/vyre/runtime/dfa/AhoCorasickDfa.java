@@ -2,6 +2,7 @@ package io.vyre.runtime.dfa;
 
 import io.vyre.runtime.bytecode.PatternsConstant;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -23,7 +24,8 @@ import java.util.List;
 public final class AhoCorasickDfa {
     public static final int MATCH_FLAG = 0x8000_0000;
     public static final int STATE_MASK = 0x7FFF_FFFF;
-    public static final long MAX_TABLE_ENTRIES = 32L << 20;
+    /** Entries of one table (transitions or outputs): what one Java array and a 31-bit row offset hold. */
+    public static final long MAX_TABLE_ENTRIES = Integer.MAX_VALUE - 8;
 
     private final int stateCount;
     private final int classCount;
@@ -73,117 +75,139 @@ public final class AhoCorasickDfa {
         for (int b = 0; b < 256; b++) {
             classOf[b] = (byte) classOfByte[fold(b, ignoreCase)];
         }
-        long trieBound = 1;
-        for (byte[] p : patterns) {
-            trieBound += p.length;
+        int states = countStates(patterns, classOf);
+        long entries = (long) states * classes;
+        if (entries > MAX_TABLE_ENTRIES) {
+            throw new IllegalArgumentException("the pattern set compiles to " + states + " states x " + classes
+                + " byte classes = " + entries + " table entries (" + (entries * 4 >> 20) + " MiB), more than the "
+                + MAX_TABLE_ENTRIES + " one table holds: split it into several sets (one MATCH each)");
         }
-        if (trieBound * classes > MAX_TABLE_ENTRIES) {
-            throw new IllegalArgumentException("the pattern set needs up to " + trieBound + " states x " + classes
-                + " byte classes, more than the " + MAX_TABLE_ENTRIES + "-entry limit: split it into smaller sets");
-        }
-        int capacity = (int) trieBound;
-        int[] go = new int[capacity * classes];
-        Arrays.fill(go, -1);
-        int[] firstOwn = new int[capacity];
+        // The trie, built in place in the table: 0 marks a missing edge (the root is never a child).
+        int[] next = new int[(int) entries];
+        int[] firstOwn = new int[states];
         Arrays.fill(firstOwn, -1);
+        int[] lastOwn = new int[states];
         int[] nextOwn = new int[patterns.size()];
-        int states = 1;
         int[] patternLength = new int[patterns.size()];
+        int created = 1;
         for (int id = 0; id < patterns.size(); id++) {
             byte[] p = patterns.get(id);
             patternLength[id] = p.length;
             int s = 0;
             for (byte b : p) {
-                int c = classOf[b & 0xFF] & 0xFF;
-                int t = go[s * classes + c];
-                if (t < 0) {
-                    t = states++;
-                    go[s * classes + c] = t;
+                int edge = s * classes + (classOf[b & 0xFF] & 0xFF);
+                int t = next[edge];
+                if (t == 0) {
+                    t = created++;
+                    next[edge] = t;
                 }
                 s = t;
             }
-            // keep own pattern ids in ascending order
+            // own pattern ids in ascending order
             nextOwn[id] = -1;
             if (firstOwn[s] < 0) {
                 firstOwn[s] = id;
             } else {
-                int last = firstOwn[s];
-                while (nextOwn[last] >= 0) {
-                    last = nextOwn[last];
-                }
-                nextOwn[last] = id;
+                nextOwn[lastOwn[s]] = id;
             }
+            lastOwn[s] = id;
+        }
+        // Breadth first, each state's row turns from trie edges into the full transition function; the
+        // failure state is shallower, so its row is already complete. outCount[s]: own ids plus the failure state's.
+        if (created != states) {
+            throw new IllegalStateException("built " + created + " trie states, counted " + states);
         }
         int[] fail = new int[states];
         int[] bfs = new int[states];
+        int[] outCount = new int[states];
         int head = 0;
         int tail = 0;
-        int[] next = new int[states * classes];
         for (int c = 0; c < classes; c++) {
-            int t = go[c];
-            if (t < 0) {
-                next[c] = 0;
-            } else {
-                next[c] = t;
+            int t = next[c];
+            if (t != 0) {
                 fail[t] = 0;
                 bfs[tail++] = t;
             }
         }
+        long totalOuts = 0;
         while (head < tail) {
             int s = bfs[head++];
+            int row = s * classes;
+            int failRow = fail[s] * classes;
             for (int c = 0; c < classes; c++) {
-                int t = go[s * classes + c];
-                if (t < 0) {
-                    next[s * classes + c] = next[fail[s] * classes + c];
+                int t = next[row + c];
+                if (t == 0) {
+                    next[row + c] = next[failRow + c];
                 } else {
-                    next[s * classes + c] = t;
-                    fail[t] = next[fail[s] * classes + c];
+                    fail[t] = next[failRow + c];
                     bfs[tail++] = t;
                 }
             }
+            int own = 0;
+            for (int id = firstOwn[s]; id >= 0; id = nextOwn[id]) {
+                own++;
+            }
+            outCount[s] = own + outCount[fail[s]];
+            totalOuts += outCount[s];
         }
-        // outputs: own ids, then the outputs of the failure state (already computed: BFS order)
-        int[][] outs = new int[states][];
-        outs[0] = ownIds(firstOwn[0], nextOwn);
-        for (int i = 0; i < tail; i++) {
-            int s = bfs[i];
-            int[] own = ownIds(firstOwn[s], nextOwn);
-            int[] inherited = outs[fail[s]];
-            int[] all = Arrays.copyOf(own, own.length + inherited.length);
-            System.arraycopy(inherited, 0, all, own.length, inherited.length);
-            outs[s] = all;
+        if (totalOuts > MAX_TABLE_ENTRIES) {
+            throw new IllegalArgumentException("the pattern set reports " + totalOuts + " (state, pattern) pairs,"
+                + " more than the " + MAX_TABLE_ENTRIES + " one table holds (patterns nested in many others):"
+                + " split it into several sets (one MATCH each)");
         }
         int[] outStart = new int[states + 1];
-        int total = 0;
         for (int s = 0; s < states; s++) {
-            outStart[s] = total;
-            total += outs[s].length;
+            outStart[s + 1] = outStart[s] + outCount[s];
         }
-        outStart[states] = total;
-        int[] outPatterns = new int[total];
-        for (int s = 0; s < states; s++) {
-            System.arraycopy(outs[s], 0, outPatterns, outStart[s], outs[s].length);
+        int[] outPatterns = new int[(int) totalOuts];
+        for (int i = 0; i < tail; i++) {
+            int s = bfs[i];
+            int at = outStart[s];
+            for (int id = firstOwn[s]; id >= 0; id = nextOwn[id]) {
+                outPatterns[at++] = id;
+            }
+            int f = fail[s];
+            System.arraycopy(outPatterns, outStart[f], outPatterns, at, outCount[f]);
         }
         for (int i = 0; i < next.length; i++) {
             int t = next[i];
-            if (outs[t].length > 0) {
+            if (outCount[t] > 0) {
                 next[i] = t | MATCH_FLAG;
             }
         }
         return new AhoCorasickDfa(states, classes, classOf, next, outStart, outPatterns, patternLength, ignoreCase);
     }
 
-    private static int[] ownIds(int first, int[] nextOwn) {
-        int n = 0;
-        for (int id = first; id >= 0; id = nextOwn[id]) {
-            n++;
+    /** Trie nodes the set needs (the root included): its distinct prefixes, counted over the sorted set. */
+    private static int countStates(List<byte[]> patterns, byte[] classOf) {
+        byte[][] sorted = patterns.toArray(new byte[0][]);
+        Comparator<byte[]> byClass = (a, b) -> {
+            int n = Math.min(a.length, b.length);
+            for (int i = 0; i < n; i++) {
+                int d = (classOf[a[i] & 0xFF] & 0xFF) - (classOf[b[i] & 0xFF] & 0xFF);
+                if (d != 0) {
+                    return d;
+                }
+            }
+            return a.length - b.length;
+        };
+        Arrays.parallelSort(sorted, byClass);
+        long states = 1;
+        byte[] previous = new byte[0];
+        for (byte[] p : sorted) {
+            int common = 0;
+            int n = Math.min(p.length, previous.length);
+            while (common < n && classOf[p[common] & 0xFF] == classOf[previous[common] & 0xFF]) {
+                common++;
+            }
+            states += p.length - common;
+            previous = p;
         }
-        int[] ids = new int[n];
-        int k = 0;
-        for (int id = first; id >= 0; id = nextOwn[id]) {
-            ids[k++] = id;
+        if (states > STATE_MASK) {
+            throw new IllegalArgumentException("the pattern set needs " + states + " states, more than "
+                + STATE_MASK + ": split it into several sets (one MATCH each)");
         }
-        return ids;
+        return (int) states;
     }
 
     static int fold(int b, boolean ignoreCase) {

@@ -23,7 +23,7 @@ public final class ProgramTable {
         int base = nextConstant;
         List<ResidentConstant> resident = new ArrayList<>();
         for (int i = 0; i < program.constants().size(); i++) {
-            resident.add(ResidentConstant.compile(base + i, program.constant(i)));
+            resident.add(new ResidentConstant(base + i, program.constant(i)));
         }
         nextConstant += program.constants().size();
         LoadedProgram loaded = new LoadedProgram(nextProgram++, program, base, resident);

@@ -13,4 +13,10 @@ class CpuMegakernelFileChannelContractTest extends MegakernelContractTest {
     protected IoPath ioPath() {
         return IoPath.FILE_CHANNEL;
     }
+
+    /** Only the IO path differs from {@link CpuMegakernelContractTest}, which runs the million-pattern set. */
+    @Override
+    protected boolean coversMillionPatternSets() {
+        return false;
+    }
 }

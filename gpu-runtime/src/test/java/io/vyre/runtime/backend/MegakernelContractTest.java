@@ -35,9 +35,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -610,6 +613,51 @@ public abstract class MegakernelContractTest {
         }
         got.sort(null);
         assertThat(got).isEqualTo(NaiveScan.find(data, patterns, false));
+    }
+
+    /** Whether this variant runs the million-pattern set (a minute of Vectorscan compiling on a small machine). */
+    protected boolean coversMillionPatternSets() {
+        return true;
+    }
+
+    @Test
+    void shouldMatchAMillionPatternsInOneSet() throws IOException {
+        Assumptions.assumeTrue(coversMillionPatternSets(), "the same MATCH engine runs it in another variant");
+        // Threat-intelligence lists run to a million indicators: 1,000,000 distinct patterns of 11 to 13 letters
+        // of a 4-letter alphabet (a dense trie, so the input matches thousands of them), ids past 65,535 included.
+        Random rnd = new Random(1_000_000);
+        Map<String, Integer> ids = new HashMap<>();
+        List<byte[]> patterns = new ArrayList<>(1_000_000);
+        while (patterns.size() < 1_000_000) {
+            byte[] p = letters(rnd, 11 + rnd.nextInt(3), 4);
+            if (ids.putIfAbsent(new String(p, US_ASCII), patterns.size()) == null) {
+                patterns.add(p);
+            }
+        }
+        byte[] data = letters(rnd, 1 << 15, 4);  // about 3,500 matches, within the output region
+        List<NaiveScan.Match> expected = new ArrayList<>();
+        for (int start = 0; start < data.length; start++) {
+            for (int length = 11; length <= 13 && start + length <= data.length; length++) {
+                Integer id = ids.get(new String(data, start, length, US_ASCII));
+                if (id != null) {
+                    expected.add(new NaiveScan.Match(start, id));
+                }
+            }
+        }
+        int handle = rt.registerFileForRead(file("million.txt", data));
+        LoadedProgram scan = rt.load(StandardPrograms.scan(patterns, false));
+        Lane lane = rt.lanes().get(0);
+        lane.output().reset();
+        SlotResult r = call(scan, handle, 0, 0, data.length, lane.ingestHandle(), StandardPrograms.NO_LIMIT,
+            lane.output().handle());
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        List<NaiveScan.Match> got = new ArrayList<>();
+        lane.output().forEachMatch((off, id) -> got.add(new NaiveScan.Match(off, id)));
+        got.sort(null);
+        expected.sort(null);
+        assertThat(expected).hasSizeGreaterThan(1000).anyMatch(m -> m.patternId() > 65_535);
+        assertThat(got).isEqualTo(expected);
+        rt.unload(scan);
     }
 
     // ---- shared words under load: IO slots, output cursors, host-written counts ------------------------------

@@ -2,11 +2,13 @@ package io.vyre.runtime.bytecode;
 
 import static io.vyre.runtime.bytecode.Vir0Program.Reg.r;
 import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vyre.runtime.bytecode.expr.Expr;
 import io.vyre.runtime.bytecode.expr.ExprOp;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +107,22 @@ class Vir0ValidatorTest {
         Vir0Program.Builder b2 = builder();
         b2.constant(new PatternsConstant(List.of(), false));
         assertThatThrownBy(() -> b2.op(Opcode.NOP).build()).hasMessageContaining("0 patterns");
+    }
+
+    @Test
+    void shouldAcceptAMillionPatternsInOneSetAndNameTheLimitPastIt() {
+        List<byte[]> million = new ArrayList<>(PatternsConstant.MAX_PATTERNS + 1);
+        for (int i = 0; i <= PatternsConstant.MAX_PATTERNS; i++) {
+            million.add(Integer.toString(i, 36).getBytes(US_ASCII));
+        }
+        Vir0Program.Builder atLimit = builder();
+        int set = atLimit.constant(new PatternsConstant(million.subList(0, PatternsConstant.MAX_PATTERNS), false));
+        Vir0Program program = atLimit.op(Opcode.INPUT, r(1), r(2)).op(Opcode.MATCH, set, StandardPrograms.NO_LIMIT).build();
+        assertThat(Vir0Codec.decode(program.encode())).isEqualTo(program);
+        Vir0Program.Builder past = builder();
+        past.constant(new PatternsConstant(million, false));
+        assertThatThrownBy(() -> past.op(Opcode.NOP).build())
+            .hasMessageContaining(PatternsConstant.MAX_PATTERNS + 1 + " patterns: a set holds 1.." + PatternsConstant.MAX_PATTERNS);
     }
 
     @Test

@@ -75,15 +75,13 @@ class AhoCorasickDfaTest {
     void shouldRefuseEmptyPatternsAndOversizedSets() {
         assertThatThrownBy(() -> AhoCorasickDfa.compile(bytes(""), false)).hasMessageContaining("empty");
         assertThatThrownBy(() -> AhoCorasickDfa.compile(List.of(), false)).hasMessageContaining("at least one");
+        // 2,100 random patterns of 4 KiB: 8.6 million states x 257 byte classes, past what one table holds
         List<byte[]> huge = new ArrayList<>();
         java.util.Random rnd = new java.util.Random(1);
-        for (int i = 0; i < 40_000; i++) {
+        for (int i = 0; i < 2_100; i++) {
             byte[] p = new byte[4096];
             rnd.nextBytes(p);
             huge.add(p);
-            if (i == 1000) {
-                break;
-            }
         }
         assertThatThrownBy(() -> AhoCorasickDfa.compile(huge, false)).hasMessageContaining("split it");
     }

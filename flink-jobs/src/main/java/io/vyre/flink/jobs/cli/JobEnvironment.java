@@ -1,7 +1,12 @@
 package io.vyre.flink.jobs.cli;
 
+import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.runtime.EngineChoice;
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.backend.Backends;
+import io.vyre.runtime.bytecode.Vir0Program;
+import java.util.List;
+import java.util.Locale;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -62,14 +67,30 @@ public final class JobEnvironment {
 
     /**
      * Subtasks when --parallelism is not given on the embedded cluster: one per core on the CPU backend; on
-     * CUDA two per listed device (two when none is listed), since each subtask opens its own context and
-     * the GPU time-slices between contexts (docs/BENCHMARKS.md: 2 beat 1 and 4 on one H200).
+     * CUDA four per listed device (four when none is listed), each a tenant of the device's one runtime
+     * (docs/BENCHMARKS.md: throughput rises from 1 to 4 subtasks on one H200 and is flat from 4 to 8).
      */
     public static int defaultParallelism(String resolvedBackend, CommonOptions options) {
         if (resolvedBackend.startsWith("cuda")) {
-            return 2 * Math.max(1, options.devices.size());
+            return 4 * Math.max(1, options.devices.size());
         }
         return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * As {@link #checkBackend}, and for {@code auto} with a GPU present, the choice the job's runtime will make
+     * for {@code workload} on this machine (measured now, cached in this JVM, which runs the embedded cluster).
+     *
+     * @return what will run, e.g. "cpu (auto: for 10 patterns MATCH measured ...)"
+     */
+    public static String resolveBackend(BackendKind backend, List<Integer> devices, List<Vir0Program> workload) {
+        String checked = checkBackend(backend);
+        if (backend != BackendKind.AUTO || !checked.equals("cuda")) {
+            return checked;
+        }
+        EngineChoice.Choice choice = VyreRuntimeSettings.defaults().backend(BackendKind.AUTO).devices(devices)
+            .chooseBackend(workload);
+        return choice.backend().name().toLowerCase(Locale.ROOT) + " (auto: " + choice.reason() + ")";
     }
 
     /**

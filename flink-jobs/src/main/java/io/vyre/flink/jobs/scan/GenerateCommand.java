@@ -2,6 +2,7 @@ package io.vyre.flink.jobs.scan;
 
 import io.vyre.flink.jobs.VyreJobs;
 import io.vyre.flink.jobs.cli.UserError;
+import io.vyre.runtime.bytecode.PatternsConstant;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,8 +41,9 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new UserError("--megabytes must be at least 1, got " + megabytes, VyreJobs.EXIT_USAGE, null);
         }
         for (int n : patternCounts) {
-            if (n < 1 || n > 65_536) {
-                throw new UserError("--patterns counts must be in [1, 65536], got " + n, VyreJobs.EXIT_USAGE, null);
+            if (n < 1 || n > PatternsConstant.MAX_PATTERNS) {
+                throw new UserError("--patterns counts must be in [1, " + PatternsConstant.MAX_PATTERNS + "], got " + n,
+                    VyreJobs.EXIT_USAGE, null);
             }
         }
         PrintWriter out = spec.commandLine().getOut();

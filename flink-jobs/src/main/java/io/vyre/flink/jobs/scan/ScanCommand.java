@@ -6,6 +6,7 @@ import io.vyre.flink.jobs.cli.InputOptions;
 import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.JobInputs;
 import io.vyre.flink.jobs.cli.ProgressReporter;
+import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.PipelineStages;
 import io.vyre.flink.jobs.cli.UserError;
 import java.io.PrintWriter;
@@ -92,7 +93,8 @@ public final class ScanCommand implements Callable<Integer> {
 
     /** On the embedded cluster: checks the backend, shows progress, and reports what was found. */
     private int scanHere(List<String> paths, List<byte[]> patterns, Path out) throws Exception {
-        String backend = JobEnvironment.checkBackend(common.backend);
+        String backend = JobEnvironment.resolveBackend(common.backend, common.devices,
+            List.of(VyrePrograms.scan(patterns, input.ignoreCase).program(0)));
         TreeMap<String, Long> files = JobInputs.files(paths);
         long total = JobInputs.totalBytes(files);
         Set<Path> before = MatchCounts.partFiles(out);

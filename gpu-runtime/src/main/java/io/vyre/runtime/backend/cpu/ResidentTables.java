@@ -3,22 +3,24 @@ package io.vyre.runtime.backend.cpu;
 import io.vyre.runtime.backend.cpu.vectorscan.LiteralDatabase;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.program.ResidentConstant;
+import io.vyre.runtime.program.SharedCompilations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The CPU megakernel's resident forms of loaded programs and pattern tables: the Java DFA of every literal
- * set and, when MATCH runs on Vectorscan, its compiled database (a set Vectorscan's literal API refuses, one
- * with a literal starting with NUL, keeps the Java DFA). A database of an unloaded program is kept until
- * the kernel stops (a worker may be scanning with it), then freed.
+ * The CPU megakernel's resident forms of loaded programs and pattern tables: when MATCH runs on Vectorscan,
+ * each literal set's compiled database; otherwise (or for a set Vectorscan's literal API refuses, one with a
+ * literal starting with NUL) its Java DFA. Equal sets share one compiled form (the tenants of a job each load
+ * the same set). A database no program holds any more is kept until the kernel stops (a worker may be
+ * scanning with it), then freed.
  */
 final class ResidentTables {
     private final boolean vectorscan;
     private final Map<Integer, CpuProgram> programs = new ConcurrentHashMap<>();
-    private final Map<Integer, CpuDfa> dfas = new ConcurrentHashMap<>();
-    private final Map<Integer, LiteralDatabase> databases = new ConcurrentHashMap<>();
+    private final SharedCompilations<CpuDfa> dfas = new SharedCompilations<>();
+    private final SharedCompilations<LiteralDatabase> databases = new SharedCompilations<>();
     private final List<LiteralDatabase> retired = new ArrayList<>();
 
     /** @param vectorscan whether MATCH runs on Vectorscan (databases are compiled as programs load) */
@@ -27,23 +29,24 @@ final class ResidentTables {
     }
 
     void add(LoadedProgram program) {
-        programs.put(program.handle(), new CpuProgram(program));
         for (ResidentConstant c : program.constants()) {
-            if (c.dfa() != null) {
-                dfas.put(c.handle(), new CpuDfa(c.dfa()));
-                List<byte[]> literals = c.patterns().patternsUnsafe();
-                if (vectorscan && LiteralDatabase.accepts(literals)) {
-                    databases.put(c.handle(), LiteralDatabase.compile(literals, c.patterns().ignoreCase()));
+            if (c.hasDfa()) {
+                if (vectorscan && LiteralDatabase.accepts(c.patterns().patternsUnsafe())) {
+                    databases.acquire(c.handle(), c.patterns(),
+                        set -> LiteralDatabase.compile(set.patternsUnsafe(), set.ignoreCase()));
+                } else {
+                    dfas.acquire(c.handle(), c.patterns(), set -> new CpuDfa(c.dfa()));
                 }
             }
         }
+        programs.put(program.handle(), new CpuProgram(program));
     }
 
     void remove(LoadedProgram program) {
         programs.remove(program.handle());
         for (ResidentConstant c : program.constants()) {
-            dfas.remove(c.handle());
-            LiteralDatabase d = databases.remove(c.handle());
+            dfas.release(c.handle());
+            LiteralDatabase d = databases.release(c.handle());
             if (d != null) {
                 synchronized (retired) {
                     retired.add(d);
@@ -56,9 +59,10 @@ final class ResidentTables {
         return programs.get(handle);
     }
 
+    /** The constant's Java DFA, compiled (or shared) on first use. */
     CpuDfa dfa(ResidentConstant constant) {
         CpuDfa dfa = dfas.get(constant.handle());
-        return dfa != null ? dfa : dfas.computeIfAbsent(constant.handle(), h -> new CpuDfa(constant.dfa()));
+        return dfa != null ? dfa : dfas.acquire(constant.handle(), constant.patterns(), set -> new CpuDfa(constant.dfa()));
     }
 
     /** The constant's Vectorscan database, or null when MATCH runs on the Java DFA. */
@@ -66,10 +70,14 @@ final class ResidentTables {
         return vectorscan ? databases.get(constant.handle()) : null;
     }
 
+    /** Distinct Vectorscan databases held (equal sets share one). */
+    int databaseCount() {
+        return databases.size();
+    }
+
     /** Frees every database; only once no worker runs. */
     void free() {
-        databases.values().forEach(LiteralDatabase::free);
-        databases.clear();
+        databases.clear().forEach(LiteralDatabase::free);
         synchronized (retired) {
             retired.forEach(LiteralDatabase::free);
             retired.clear();

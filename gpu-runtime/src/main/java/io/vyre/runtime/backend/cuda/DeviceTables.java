@@ -9,6 +9,7 @@ import io.vyre.runtime.dfa.AhoCorasickDfa;
 import io.vyre.runtime.io.IoCapabilities;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.program.ResidentConstant;
+import io.vyre.runtime.program.SharedCompilations;
 import jcuda.Pointer;
 
 /**
@@ -32,6 +33,7 @@ final class DeviceTables {
     final DevicePointer constants;
     final DevicePointer programs;
     private final DeviceArena arena;
+    private final SharedCompilations<long[]> patternTables = new SharedCompilations<>();
 
     DeviceTables(DeviceMemory memory, DeviceArena arena) {
         this.arena = arena;
@@ -83,7 +85,28 @@ final class DeviceTables {
         entry(programs, program.handle(), PROG_WORDS, new long[PROG_WORDS]);
         for (ResidentConstant c : program.constants()) {
             entry(constants, c.handle(), CONST_WORDS, new long[CONST_WORDS]);
+            patternTables.release(c.handle());  // arena space is not reused while the kernel runs
         }
+    }
+
+    /** Uploads a literal set's DFA; returns the constant table words 1..7 that name it (word 0 unused). */
+    private long[] putDfa(ResidentConstant c, String what) {
+        long[] e = new long[CONST_WORDS];
+        AhoCorasickDfa dfa = c.dfa();
+        e[1] = arena.put(Pointer.to(dfa.classOfUnsafe()), 256, what);
+        e[2] = arena.put(Pointer.to(dfa.nextUnsafe()), 4L * dfa.nextUnsafe().length, what);
+        e[3] = arena.put(Pointer.to(dfa.outStartUnsafe()), 4L * dfa.outStartUnsafe().length, what);
+        e[4] = arena.put(Pointer.to(dfa.outPatternsUnsafe()), 4L * Math.max(1, dfa.outPatternsUnsafe().length), what);
+        e[5] = arena.put(Pointer.to(dfa.patternLengthUnsafe()), 4L * dfa.patternLengthUnsafe().length, what);
+        e[6] = dfa.stateCount() | (long) dfa.classCount() << 32;
+        e[7] = dfa.maxPatternLength();
+        c.releaseDfa(); // the kernel reads its copy; at a million patterns the heap one is gigabytes
+        return e;
+    }
+
+    /** Distinct literal sets in device memory (equal sets of several tenants share one copy). */
+    int patternTableCount() {
+        return patternTables.size();
     }
 
     private void putConstant(ResidentConstant c) {
@@ -92,14 +115,8 @@ final class DeviceTables {
         String what = "constant " + c.handle();
         e[0] = c.kind() | 1L << 8;
         if (c.kind() == Constant.KIND_PATTERNS) {
-            AhoCorasickDfa dfa = c.dfa();
-            e[1] = arena.put(Pointer.to(dfa.classOfUnsafe()), 256, what);
-            e[2] = arena.put(Pointer.to(dfa.nextUnsafe()), 4L * dfa.nextUnsafe().length, what);
-            e[3] = arena.put(Pointer.to(dfa.outStartUnsafe()), 4L * dfa.outStartUnsafe().length, what);
-            e[4] = arena.put(Pointer.to(dfa.outPatternsUnsafe()), 4L * Math.max(1, dfa.outPatternsUnsafe().length), what);
-            e[5] = arena.put(Pointer.to(dfa.patternLengthUnsafe()), 4L * dfa.patternLengthUnsafe().length, what);
-            e[6] = dfa.stateCount() | (long) dfa.classCount() << 32;
-            e[7] = dfa.maxPatternLength();
+            long[] dfa = patternTables.acquire(c.handle(), c.patterns(), set -> putDfa(c, what));
+            System.arraycopy(dfa, 1, e, 1, 7);
         } else if (c.kind() == Constant.KIND_EXPR) {
             Expr expr = c.expr();
             int[] code = expr.code();

@@ -22,8 +22,9 @@ class CudaMegakernelContractTest extends MegakernelContractTest {
         return BackendKind.CUDA;
     }
 
+    /** Program arena blocks of 4 MiB: the million-pattern set's tables (about 60 MiB) take blocks of their own. */
     @Override
     protected VyreRuntimeContext context() {
-        return super.context().gpuBlocks(16);
+        return super.context().gpuBlocks(16).deviceArenaBytes(4 << 20);
     }
 }
