@@ -4,7 +4,8 @@
 #                                        parts are there, unpacks them; then runs the MODEs, if any
 #   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | choice, logs under $OUT
 # jobs: JOB_RUNS lists BACKEND:PARALLELISM runs (cpu, cuda, auto; PARALLELISM 'default' lets scan choose;
-#       vectorscan:N is the CPU baseline: Vectorscan itself on N threads); JOB_JAVA_OPTS go to the scan JVMs)
+#       vectorscan:N is the CPU baseline: Vectorscan itself on N threads); JOB_JAVA_OPTS go to the scan JVMs;
+#       JOB_PATTERNS picks which of the generated PATTERN_COUNTS the runs use
 # Every step runs under a timeout: a hung persistent kernel must not hold the machine.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -86,7 +87,7 @@ jobs() {
   fi
   cat "$data"/logs/* > /dev/null
   mkdir -p "$out/jobs"
-  for n in $counts; do
+  for n in ${JOB_PATTERNS:-$counts}; do
     for run in ${JOB_RUNS:-"cpu:16 cuda:1 cuda:2"}; do
       local backend=${run%%:*} parallelism=${run##*:} dir=/tmp/vf-job-out
       local log="$out/jobs/$n-patterns-$backend-x$parallelism.log"

@@ -38,8 +38,10 @@ public final class DeviceRuntimes {
     /** IO queue slots per tenant partition of a shared runtime. */
     static final int TENANT_IO_SLOTS = 32;
     /**
-     * IO pumps of a device runtime: the JVM property {@value}, else one per four cores. Each pump serves its
-     * share of the tenants' IO queue partitions on its own thread (reads from the page cache are copies).
+     * IO pumps of a device runtime: the JVM property {@value}, else one per two cores. Each pump serves its
+     * share of the tenants' IO queue partitions on its own thread (reads from the page cache are copies). On
+     * the 16-core GPU machine, 8 pumps fed the CPU scan job 36% faster than 4, and 16 less fast than 8
+     * (docs/BENCHMARKS.md).
      */
     public static final String IO_PUMPS_PROPERTY = "vyre.io.pumps";
 
@@ -145,7 +147,7 @@ public final class DeviceRuntimes {
     }
 
     static int ioPumps() {
-        int byCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 4);
+        int byCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         String configured = System.getProperty(IO_PUMPS_PROPERTY);
         if (configured == null) {
             return byCores;
@@ -159,7 +161,7 @@ public final class DeviceRuntimes {
             // reported below
         }
         throw new VyreRuntimeException("-D" + IO_PUMPS_PROPERTY + "=" + configured + " is not a pump count in [1, 256]:"
-            + " remove it for one pump per four cores (" + byCores + " here)");
+            + " remove it for one pump per two cores (" + byCores + " here)");
     }
 
     /** The device runtime's own context: the owner's device and kernel settings, room for the tenants. */

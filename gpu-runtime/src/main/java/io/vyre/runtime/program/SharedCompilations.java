@@ -10,7 +10,7 @@ import java.util.function.Function;
 /**
  * What a backend compiles from a literal set (a Vectorscan database, a DFA in device memory), shared by
  * content within one runtime: the tenants of a job load the same set once per subtask, and compile and hold
- * it once. Entries are reference counted by constant handle. Compiling happens under the lock, so tenants
+ * it once. Entries are reference counted by holder (a runtime's constant handle, or any key naming one). Compiling happens under the lock, so tenants
  * that load the same set at once wait for one compilation instead of each running their own.
  *
  * @param <V> the compiled form
@@ -26,10 +26,10 @@ public final class SharedCompilations<V> {
     }
 
     private final Map<PatternsConstant, Entry<V>> byContent = new HashMap<>();
-    private final Map<Integer, PatternsConstant> byHandle = new HashMap<>();
+    private final Map<Object, PatternsConstant> byHandle = new HashMap<>();
 
-    /** The compiled form of {@code set} for constant {@code handle}: shared when an equal set is held, else compiled. */
-    public synchronized V acquire(int handle, PatternsConstant set, Function<PatternsConstant, V> compile) {
+    /** The compiled form of {@code set} for {@code handle}: shared when an equal set is held, else compiled. */
+    public synchronized V acquire(Object handle, PatternsConstant set, Function<PatternsConstant, V> compile) {
         PatternsConstant held = byHandle.get(handle);
         if (held != null) {
             return byContent.get(held).value;
@@ -44,14 +44,14 @@ public final class SharedCompilations<V> {
         return e.value;
     }
 
-    /** The compiled form held for constant {@code handle}, or null. */
-    public synchronized V get(int handle) {
+    /** The compiled form held for {@code handle}, or null. */
+    public synchronized V get(Object handle) {
         PatternsConstant set = byHandle.get(handle);
         return set == null ? null : byContent.get(set).value;
     }
 
-    /** Lets constant {@code handle} go; returns the compiled form when that was its last holder (to free), else null. */
-    public synchronized V release(int handle) {
+    /** Lets {@code handle} go; returns the compiled form when that was its last holder (to free), else null. */
+    public synchronized V release(Object handle) {
         PatternsConstant set = byHandle.remove(handle);
         if (set == null) {
             return null;

@@ -20,7 +20,11 @@ final class ResidentTables {
     private final boolean vectorscan;
     private final Map<Integer, CpuProgram> programs = new ConcurrentHashMap<>();
     private final SharedCompilations<CpuDfa> dfas = new SharedCompilations<>();
-    private final SharedCompilations<LiteralDatabase> databases = new SharedCompilations<>();
+    /**
+     * Vectorscan databases are shared by every CPU runtime of the JVM (a task manager may hold several when one
+     * is full: compiling a million patterns takes most of a minute); each runtime frees the ones it held last.
+     */
+    private static final SharedCompilations<LiteralDatabase> DATABASES = new SharedCompilations<>();
     private final List<LiteralDatabase> retired = new ArrayList<>();
 
     /** @param vectorscan whether MATCH runs on Vectorscan (databases are compiled as programs load) */
@@ -32,7 +36,7 @@ final class ResidentTables {
         for (ResidentConstant c : program.constants()) {
             if (c.hasDfa()) {
                 if (vectorscan && LiteralDatabase.accepts(c.patterns().patternsUnsafe())) {
-                    databases.acquire(c.handle(), c.patterns(),
+                    DATABASES.acquire(key(c), c.patterns(),
                         set -> LiteralDatabase.compile(set.patternsUnsafe(), set.ignoreCase()));
                 } else {
                     dfas.acquire(c.handle(), c.patterns(), set -> new CpuDfa(c.dfa()));
@@ -46,7 +50,7 @@ final class ResidentTables {
         programs.remove(program.handle());
         for (ResidentConstant c : program.constants()) {
             dfas.release(c.handle());
-            LiteralDatabase d = databases.release(c.handle());
+            LiteralDatabase d = DATABASES.release(key(c));
             if (d != null) {
                 synchronized (retired) {
                     retired.add(d);
@@ -67,17 +71,19 @@ final class ResidentTables {
 
     /** The constant's Vectorscan database, or null when MATCH runs on the Java DFA. */
     LiteralDatabase database(ResidentConstant constant) {
-        return vectorscan ? databases.get(constant.handle()) : null;
+        return vectorscan ? DATABASES.get(key(constant)) : null;
     }
 
-    /** Distinct Vectorscan databases held (equal sets share one). */
-    int databaseCount() {
-        return databases.size();
+    /** This runtime's hold on a constant's database. */
+    private Object key(ResidentConstant c) {
+        return List.of(this, c.handle());
     }
 
-    /** Frees every database; only once no worker runs. */
+    /** Frees the databases this runtime held last; only once no worker runs. Programs still loaded let theirs go. */
     void free() {
-        databases.clear().forEach(LiteralDatabase::free);
+        for (CpuProgram p : programs.values()) {
+            remove(p.loaded);
+        }
         synchronized (retired) {
             retired.forEach(LiteralDatabase::free);
             retired.clear();
