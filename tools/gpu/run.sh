@@ -4,7 +4,8 @@
 #                                        parts are there, unpacks them; then runs the MODEs, if any
 #   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | choice, logs under $OUT
 # jobs: JOB_RUNS lists BACKEND:PARALLELISM runs (cpu, cuda, auto; PARALLELISM 'default' lets scan choose;
-#       vectorscan:N is the CPU baseline: Vectorscan itself on N threads); JOB_JAVA_OPTS go to the scan JVMs;
+#       vectorscan:N is the CPU baseline: Vectorscan itself on N threads); JOB_JAVA_OPTS go to the scan JVMs
+#       (@RUN@ in them names the run, e.g. for a flight recording's file);
 #       JOB_PATTERNS picks which of the generated PATTERN_COUNTS the runs use
 # Every step runs under a timeout: a hung persistent kernel must not hold the machine.
 set -uo pipefail
@@ -101,7 +102,8 @@ jobs() {
       rm -rf "$dir"
       local subtasks=(--parallelism "$parallelism")
       if [[ $parallelism == default ]]; then subtasks=(); fi
-      timeout "${JOB_LIMIT:-150}" $java ${JOB_JAVA_OPTS:-} -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs scan --input "$data/logs" \
+      local opts=${JOB_JAVA_OPTS:-}
+      timeout "${JOB_LIMIT:-150}" $java ${opts//@RUN@/$n-$backend-x$parallelism} -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs scan --input "$data/logs" \
         --patterns "$data/patterns-$n.txt" --output "$dir" --backend "$backend" "${subtasks[@]}" \
         --verbose > "$log" 2>&1
       echo "job $n patterns, $backend x$parallelism: exit $?"; grep -E "^scanned .* in |^streaming|^backend|error" "$log" | head -4

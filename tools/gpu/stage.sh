@@ -33,7 +33,7 @@ if [[ ${WITH_JOBS:-0} == 1 ]]; then
   cp flink-jobs/target/vyre-flink-jobs-*-SNAPSHOT.jar "$stage/jobs/"
 fi
 jdk=${JDK:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
-"$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,java.management.rmi,jdk.management.agent,java.naming,java.sql,java.xml,java.scripting,jdk.unsupported,jdk.management,jdk.zipfs,java.instrument,java.compiler,java.net.http,java.rmi,java.security.jgss,jdk.crypto.ec \
+"$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,java.management.rmi,jdk.management.agent,java.naming,java.sql,java.xml,java.scripting,jdk.unsupported,jdk.management,jdk.zipfs,java.instrument,java.compiler,java.net.http,java.rmi,java.security.jgss,jdk.crypto.ec,jdk.jfr \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$stage/jre"
 strip --strip-unneeded "$stage/jre/lib/server/libjvm.so" 2>/dev/null || true
 tar -C "$stage" -cf - . | gzip -1 > .gpu/payload.tar.gz

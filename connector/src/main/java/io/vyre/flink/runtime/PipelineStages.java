@@ -55,10 +55,16 @@ public final class PipelineStages {
     /** Adds the time since {@code startNanos} to {@code stage}; returns now, to chain stages. */
     public long since(Stage stage, long startNanos) {
         long now = System.nanoTime();
-        long nanos = now - startNanos;
-        own[stage.ordinal()].add(nanos);
-        TOTALS[stage.ordinal()].add(nanos);
+        add(stage, now - startNanos);
         return now;
+    }
+
+    /** Adds {@code nanos} measured elsewhere (summed per chunk by a caller that times every record) to {@code stage}. */
+    public void add(Stage stage, long nanos) {
+        if (nanos > 0) {
+            own[stage.ordinal()].add(nanos);
+            TOTALS[stage.ordinal()].add(nanos);
+        }
     }
 
     /** A chunk was issued to the kernel now. */

@@ -68,8 +68,11 @@ public final class PatternsConstant implements Constant {
 
     @Override
     public boolean equals(Object o) {
+        if (o == this) {
+            return true;
+        }
         if (!(o instanceof PatternsConstant other) || ignoreCase != other.ignoreCase
-            || patterns.size() != other.patterns.size()) {
+            || patterns.size() != other.patterns.size() || hashCode() != other.hashCode()) {
             return false;
         }
         for (int i = 0; i < patterns.size(); i++) {

@@ -20,8 +20,8 @@ public final class CommonOptions {
     public List<Integer> devices = new ArrayList<>();
 
     @Option(names = "--parallelism", paramLabel = "N",
-        description = "Parallel subtasks, each with its own megakernel (default: the cluster's default, or the"
-            + " number of cores when embedded).")
+        description = "Parallel subtasks, each a tenant of one megakernel per device (default: the cluster's"
+            + " default; embedded: half the cores on the CPU, 4 per GPU).")
     public Integer parallelism;
 
     @Option(names = "--checkpoint-interval", paramLabel = "DURATION", converter = DurationConverter.class,

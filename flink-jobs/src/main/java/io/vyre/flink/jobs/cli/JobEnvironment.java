@@ -66,15 +66,17 @@ public final class JobEnvironment {
     }
 
     /**
-     * Subtasks when --parallelism is not given on the embedded cluster: one per core on the CPU backend; on
-     * CUDA four per listed device (four when none is listed), each a tenant of the device's one runtime
-     * (docs/BENCHMARKS.md: throughput rises from 1 to 4 subtasks on one H200 and is flat from 4 to 8).
+     * Subtasks when --parallelism is not given on the embedded cluster: one per two cores on the CPU backend
+     * (subtasks only feed the runtime's worker pool, which has a worker per core: on the 16-core GPU machine
+     * 8 subtasks out-ran 16); on CUDA four per listed device (four when none is listed), each a tenant of the
+     * device's one runtime (docs/BENCHMARKS.md: throughput rises from 1 to 4 subtasks on one H200 and is flat
+     * from 4 to 8).
      */
     public static int defaultParallelism(String resolvedBackend, CommonOptions options) {
         if (resolvedBackend.startsWith("cuda")) {
             return 4 * Math.max(1, options.devices.size());
         }
-        return Runtime.getRuntime().availableProcessors();
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     /**

@@ -39,6 +39,7 @@ final class CpuKernelWorker implements Agent {
     private final ResidentTables tables;
     private final Invocation inv;
     private final int[] slotOperands = new int[ARG_COUNT];
+    private long cycles;
 
     CpuKernelWorker(String roleName, KernelEnvironment env, WorkRingClaims claims, KernelIoPort io,
                     ResidentTables tables, IdleStrategy ioIdle) {
@@ -65,7 +66,10 @@ final class CpuKernelWorker implements Agent {
 
     @Override
     public int doWork() {
-        controlBuffer.getAndAddInt(offset(HEARTBEAT), 1);
+        // the heartbeat is one word every worker shares: advanced per slot, and every 64th idle cycle
+        if ((++cycles & 63) == 0) {
+            controlBuffer.getAndAddInt(offset(HEARTBEAT), 1);
+        }
         if (control.isShutdownRequested()) {
             throw new AgentTerminationException("SHUTDOWN");
         }
@@ -73,6 +77,7 @@ final class CpuKernelWorker implements Agent {
         if (slot == SlotScheduler.NONE) {
             return 0;
         }
+        controlBuffer.getAndAddInt(offset(HEARTBEAT), 1);
         if (slot == SlotScheduler.CONTENDED) {
             return 1;
         }

@@ -95,7 +95,7 @@ public final class CpuMegakernel implements MegakernelBackend {
         for (int i = 0; i < settings.cpuWorkers(); i++) {
             String role = "vyre-cpu-kernel-" + environment.name() + "-" + i;
             CpuKernelWorker worker = new CpuKernelWorker(role, environment, claims, io, tables, idleStrategy());
-            AgentRunner runner = new AgentRunner(idleStrategy(), onError, null, worker);
+            AgentRunner runner = new AgentRunner(claimIdleStrategy(claims.capacity()), onError, null, worker);
             runners.add(runner);
             AgentRunner.startOnThread(runner, r -> {
                 Thread t = new Thread(r, role);
@@ -118,6 +118,17 @@ public final class CpuMegakernel implements MegakernelBackend {
             Thread.currentThread().interrupt();
         }
         return !t.isAlive();
+    }
+
+    /**
+     * How an idle worker waits for work: every idle duty cycle reads the status of every ring slot (cache lines
+     * the host and the other workers write), so it spins for about 4,096 such reads, not a fixed number of
+     * cycles, before it yields and parks: with 16 workers on a 512-slot ring, spinning 200 cycles kept idle
+     * workers scanning the ring, with the other workers and the IO pumps, for most of their time.
+     */
+    static BackoffIdleStrategy claimIdleStrategy(int ringCapacity) {
+        return new BackoffIdleStrategy(Math.max(1, 4096 / ringCapacity), 10, TimeUnit.MICROSECONDS.toNanos(1),
+            TimeUnit.MICROSECONDS.toNanos(100));
     }
 
     static BackoffIdleStrategy idleStrategy() {

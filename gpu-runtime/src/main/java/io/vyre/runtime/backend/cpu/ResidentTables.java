@@ -25,6 +25,8 @@ final class ResidentTables {
      * is full: compiling a million patterns takes most of a minute); each runtime frees the ones it held last.
      */
     private static final SharedCompilations<LiteralDatabase> DATABASES = new SharedCompilations<>();
+    /** This runtime's constants' databases by handle, read by the workers on every MATCH without a lock. */
+    private final Map<Integer, LiteralDatabase> databaseOf = new ConcurrentHashMap<>();
     private final List<LiteralDatabase> retired = new ArrayList<>();
 
     /** @param vectorscan whether MATCH runs on Vectorscan (databases are compiled as programs load) */
@@ -36,8 +38,8 @@ final class ResidentTables {
         for (ResidentConstant c : program.constants()) {
             if (c.hasDfa()) {
                 if (vectorscan && LiteralDatabase.accepts(c.patterns().patternsUnsafe())) {
-                    DATABASES.acquire(key(c), c.patterns(),
-                        set -> LiteralDatabase.compile(set.patternsUnsafe(), set.ignoreCase()));
+                    databaseOf.put(c.handle(), DATABASES.acquire(key(c), c.patterns(),
+                        set -> LiteralDatabase.compile(set.patternsUnsafe(), set.ignoreCase())));
                 } else {
                     dfas.acquire(c.handle(), c.patterns(), set -> new CpuDfa(c.dfa()));
                 }
@@ -50,6 +52,7 @@ final class ResidentTables {
         programs.remove(program.handle());
         for (ResidentConstant c : program.constants()) {
             dfas.release(c.handle());
+            databaseOf.remove(c.handle());
             LiteralDatabase d = DATABASES.release(key(c));
             if (d != null) {
                 synchronized (retired) {
@@ -71,7 +74,7 @@ final class ResidentTables {
 
     /** The constant's Vectorscan database, or null when MATCH runs on the Java DFA. */
     LiteralDatabase database(ResidentConstant constant) {
-        return vectorscan ? DATABASES.get(key(constant)) : null;
+        return vectorscan ? databaseOf.get(constant.handle()) : null;
     }
 
     /** This runtime's hold on a constant's database. */
