@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code backend=auto}: which engine a workload runs on, decided by measuring both on this machine. For the
- * workload's largest literal set, a short calibration runs MATCH over a synthetic sample through a CPU
+ * workload's largest literal set, a short calibration runs MATCH over a sample of the input (the context's
+ * {@link VyreRuntimeContext#calibrationSample}, else synthetic text) through a CPU
  * megakernel on every core and through the CUDA megakernel (staged by the copy engine, as the source feeds
  * it), and the faster wins. Measurements are cached per JVM (a task manager) and pattern set, so only the
  * first subtask pays for them (a CUDA runtime's start, well under a second once the PTX is JIT-cached).
@@ -105,7 +106,7 @@ public final class EngineChoice {
             int set = b.constant(literals);
             LoadedProgram program = rt.load(b.op(Opcode.INPUT, r(1), r(2)).op(Opcode.MATCH, set, StandardPrograms.NO_LIMIT)
                 .op(Opcode.COUNT).build());
-            byte[] sample = sample();
+            byte[] sample = sample(template.calibrationSample());
             for (Lane lane : rt.lanes()) {
                 lane.ingest().buffer().putBytes(0, sample);
             }
@@ -138,10 +139,19 @@ public final class EngineChoice {
         }
     }
 
-    /** Printable log-like bytes with line breaks and no planted patterns: what MATCH costs on plain text. */
-    private static byte[] sample() {
-        Random rnd = new Random(42);
+    /**
+     * A chunk to scan: the input's own bytes repeated to fill it when given (what MATCH costs on this data),
+     * else printable log-like bytes with line breaks and no planted patterns.
+     */
+    static byte[] sample(byte[] input) {
         byte[] sample = new byte[CHUNK_BYTES];
+        if (input != null && input.length > 0) {
+            for (int at = 0; at < sample.length; at += input.length) {
+                System.arraycopy(input, 0, sample, at, Math.min(input.length, sample.length - at));
+            }
+            return sample;
+        }
+        Random rnd = new Random(42);
         for (int i = 0; i < sample.length; i++) {
             sample[i] = rnd.nextInt(80) == 0 ? (byte) '\n' : (byte) (0x20 + rnd.nextInt(95));
         }

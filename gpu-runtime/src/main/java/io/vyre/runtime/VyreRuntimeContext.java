@@ -47,6 +47,7 @@ public final class VyreRuntimeContext {
     private boolean serveIoQueue = true;
     private MatchEngine cpuMatchEngine = MatchEngine.AUTO;
     private List<Vir0Program> workload = List.of();
+    private byte[] calibrationSample;
     private Function<BackendSettings, MegakernelBackend> backendFactory;
     /** The backend already chosen (with its reason) for a runtime opened on someone else's behalf. */
     private EngineChoice.Choice decided;
@@ -73,6 +74,22 @@ public final class VyreRuntimeContext {
 
     public List<Vir0Program> workload() {
         return workload;
+    }
+
+    /**
+     * Bytes of the input the workload will read (the start of its first file), for {@code backend=auto} to
+     * measure on: how fast a DFA runs depends on how deep the text leads it into the automaton, which synthetic
+     * text does not show (on the H200, a million patterns measured 49 GB/s on random text and scanned log lines
+     * far slower). Without one, a synthetic sample of printable text is used.
+     */
+    public VyreRuntimeContext calibrationSample(byte[] sample) {
+        this.calibrationSample = sample == null || sample.length == 0 ? null : sample.clone();
+        return this;
+    }
+
+    /** The input sample for {@code backend=auto}, or null. */
+    public byte[] calibrationSample() {
+        return calibrationSample == null ? null : calibrationSample.clone();
     }
 
     /** How the CPU megakernel runs MATCH: Vectorscan where it loads (AUTO, the default), or forced. */

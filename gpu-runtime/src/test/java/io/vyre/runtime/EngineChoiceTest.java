@@ -10,6 +10,7 @@ import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.bytecode.Vir0Program;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,25 @@ class EngineChoiceTest {
         assertThat(first).as("bytes per second").isPositive();
         assertThat(second).isEqualTo(first);
         assertThat(EngineChoice.CALIBRATIONS.get() - before).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCalibrateOnTheInputItIsGivenRepeatedToAChunk() {
+        byte[] input = "2026-11-30 GET /index.html 200\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk = EngineChoice.sample(input);
+        assertThat(chunk).hasSize(EngineChoice.CHUNK_BYTES);
+        for (int at : new int[] {0, input.length * 1000, EngineChoice.CHUNK_BYTES - EngineChoice.CHUNK_BYTES % input.length}) {
+            assertThat(Arrays.copyOfRange(chunk, at, Math.min(at + input.length, chunk.length)))
+                .isEqualTo(Arrays.copyOf(input, Math.min(input.length, chunk.length - at)));
+        }
+        byte[] synthetic = EngineChoice.sample(null);
+        assertThat(synthetic).hasSize(EngineChoice.CHUNK_BYTES).isEqualTo(EngineChoice.sample(new byte[0]));
+        for (byte b : Arrays.copyOf(synthetic, 4096)) {
+            assertThat(b == '\n' || (b >= 0x20 && b < 0x7F)).as("printable or a line break: %s", b).isTrue();
+        }
+        VyreRuntimeContext context = new VyreRuntimeContext().calibrationSample(input);
+        input[0] = 'x';
+        assertThat(context.calibrationSample()).startsWith((byte) '2');
     }
 
     @Test

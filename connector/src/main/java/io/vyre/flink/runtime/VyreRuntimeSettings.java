@@ -7,10 +7,16 @@ import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.protocol.WorkRingDescriptor;
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.io.IoPath;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How each parallel subtask joins its device's megakernel runtime: backend, devices, lanes, chunk size, IO
@@ -20,6 +26,9 @@ import java.util.List;
  */
 public final class VyreRuntimeSettings implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(VyreRuntimeSettings.class);
+    /** Bytes of the input backend=auto measures on (the calibration's chunk). */
+    public static final int CALIBRATION_SAMPLE_BYTES = 4 << 20;
 
     private BackendKind backend = BackendKind.AUTO;
     private List<Integer> devices = new ArrayList<>();
@@ -140,10 +149,28 @@ public final class VyreRuntimeSettings implements Serializable {
 
     /**
      * The backend the runtime for {@code workload} opens on this machine, and why ({@code auto}: measured once
-     * per JVM and pattern set, so the subtasks that open it later in this JVM reuse the measurement).
+     * per JVM and pattern set, on the start of {@code firstInput}, so the subtasks that open it later in this JVM
+     * reuse the measurement).
      */
-    public EngineChoice.Choice chooseBackend(List<Vir0Program> workload) {
-        return toContext("backend-choice", 0, workload).resolveBackend();
+    public EngineChoice.Choice chooseBackend(List<Vir0Program> workload, Path firstInput) {
+        return toContext("backend-choice", 0, workload).calibrationSample(calibrationSample(firstInput))
+            .resolveBackend();
+    }
+
+    /**
+     * The start of {@code file} (up to {@value #CALIBRATION_SAMPLE_BYTES} bytes), what backend=auto measures the
+     * engines on; null when it cannot be read (a synthetic sample is used then).
+     */
+    public static byte[] calibrationSample(Path file) {
+        if (file == null) {
+            return null;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(CALIBRATION_SAMPLE_BYTES);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("backend=auto: no sample of {} ({}); measuring on synthetic text", file, e.toString());
+            return null;
+        }
     }
 
     /** Checks every setting, naming the one that is wrong. */

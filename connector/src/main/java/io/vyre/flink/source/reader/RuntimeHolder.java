@@ -4,6 +4,7 @@ import io.vyre.flink.program.VyreProgram;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.runtime.DeviceRuntimes;
 import io.vyre.runtime.VyreTenant;
+import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.program.LoadedProgram;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,9 +49,16 @@ final class RuntimeHolder implements AutoCloseable {
 
     /** Joins the device's runtime unless joined; a no-op after {@link #close()}. */
     synchronized void open() {
+        open(null);
+    }
+
+    /** As {@link #open()}; with backend=auto, the engines are measured on the start of {@code firstInput}. */
+    private void open(Path firstInput) {
         if (tenant == null && !closed) {
-            tenant = DeviceRuntimes.shared().openTenant(
-                settings.toContext(name + "-" + subtask, subtask, List.of(program.program(0)), assignedGpus));
+            byte[] sample = settings.backend() == BackendKind.AUTO && firstInput != null
+                ? VyreRuntimeSettings.calibrationSample(firstInput) : null;
+            tenant = DeviceRuntimes.shared().openTenant(settings.toContext(name + "-" + subtask, subtask,
+                List.of(program.program(0)), assignedGpus).calibrationSample(sample));
         }
     }
 
@@ -91,6 +99,9 @@ final class RuntimeHolder implements AutoCloseable {
         FileHandle f = files.computeIfAbsent(path, p -> new FileHandle());
         if (f.handle < 0) {
             Path file = Path.of(path);
+            if (tenant == null && !closed) {
+                open(file);
+            }
             f.handle = tenant().registerFileForRead(file);
             f.size = tenant().boundBytes(f.handle);
         } else if (refresh) {

@@ -5,6 +5,7 @@ import io.vyre.runtime.EngineChoice;
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.backend.Backends;
 import io.vyre.runtime.bytecode.Vir0Program;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.configuration.Configuration;
@@ -81,17 +82,19 @@ public final class JobEnvironment {
 
     /**
      * As {@link #checkBackend}, and for {@code auto} with a GPU present, the choice the job's runtime will make
-     * for {@code workload} on this machine (measured now, cached in this JVM, which runs the embedded cluster).
+     * for {@code workload} on this machine (measured now on the start of {@code firstInput}, cached in this JVM,
+     * which runs the embedded cluster).
      *
      * @return what will run, e.g. "cpu (auto: for 10 patterns MATCH measured ...)"
      */
-    public static String resolveBackend(BackendKind backend, List<Integer> devices, List<Vir0Program> workload) {
+    public static String resolveBackend(BackendKind backend, List<Integer> devices, List<Vir0Program> workload,
+                                        Path firstInput) {
         String checked = checkBackend(backend);
         if (backend != BackendKind.AUTO || !checked.equals("cuda")) {
             return checked;
         }
         EngineChoice.Choice choice = VyreRuntimeSettings.defaults().backend(BackendKind.AUTO).devices(devices)
-            .chooseBackend(workload);
+            .chooseBackend(workload, firstInput);
         return choice.backend().name().toLowerCase(Locale.ROOT) + " (auto: " + choice.reason() + ")";
     }
 

@@ -93,9 +93,9 @@ public final class ScanCommand implements Callable<Integer> {
 
     /** On the embedded cluster: checks the backend, shows progress, and reports what was found. */
     private int scanHere(List<String> paths, List<byte[]> patterns, Path out) throws Exception {
-        String backend = JobEnvironment.resolveBackend(common.backend, common.devices,
-            List.of(VyrePrograms.scan(patterns, input.ignoreCase).program(0)));
         TreeMap<String, Long> files = JobInputs.files(paths);
+        String backend = JobEnvironment.resolveBackend(common.backend, common.devices,
+            List.of(VyrePrograms.scan(patterns, input.ignoreCase).program(0)), Path.of(files.firstKey()));
         long total = JobInputs.totalBytes(files);
         Set<Path> before = MatchCounts.partFiles(out);
         StreamExecutionEnvironment env = JobEnvironment.create(common,
