@@ -40,7 +40,7 @@ public final class DeviceRuntimes {
     /**
      * IO pumps of a device runtime: the JVM property {@value}, else one per two cores. Each pump serves its
      * share of the tenants' IO queue partitions on its own thread (reads from the page cache are copies). On
-     * the 16-core GPU machine, 8 pumps fed the CPU scan job 36% faster than 4, and 16 less fast than 8
+     * the 16-core GPU machine, 8 pumps fed the CPU scan job about a third faster than 4, and 16 less fast than 8
      * (docs/BENCHMARKS.md).
      */
     public static final String IO_PUMPS_PROPERTY = "vyre.io.pumps";

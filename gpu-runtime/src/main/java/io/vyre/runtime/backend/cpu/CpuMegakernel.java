@@ -159,6 +159,7 @@ public final class CpuMegakernel implements MegakernelBackend {
     @Override
     public void close() {
         if (env == null) {
+            tables.free();  // never launched: no worker ever scanned
             return;
         }
         env.control().requestShutdown();

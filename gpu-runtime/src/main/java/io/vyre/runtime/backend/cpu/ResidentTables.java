@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The CPU megakernel's resident forms of loaded programs and pattern tables: when MATCH runs on Vectorscan,
  * each literal set's compiled database; otherwise (or for a set Vectorscan's literal API refuses, one with a
  * literal starting with NUL) its Java DFA. Equal sets share one compiled form (the tenants of a job each load
- * the same set). A database no program holds any more is kept until the kernel stops (a worker may be
- * scanning with it), then freed.
+ * the same set). A database no program holds any more is kept until every CPU kernel of the JVM has stopped
+ * (a worker of any of them may still be scanning with it), then freed.
  */
 final class ResidentTables {
     private final boolean vectorscan;
@@ -25,13 +25,19 @@ final class ResidentTables {
      * is full: compiling a million patterns takes most of a minute); each runtime frees the ones it held last.
      */
     private static final SharedCompilations<LiteralDatabase> DATABASES = new SharedCompilations<>();
+    /** Databases no program holds any more, and the CPU kernels running (under the same lock). */
+    private static final List<LiteralDatabase> RETIRED = new ArrayList<>();
+    private static int running;
     /** This runtime's constants' databases by handle, read by the workers on every MATCH without a lock. */
     private final Map<Integer, LiteralDatabase> databaseOf = new ConcurrentHashMap<>();
-    private final List<LiteralDatabase> retired = new ArrayList<>();
+    private boolean freed;
 
     /** @param vectorscan whether MATCH runs on Vectorscan (databases are compiled as programs load) */
     ResidentTables(boolean vectorscan) {
         this.vectorscan = vectorscan;
+        synchronized (RETIRED) {
+            running++;
+        }
     }
 
     void add(LoadedProgram program) {
@@ -55,8 +61,8 @@ final class ResidentTables {
             databaseOf.remove(c.handle());
             LiteralDatabase d = DATABASES.release(key(c));
             if (d != null) {
-                synchronized (retired) {
-                    retired.add(d);
+                synchronized (RETIRED) {
+                    RETIRED.add(d);
                 }
             }
         }
@@ -82,14 +88,23 @@ final class ResidentTables {
         return List.of(this, c.handle());
     }
 
-    /** Frees the databases this runtime held last; only once no worker runs. Programs still loaded let theirs go. */
+    /**
+     * Lets go of the databases of the programs still loaded; once no worker of this kernel runs. The last CPU
+     * kernel of the JVM to stop frees every database no program holds.
+     */
     void free() {
+        if (freed) {
+            return;
+        }
+        freed = true;
         for (CpuProgram p : programs.values()) {
             remove(p.loaded);
         }
-        synchronized (retired) {
-            retired.forEach(LiteralDatabase::free);
-            retired.clear();
+        synchronized (RETIRED) {
+            if (--running == 0) {
+                RETIRED.forEach(LiteralDatabase::free);
+                RETIRED.clear();
+            }
         }
     }
 }

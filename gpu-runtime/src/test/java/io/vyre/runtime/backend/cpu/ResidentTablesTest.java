@@ -63,5 +63,6 @@ class ResidentTablesTest {
         tables.add(second);
         assertThat(tables.dfa(second.constants().get(0))).isSameAs(tables.dfa(first.constants().get(0)));
         assertThat(tables.database(first.constants().get(0))).isNull();
+        tables.free();
     }
 }
