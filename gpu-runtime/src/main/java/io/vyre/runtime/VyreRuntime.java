@@ -87,10 +87,13 @@ public final class VyreRuntime implements AutoCloseable {
     private final String backendReason;
     /** Empty when the application serves the IO queue itself ({@link VyreRuntimeContext#serveIoQueue}). */
     private final List<IoPumpAgent> pumps;
+    /** IO queue partitions the pumps serve: one above the highest tenant id taken so far. */
+    private int servedPartitions = 1;
     private final List<AgentRunner> pumpRunners;
     private volatile boolean closed;
-    private int lastHeartbeat;
-    private long lastHeartbeatChange = System.nanoTime();
+    /** The heartbeat last seen by a waiting thread, and when it changed (change time written first). */
+    private volatile int lastHeartbeat;
+    private volatile long lastHeartbeatChange = System.nanoTime();
 
     private VyreRuntime(VyreRuntimeContext context) {
         this.context = context;
@@ -121,7 +124,12 @@ public final class VyreRuntime implements AutoCloseable {
                     String pumpName = "vyre-io-pump-" + context.name() + (shards > 1 ? "-" + shard : "");
                     IoPumpAgent agent = new IoPumpAgent(pumpName, ioQueue, capabilities, context.ioPath(),
                         (request, completion) -> b.ioCompletions().publish(request, completion), shard, shards);
-                    AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(100, 20,
+                    if (context.tenants() > 0) {
+                        agent.servePartitionsBelow(1);  // raised as tenants take their ids
+                    }
+                    // an idle turn reads every slot it serves: spin for about 4,096 such reads, then back off
+                    int slots = Math.max(1, ioQueue.slotCount() / shards);
+                    AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(Math.max(1, 4096 / slots), 10,
                         TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(200)),
                         t -> LOG.error("{}: IO pump failed", context.name(), t), null, agent);
                     ioPumps.add(agent);
@@ -356,6 +364,10 @@ public final class VyreRuntime implements AutoCloseable {
         for (int id = 1; id < tenantsInUse.length; id++) {
             if (!tenantsInUse[id]) {
                 tenantsInUse[id] = true;
+                if (id + 1 > servedPartitions) {
+                    servedPartitions = id + 1;  // before the tenant can publish anything
+                    pumps.forEach(p -> p.servePartitionsBelow(servedPartitions));
+                }
                 return id;
             }
         }
@@ -531,7 +543,7 @@ public final class VyreRuntime implements AutoCloseable {
             if (abandon.get() != null) {
                 return null;
             }
-            checkHealthy("waiting for slot " + sequence);
+            checkHealthy("waiting for slot ", sequence);
             if (System.nanoTime() - deadline > 0) {
                 throw new VyreRuntimeException(context.name() + ": slot " + sequence + " was not done within " + timeout
                     + " although the kernel is alive (heartbeat " + control.heartbeat() + "): the op is slow or the"
@@ -550,7 +562,7 @@ public final class VyreRuntime implements AutoCloseable {
     public SlotResult poll(long sequence) {
         SlotResult result = takeOrParked(sequence);
         if (result == null) {
-            checkHealthy("polling slot " + sequence);
+            checkHealthy("polling slot ", sequence);
         }
         return result;
     }
@@ -586,23 +598,31 @@ public final class VyreRuntime implements AutoCloseable {
     }
 
     void checkHealthy(String doing) {
+        checkHealthy(doing, -1);
+    }
+
+    /**
+     * Fails when the runtime is closed, its kernel faulted, or its heartbeat stood still for the watchdog
+     * timeout. Called by every waiting thread on every idle turn: no lock, no message built until it fails.
+     *
+     * @param slot appended to {@code doing} in a failure's message, unless negative
+     */
+    void checkHealthy(String doing, long slot) {
         checkOpen();
         String fault = backend.fault();
         if (fault != null) {
             throw new VyreRuntimeException(context.name() + ": the " + backend.kind() + " megakernel faulted while "
-                + doing + ": " + fault);
+                + doing + (slot >= 0 ? slot : "") + ": " + fault);
         }
         int heartbeat = control.heartbeat();
         long now = System.nanoTime();
-        synchronized (this) {
-            if (heartbeat != lastHeartbeat) {
-                lastHeartbeat = heartbeat;
-                lastHeartbeatChange = now;
-            } else if (now - lastHeartbeatChange > context.watchdogTimeout().toNanos()) {
-                throw new VyreRuntimeException(context.name() + ": the " + backend.kind() + " megakernel's heartbeat"
-                    + " has not advanced for " + context.watchdogTimeout() + " (stuck at " + heartbeat + ") while "
-                    + doing + ": the kernel is hung; close this runtime and open a new one");
-            }
+        if (heartbeat != lastHeartbeat) {
+            lastHeartbeatChange = now;  // before the heartbeat: whoever sees the new heartbeat sees its time
+            lastHeartbeat = heartbeat;
+        } else if (now - lastHeartbeatChange > context.watchdogTimeout().toNanos()) {
+            throw new VyreRuntimeException(context.name() + ": the " + backend.kind() + " megakernel's heartbeat"
+                + " has not advanced for " + context.watchdogTimeout() + " (stuck at " + heartbeat + ") while "
+                + doing + (slot >= 0 ? slot : "") + ": the kernel is hung; close this runtime and open a new one");
         }
     }
 

@@ -57,6 +57,8 @@ public final class IoPumpAgent implements Agent {
     private final int shard;
     private final int shards;
     private long claimPass;
+    /** Partitions below this are served (all, unless the runtime says fewer are in use). */
+    private volatile int servedPartitions;
     private int outstanding;
 
     /**
@@ -90,6 +92,7 @@ public final class IoPumpAgent implements Agent {
         }
         this.shard = shard;
         this.shards = shards;
+        this.servedPartitions = queue.partitions();
         this.roleName = roleName;
         this.queue = queue;
         this.capabilities = capabilities;
@@ -136,11 +139,25 @@ public final class IoPumpAgent implements Agent {
         }
     }
 
+    /**
+     * Serves the IO queue's partitions below {@code count} only: a runtime with tenants raises it as tenant ids
+     * are first taken (and never lowers it: a closed tenant's requests may still be in flight), so a pump does
+     * not scan the slots of tenants never opened on every turn.
+     */
+    public void servePartitionsBelow(int count) {
+        servedPartitions = Math.max(1, Math.min(count, queue.partitions()));
+    }
+
+    /** IO queue slots one duty cycle reads at most: the served partitions of this pump's shard. */
+    public int slotsScanned() {
+        return (servedPartitions + shards - 1 - shard) / shards * queue.partitionSlots();
+    }
+
     @Override
     public int doWork() {
         int work = closeReleasedFiles();
         claimPass++;
-        int n = queue.claimInto(claimed, shard, shards);
+        int n = queue.claimInto(claimed, shard, shards, servedPartitions);
         for (int i = 0; i < n; i++) {
             start(claimed[i]);
             claimed[i] = null;

@@ -114,9 +114,15 @@ public final class MegakernelIoQueue {
      * with several pumps gives each pump its own partitions), up to {@code out.length}.
      */
     public int claimInto(IoRequest[] out, int shard, int shards) {
+        return claimInto(out, shard, shards, partitions);
+    }
+
+    /** As {@link #claimInto(IoRequest[], int, int)}, over the partitions below {@code partitionLimit} only. */
+    public int claimInto(IoRequest[] out, int shard, int shards, int partitionLimit) {
         int n = 0;
         int size = partitionSlots();
-        for (int p = shard; p < partitions && n < out.length; p += shards) {
+        int end = Math.min(partitions, partitionLimit);
+        for (int p = shard; p < end && n < out.length; p += shards) {
             for (int slot = p * size; slot < (p + 1) * size && n < out.length; slot++) {
                 int at = wordOffset(slot, STATUS);
                 if (buffer.getIntAcquire(at) == PUBLISHED && buffer.compareAndSetInt(at, PUBLISHED, CLAIMED)) {

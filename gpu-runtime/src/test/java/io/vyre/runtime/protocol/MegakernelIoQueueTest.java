@@ -59,6 +59,24 @@ class MegakernelIoQueueTest {
     }
 
     @Test
+    void shouldClaimOnlyTheShardsPartitionsBelowTheLimit() {
+        queue = new MegakernelIoQueue(bytes, 8, 4);  // partitions of 2 slots: {0,1} {2,3} {4,5} {6,7}
+        post(1, OP_READ, 1, 2, 0, 10, 0);
+        post(2, OP_READ, 1, 2, 0, 10, 0);
+        post(4, OP_READ, 1, 2, 0, 10, 0);
+        post(6, OP_READ, 1, 2, 0, 10, 0);
+        IoRequest[] into = new IoRequest[8];
+        assertThat(queue.claimInto(into, 0, 2, 3)).as("shard 0 of 2, partitions below 3: 0 and 2").isEqualTo(2);
+        assertThat(into[0].slot()).isEqualTo(1);
+        assertThat(into[1].slot()).isEqualTo(4);
+        assertThat(queue.claimInto(into, 1, 2, 3)).as("shard 1: partition 1 only (3 is past the limit)").isEqualTo(1);
+        assertThat(into[0].slot()).isEqualTo(2);
+        assertThat(queue.status(6)).isEqualTo(WorkRingDescriptor.PUBLISHED);
+        assertThat(queue.claimInto(into, 1, 2, 4)).isEqualTo(1);
+        assertThat(into[0].slot()).isEqualTo(6);
+    }
+
+    @Test
     void shouldPeekPublishedAndClaimedSlotsOnly() {
         post(1, OP_READ, 1, 2, 0, 10, 3);
         assertThat(queue.peek(1).tag()).isEqualTo(3);

@@ -30,6 +30,9 @@ public final class ScanJob {
     }
 
     public static void define(StreamExecutionEnvironment env, Spec spec) {
+        // every occurrence passes source -> format -> sink in one chained task: without object reuse Flink
+        // deep-copies each ScanMatch (a POJO, by reflection) between them; format only reads it
+        env.getConfig().enableObjectReuse();
         var builder = VyreSource.builder()
             .setPaths(spec.inputs())
             .setProgram(VyrePrograms.scan(spec.patterns(), spec.ignoreCase()))
