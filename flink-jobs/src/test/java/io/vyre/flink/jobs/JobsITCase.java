@@ -94,17 +94,47 @@ class JobsITCase {
     }
 
     @Test
-    void shouldCountOnlyWhatThisRunWroteIntoAnOutputFolderInUse() throws Exception {
+    void shouldRefuseAnOutputFolderInUseUnlessToldToOverwriteOrAppend() throws Exception {
         Path file = Files.writeString(dir.resolve("x.log"), "xx x\n");
         Path patterns = Files.writeString(dir.resolve("p.txt"), "x\n");
         Path out = dir.resolve("out");
-        for (int i = 0; i < 2; i++) {
-            CliRun run = CliRun.of("scan", "--input", file.toString(), "--patterns", patterns.toString(), "--output",
-                out.toString(), "--backend", "cpu");
-            assertThat(run.exitCode()).as(run.err()).isZero();
-            assertThat(run.out()).contains("matches: 3 ");
-        }
+        String[] scan = {"scan", "--input", file.toString(), "--patterns", patterns.toString(), "--output", out.toString(),
+            "--backend", "cpu"};
+        CliRun first = CliRun.of(scan);
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(committedLines(out)).hasSize(3);
+
+        CliRun again = CliRun.of(scan);  // a re-run into the same folder used to double every occurrence
+        assertThat(again.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
+        assertThat(again.err()).contains("already holds").contains("--overwrite").contains("--append");
+        assertThat(committedLines(out)).hasSize(3);
+
+        CliRun appended = CliRun.of(with(scan, "--append"));
+        assertThat(appended.exitCode()).as(appended.err()).isZero();
+        assertThat(appended.out()).as("only what this run wrote is counted").contains("matches: 3 ");
         assertThat(committedLines(out)).hasSize(6);
+
+        Files.writeString(out.resolve("notes.txt"), "the user's own file\n");
+        CliRun overwritten = CliRun.of(with(scan, "--overwrite"));
+        assertThat(overwritten.exitCode()).as(overwritten.err()).isZero();
+        assertThat(committedLines(out)).as("the earlier part files are gone, the user's file stays")
+            .containsExactlyInAnyOrderElementsOf(with(expectedScan(file, bytes("x"), false), "the user's own file"));
+
+        CliRun both = CliRun.of(with(scan, "--overwrite", "--append"));
+        assertThat(both.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
+        assertThat(both.err()).contains("contradict");
+    }
+
+    private static String[] with(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
+    }
+
+    private static List<String> with(List<String> lines, String more) {
+        List<String> all = new ArrayList<>(lines);
+        all.add(more);
+        return all;
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.vyre.flink.jobs.cli.CommonOptions;
 import io.vyre.flink.jobs.cli.InputOptions;
 import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.JobInputs;
+import io.vyre.flink.jobs.cli.OutputOptions;
 import io.vyre.flink.jobs.cli.ProgressReporter;
 import io.vyre.flink.jobs.cli.UserError;
 import io.vyre.flink.program.VyrePrograms;
@@ -42,8 +43,8 @@ public final class RedactCommand implements Callable<Integer> {
     @Mixin
     InputOptions input;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "Folder for the redacted part files.")
-    Path output;
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--mask", paramLabel = "CHAR", description = "The mask character (default: ${DEFAULT-VALUE}).")
     char mask = '*';
@@ -63,7 +64,7 @@ public final class RedactCommand implements Callable<Integer> {
         boolean embedded = JobEnvironment.embedded();
         List<String> paths = input.inputPaths(embedded);
         List<String> patterns = JobInputs.patternTexts(JobInputs.patterns(input.patternsFile()));
-        Path out = JobInputs.outputFolder(output, embedded);
+        Path out = output.folder(embedded);
         String backend = "";
         long total = 0;
         int files = 0;

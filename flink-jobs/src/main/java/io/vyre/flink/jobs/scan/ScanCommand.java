@@ -5,6 +5,7 @@ import io.vyre.flink.jobs.cli.CommonOptions;
 import io.vyre.flink.jobs.cli.InputOptions;
 import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.JobInputs;
+import io.vyre.flink.jobs.cli.OutputOptions;
 import io.vyre.flink.jobs.cli.ProgressReporter;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.PipelineStages;
@@ -40,8 +41,8 @@ public final class ScanCommand implements Callable<Integer> {
     @Mixin
     InputOptions input;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "Folder for the part files (created if needed).")
-    Path output;
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--max-records-per-second", paramLabel = "N",
         description = "Emit at most N matches per second over all subtasks (default: unlimited).")
@@ -72,7 +73,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         List<String> paths = input.inputPaths(embedded);
         List<byte[]> patterns = JobInputs.patterns(input.patternsFile());
-        Path out = JobInputs.outputFolder(output, embedded);
+        Path out = output.folder(embedded);
         return embedded ? scanHere(paths, patterns, out) : submit(paths, patterns, out);
     }
 
@@ -152,7 +153,7 @@ public final class ScanCommand implements Callable<Integer> {
         if (demoMegabytes < 1) {
             throw new UserError("--demo-megabytes must be at least 1, got " + demoMegabytes, VyreJobs.EXIT_USAGE, null);
         }
-        Path kept = output != null ? JobInputs.outputFolder(output, true) : null;
+        Path kept = output.given() ? output.folder(true) : null;
         PrintWriter stdout = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("vyre-demo-");
         try {
