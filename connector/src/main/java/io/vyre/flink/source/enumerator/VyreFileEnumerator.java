@@ -26,6 +26,11 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     private final FileDiscovery discovery;
     private final Duration monitorInterval;
     private final Set<String> knownFiles;
+    /**
+     * An immutable copy of {@link #knownFiles} for the listing, which runs on a worker thread while the
+     * coordinator thread adds to the set; replaced by the coordinator thread after each change.
+     */
+    private volatile Set<String> knownForListing;
     private final ArrayDeque<VyreFileSplit> unassigned;
     private final Set<Integer> noMoreSplitsSent = new HashSet<>();
     private int nextReader;
@@ -36,6 +41,7 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
         this.discovery = discovery;
         this.monitorInterval = monitorInterval;
         this.knownFiles = new HashSet<>(restored == null ? Set.of() : restored.knownFiles());
+        this.knownForListing = Set.copyOf(knownFiles);
         this.unassigned = new ArrayDeque<>(restored == null ? List.of() : restored.unassigned());
     }
 
@@ -46,7 +52,7 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     @Override
     public void start() {
         if (continuous()) {
-            context.callAsync(() -> discovery.newFiles(Set.copyOf(knownFiles)), this::onDiscovered, 0,
+            context.callAsync(() -> discovery.newFiles(knownForListing), this::onDiscovered, 0,
                 monitorInterval.toMillis());
         } else if (knownFiles.isEmpty() && unassigned.isEmpty()) {
             TreeMap<String, Long> files = discovery.newFiles(Set.of());
@@ -62,11 +68,16 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
         if (error != null) {
             throw new IllegalStateException("listing the monitored input failed: " + error.getMessage(), error);
         }
+        boolean found = false;
         for (String path : files.keySet()) {
             if (knownFiles.add(path)) {
+                found = true;
                 unassigned.add(VyreFileSplit.tail(path));
                 LOG.info("monitored Vyre source found {}", path);
             }
+        }
+        if (found) {
+            knownForListing = Set.copyOf(knownFiles);
         }
         pushToReaders();
     }

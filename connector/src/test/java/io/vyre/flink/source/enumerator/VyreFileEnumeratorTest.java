@@ -1,0 +1,81 @@
+package io.vyre.flink.source.enumerator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vyre.flink.source.split.VyreFileSplit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import org.apache.flink.connector.testutils.source.reader.TestingSplitEnumeratorContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The monitored listing runs on a worker thread while the coordinator thread records what it found. */
+class VyreFileEnumeratorTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * As Flink runs an enumerator: the periodic listing on a worker thread, its handler on the coordinator
+     * thread, here back to back without pause.
+     */
+    private static final class ThreadedContext extends TestingSplitEnumeratorContext<VyreFileSplit> {
+        final ExecutorService coordinator = Executors.newSingleThreadExecutor();
+        final ExecutorService worker = Executors.newSingleThreadExecutor();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        Future<?> listing;
+
+        ThreadedContext() {
+            super(1);
+        }
+
+        @Override
+        public <T> void callAsync(Callable<T> callable, BiConsumer<T, Throwable> handler, long initialDelay,
+                                  long period) {
+            listing = worker.submit(() -> {
+                for (int i = 0; i < 3_000 && failure.get() == null; i++) {
+                    try {
+                        T result = callable.call();
+                        coordinator.submit(() -> handler.accept(result, null));
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    }
+                }
+            });
+        }
+    }
+
+    @Test
+    void shouldListWhileTheCoordinatorRecordsNewFiles() throws Exception {
+        ThreadedContext context = new ThreadedContext();
+        VyreFileEnumerator enumerator = new VyreFileEnumerator(context,
+            new FileDiscovery(List.of(dir.toString()), 1 << 20), Duration.ofMillis(1), null);
+        Set<String> written = new HashSet<>();
+        try {
+            enumerator.start();
+            for (int i = 0; i < 400; i++) {
+                written.add(Files.writeString(dir.resolve("log-" + i), "x").toAbsolutePath().toString());
+            }
+            context.listing.get(60, TimeUnit.SECONDS);
+            context.coordinator.submit(() -> { }).get(10, TimeUnit.SECONDS);
+            assertThat(context.failure.get()).as("the listing must not read the set the coordinator changes").isNull();
+            VyreEnumeratorState state = context.coordinator.submit(() -> enumerator.snapshotState(1))
+                .get(10, TimeUnit.SECONDS);
+            assertThat(state.knownFiles()).containsExactlyInAnyOrderElementsOf(written);
+            assertThat(state.unassigned()).hasSize(written.size());
+        } finally {
+            context.worker.shutdownNow();
+            context.coordinator.shutdownNow();
+        }
+    }
+}
