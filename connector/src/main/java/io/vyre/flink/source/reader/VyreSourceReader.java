@@ -28,7 +28,8 @@ public final class VyreSourceReader<T>
                              RateLimiterStrategy<VyreFileSplit> rateLimiter) {
         super(() -> new VyreSplitReader<>(holder, program, settings, metrics, context.metricGroup().getIOMetricGroup()
                 .getNumBytesInCounter(), pendingBytes, skipUnreadable, pollInterval),
-            new VyreRecordEmitter<>(), context.getConfiguration(), context, rateLimiter);
+            new VyreRecordEmitter<>(context.metricGroup().getIOMetricGroup().getNumRecordsInCounter()),
+            context.getConfiguration(), context, rateLimiter);
         this.holder = holder;
     }
 

@@ -278,6 +278,9 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             finished.add(c.id());
             cursors.remove(c.id());
             holder.release(c.split.path());
+            if (elements.size() == 1 && elements.get(0).record() == null) {
+                elements = List.of();  // a finished split keeps no position: no marker needed
+            }
         }
         Map<String, Collection<VyreElement<T>>> records = new LinkedHashMap<>();
         records.put(c.id(), elements);

@@ -1,0 +1,101 @@
+package io.vyre.flink.source.reader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vyre.flink.program.ScanMatch;
+import io.vyre.flink.program.VyrePrograms;
+import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.flink.source.split.VyreFileSplit;
+import io.vyre.runtime.backend.BackendKind;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.testutils.source.reader.TestingReaderContext;
+import org.apache.flink.connector.testutils.source.reader.TestingReaderOutput;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.OperatorIOMetricGroup;
+import org.apache.flink.metrics.groups.OperatorMetricGroup;
+import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.runtime.metrics.groups.InternalSourceReaderMetricGroup;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A source reader on the CPU megakernel, driven as Flink's source operator drives it. */
+class VyreSourceReaderTest {
+    /** An operator metric group whose IO counters count (Flink's unregistered ones hand out a new one per call). */
+    private static final class CountingOperatorGroup extends UnregisteredMetricsGroup implements OperatorMetricGroup {
+        private final Counter recordsIn = new SimpleCounter();
+        private final Counter bytesIn = new SimpleCounter();
+        private final OperatorIOMetricGroup io = new CountingIoGroup();
+
+        private final class CountingIoGroup extends UnregisteredMetricsGroup implements OperatorIOMetricGroup {
+            @Override
+            public Counter getNumRecordsInCounter() {
+                return recordsIn;
+            }
+
+            @Override
+            public Counter getNumBytesInCounter() {
+                return bytesIn;
+            }
+
+            @Override
+            public Counter getNumRecordsOutCounter() {
+                return new SimpleCounter();
+            }
+
+            @Override
+            public Counter getNumBytesOutCounter() {
+                return new SimpleCounter();
+            }
+        }
+
+        @Override
+        public OperatorIOMetricGroup getIOMetricGroup() {
+            return io;
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldCountOnlyRecordsInNumRecordsInWhenMostChunksFindNothing() throws Exception {
+        // 40 chunks of 64 KiB; only the first holds occurrences: 39 chunks end as position-only markers
+        byte[] data = new byte[40 << 16];
+        Arrays.fill(data, (byte) '.');
+        byte[] needle = "needle".getBytes(StandardCharsets.US_ASCII);
+        for (int at = 100; at < 60_000; at += 1_000) {
+            System.arraycopy(needle, 0, data, at, needle.length);
+        }
+        Path file = Files.write(dir.resolve("sparse.log"), data);
+        SourceReaderMetricGroup metrics = InternalSourceReaderMetricGroup.wrap(new CountingOperatorGroup());
+        TestingReaderContext context = new TestingReaderContext(new Configuration(), metrics);
+        VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16);
+        TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
+        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(List.of(needle), false),
+            settings, context, false, Duration.ofMillis(100), null)) {
+            reader.start();
+            reader.addSplits(List.of(VyreFileSplit.range(file.toString(), 0, data.length)));
+            reader.notifyNoMoreSplits();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            InputStatus status;
+            while ((status = reader.pollNext(output)) != InputStatus.END_OF_INPUT && System.nanoTime() < deadline) {
+                if (status == InputStatus.NOTHING_AVAILABLE) {
+                    reader.isAvailable().get();
+                }
+            }
+            assertThat(status).isEqualTo(InputStatus.END_OF_INPUT);
+        }
+        assertThat(output.getEmittedRecords()).hasSize(60);
+        assertThat(metrics.getIOMetricGroup().getNumRecordsInCounter().getCount())
+            .as("numRecordsIn counts the 60 occurrences, not the chunks that found nothing").isEqualTo(60);
+    }
+}
