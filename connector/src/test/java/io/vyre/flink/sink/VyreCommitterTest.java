@@ -1,0 +1,92 @@
+package io.vyre.flink.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.api.connector.sink2.Committer.CommitRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Committing part files: idempotent after a recovery, and loud when a checkpoint's records are gone. */
+class VyreCommitterTest {
+    @TempDir
+    Path dir;
+
+    /** What Flink's committer operator hands the committer, recording what the committer said. */
+    private static final class Request implements CommitRequest<VyreCommittable> {
+        final VyreCommittable committable;
+        String outcome = "committed";
+
+        Request(Path inProgress, Path target) {
+            committable = new VyreCommittable(inProgress.toString(), target.toString());
+        }
+
+        @Override
+        public VyreCommittable getCommittable() {
+            return committable;
+        }
+
+        @Override
+        public int getNumberOfRetries() {
+            return 0;
+        }
+
+        @Override
+        public void signalFailedWithKnownReason(Throwable t) {
+            outcome = "failed (counted by Flink only): " + t.getMessage();
+        }
+
+        @Override
+        public void signalFailedWithUnknownReason(Throwable t) {
+            outcome = "failed with unknown reason: " + t.getMessage();
+        }
+
+        @Override
+        public void retryLater() {
+            outcome = "retry";
+        }
+
+        @Override
+        public void updateAndRetryLater(VyreCommittable committable) {
+            outcome = "retry updated";
+        }
+
+        @Override
+        public void signalAlreadyCommitted() {
+            outcome = "already committed";
+        }
+    }
+
+    @Test
+    void shouldRenameOnceAndAcceptTheSameCommittableAgain() throws Exception {
+        Path inProgress = Files.writeString(dir.resolve(".part-a-0-1.inprogress"), "x\n");
+        Path target = dir.resolve("part-a-0-1");
+        Request first = new Request(inProgress, target);
+        try (VyreCommitter committer = new VyreCommitter()) {
+            committer.commit(List.of(first));
+            Request again = new Request(inProgress, target);
+            committer.commit(List.of(again));
+            assertThat(first.outcome).isEqualTo("committed");
+            assertThat(again.outcome).isEqualTo("already committed");
+        }
+        assertThat(target).hasContent("x");
+        assertThat(inProgress).doesNotExist();
+    }
+
+    @Test
+    void shouldFailTheJobNamingTheFilesWhenACheckpointsRecordsAreGone() throws Exception {
+        Path inProgress = dir.resolve(".part-b-0-1.inprogress");
+        Path target = dir.resolve("part-b-0-1");
+        Request lost = new Request(inProgress, target);
+        try (VyreCommitter committer = new VyreCommitter()) {
+            assertThatThrownBy(() -> committer.commit(List.of(lost))).isInstanceOf(IOException.class)
+                .hasMessageContaining(inProgress.toString()).hasMessageContaining("lost")
+                .hasMessageContaining("every task manager");
+        }
+        assertThat(lost.outcome).as("Flink only counts a known-reason failure; the job must fail").isEqualTo("committed");
+    }
+}
