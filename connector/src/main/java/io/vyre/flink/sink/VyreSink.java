@@ -5,12 +5,13 @@ import io.vyre.runtime.backend.BackendKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
@@ -20,7 +21,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * and the committer renames them into place when the checkpoint completes. Optionally every occurrence of
  * a set of patterns is masked on the way ({@link Builder#redact}).
  */
-public final class VyreSink<IN> implements Sink<IN>, SupportsCommitter<VyreCommittable> {
+public final class VyreSink<IN>
+    implements Sink<IN>, SupportsCommitter<VyreCommittable>, SupportsWriterState<IN, VyreWriterState> {
     private static final long serialVersionUID = 1L;
     private final VyreSinkConfig config;
 
@@ -33,8 +35,21 @@ public final class VyreSink<IN> implements Sink<IN>, SupportsCommitter<VyreCommi
     }
 
     @Override
-    public SinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
+    public VyreSinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
         return new VyreSinkWriter<>(config, context);
+    }
+
+    /** A writer after a failover: first deletes the in-progress files the failed attempt's writers left. */
+    @Override
+    public VyreSinkWriter<IN> restoreWriter(WriterInitContext context, Collection<VyreWriterState> recovered)
+        throws IOException {
+        VyreSinkWriter.deleteUncommitted(recovered);
+        return createWriter(context);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<VyreWriterState> getWriterStateSerializer() {
+        return new VyreWriterStateSerializer();
     }
 
     @Override

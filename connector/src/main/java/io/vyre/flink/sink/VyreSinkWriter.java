@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
 
@@ -31,7 +33,8 @@ import org.apache.flink.metrics.Counter;
  * queue (WRITE_BACK) into a hidden in-progress part file. At each checkpoint the part file is synced
  * (BATCH_FENCE → IO FENCE) and handed to the committer.
  */
-final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittable> {
+final class VyreSinkWriter<IN>
+    implements CommittingSinkWriter<IN, VyreCommittable>, StatefulSinkWriter<IN, VyreWriterState> {
     private static final Duration WAIT = Duration.ofMinutes(10);
 
     /** This subtask's tenant on its device's shared megakernel runtime. */
@@ -185,6 +188,38 @@ final class VyreSinkWriter<IN> implements CommittingSinkWriter<IN, VyreCommittab
         VyreCommittable committable = new VyreCommittable(inProgress.toString(), target.toString());
         inProgress = null;
         return List.of(committable);
+    }
+
+    /** After prepareCommit: the part files up to {@link #counter} are the committer's; later ones are not. */
+    @Override
+    public List<VyreWriterState> snapshotState(long checkpointId) {
+        return List.of(new VyreWriterState(dir.toString(), prefix, inProgress == null ? counter : counter - 1));
+    }
+
+    /**
+     * Deletes the hidden in-progress files the writers of {@code recovered} opened after their checkpoint: their
+     * records are written again by the restored job. Files up to each state's counter belong to the committer.
+     */
+    static void deleteUncommitted(Collection<VyreWriterState> recovered) throws IOException {
+        for (VyreWriterState state : recovered) {
+            Path folder = Path.of(state.directory());
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            String hidden = "." + state.prefix();
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path f : files.toList()) {
+                    String name = f.getFileName().toString();
+                    if (name.startsWith(hidden) && name.endsWith(".inprogress")) {
+                        String n = name.substring(hidden.length(), name.length() - ".inprogress".length());
+                        if (n.chars().allMatch(Character::isDigit) && !n.isEmpty()
+                            && Long.parseLong(n) > state.committedCounter()) {
+                            Files.deleteIfExists(f);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Override

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vyre.flink.sink.VyreCommittable;
 import io.vyre.flink.sink.VyreCommittableSerializer;
+import io.vyre.flink.sink.VyreWriterState;
+import io.vyre.flink.sink.VyreWriterStateSerializer;
 import io.vyre.flink.source.enumerator.VyreEnumeratorState;
 import io.vyre.flink.source.enumerator.VyreEnumeratorStateSerializer;
 import io.vyre.flink.source.split.VyreFileSplit;
@@ -28,6 +30,7 @@ class SerializerGoldenTest {
     static final VyreEnumeratorState STATE = new VyreEnumeratorState(Set.of("/data/b.log", "/data/a.log"),
         List.of(VyreFileSplit.range("/data/a.log", 0, 1000), VyreFileSplit.tail("/data/c.log").at(42, 1)));
     static final VyreCommittable COMMITTABLE = new VyreCommittable("/out/.part-x-0-1.inprogress", "/out/part-x-0-1");
+    static final VyreWriterState WRITER_STATE = new VyreWriterState("/out", "part-x-0-", 7);
 
     private static byte[] golden(String name) throws IOException {
         try (InputStream in = SerializerGoldenTest.class.getResourceAsStream("/golden/" + name)) {
@@ -57,6 +60,15 @@ class SerializerGoldenTest {
         assertThat(s.getVersion()).isEqualTo(1);
         assertThat(s.serialize(COMMITTABLE)).isEqualTo(golden("vyre-committable-v1.hex"));
         assertThat(s.deserialize(1, golden("vyre-committable-v1.hex"))).isEqualTo(COMMITTABLE);
+    }
+
+    @Test
+    void writerStateV1IsFrozen() throws IOException {
+        VyreWriterStateSerializer s = new VyreWriterStateSerializer();
+        assertThat(s.getVersion()).isEqualTo(1);
+        assertThat(s.serialize(WRITER_STATE)).isEqualTo(golden("vyre-writer-state-v1.hex"));
+        assertThat(s.deserialize(1, golden("vyre-writer-state-v1.hex"))).isEqualTo(WRITER_STATE);
+        assertThatThrownBy(() -> s.deserialize(2, golden("vyre-writer-state-v1.hex"))).hasMessageContaining("version 2");
     }
 
     @Test

@@ -78,6 +78,21 @@ class VyreCommitterTest {
     }
 
     @Test
+    void shouldDeleteOnlyTheInProgressFilesOpenedAfterTheRestoredCheckpoint() throws Exception {
+        for (String name : List.of(".part-a-0-1.inprogress", ".part-a-0-2.inprogress", ".part-a-0-3.inprogress",
+            ".part-a-0-12.inprogress", "part-a-0-1", ".part-b-0-3.inprogress", ".part-a-0-x.inprogress")) {
+            Files.writeString(dir.resolve(name), "x\n");
+        }
+        // the writer of prefix part-a-0- had handed files 1 and 2 to the committer when the checkpoint was taken
+        VyreSinkWriter.deleteUncommitted(List.of(new VyreWriterState(dir.toString(), "part-a-0-", 2),
+            new VyreWriterState(dir.resolve("gone").toString(), "part-c-0-", 0)));
+        try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(".part-a-0-1.inprogress",
+                ".part-a-0-2.inprogress", "part-a-0-1", ".part-b-0-3.inprogress", ".part-a-0-x.inprogress");
+        }
+    }
+
+    @Test
     void shouldFailTheJobNamingTheFilesWhenACheckpointsRecordsAreGone() throws Exception {
         Path inProgress = dir.resolve(".part-b-0-1.inprogress");
         Path target = dir.resolve("part-b-0-1");
