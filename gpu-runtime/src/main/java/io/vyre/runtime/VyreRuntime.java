@@ -260,6 +260,11 @@ public final class VyreRuntime implements AutoCloseable {
         try {
             backend.programLoaded(loaded);
         } catch (RuntimeException | Error e) {
+            try {
+                backend.programUnloaded(loaded);  // what the backend took of it before it failed
+            } catch (RuntimeException | Error again) {
+                e.addSuppressed(again);
+            }
             programs.unload(loaded.handle());
             throw e;
         }

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.backend.KernelEnvironment;
+import io.vyre.runtime.backend.MatchEngine;
 import io.vyre.runtime.backend.MegakernelBackend;
 import io.vyre.runtime.bytecode.Instruction;
 import io.vyre.runtime.bytecode.Opcode;
+import io.vyre.runtime.bytecode.PatternsConstant;
 import io.vyre.runtime.bytecode.StandardPrograms;
+import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.io.IoCompletionPublisher;
 import io.vyre.runtime.memory.NativeMemory;
 import io.vyre.runtime.program.LoadedProgram;
@@ -52,6 +55,35 @@ class VyreRuntimeTest {
             assertThat(NativeMemory.globalOutstandingBytes()).as("cycle %d", cycle).isEqualTo(bytesBefore);
             assertThat(NativeMemory.globalOutstandingBuffers()).isEqualTo(buffersBefore);
             assertThat(RuntimeThreads.alive()).as("threads after cycle %d", cycle).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRefuseAPatternSetTooLargeForOneTableAndKeepServing() throws Exception {
+        // 2,100 random patterns of 4 KiB: their DFA would need more than 2^31 entries; the constant before it
+        // compiles first, so the failed load must also let go of what the kernel took of the program
+        List<byte[]> huge = new java.util.ArrayList<>();
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 2_100; i++) {
+            byte[] p = new byte[4096];
+            rnd.nextBytes(p);
+            huge.add(p);
+        }
+        Path f = Files.writeString(dir.resolve("f.txt"), "needle");
+        try (VyreRuntime rt = VyreRuntime.open(small().cpuMatchEngine(MatchEngine.JAVA_DFA))) {
+            Vir0Program.Builder b = Vir0Program.builder();
+            int small = b.constant(new PatternsConstant(List.of("needle".getBytes(StandardCharsets.US_ASCII)), false));
+            int big = b.constant(new PatternsConstant(huge, false));
+            Vir0Program program = b.op(Opcode.INPUT, Vir0Program.Reg.r(1), Vir0Program.Reg.r(2))
+                .op(Opcode.MATCH, small, StandardPrograms.NO_LIMIT).op(Opcode.MATCH, big, StandardPrograms.NO_LIMIT).build();
+            assertThatThrownBy(() -> rt.load(program)).hasMessageContaining("split it");
+            LoadedProgram scan = rt.load(StandardPrograms.scan(List.of("needle".getBytes(StandardCharsets.US_ASCII)), false));
+            int handle = rt.registerFileForRead(f);
+            Lane lane = rt.acquireLane();
+            lane.output().reset();
+            assertThat(rt.call(scan, handle, 0, 0, 6, lane.ingestHandle(), StandardPrograms.NO_LIMIT,
+                lane.output().handle()).result()).isEqualTo(1);
+            rt.releaseLane(lane);
         }
     }
 

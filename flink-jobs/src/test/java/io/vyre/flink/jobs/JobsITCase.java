@@ -120,6 +120,12 @@ class JobsITCase {
         assertThat(committedLines(out)).as("the earlier part files are gone, the user's file stays")
             .containsExactlyInAnyOrderElementsOf(with(expectedScan(file, bytes("x"), false), "the user's own file"));
 
+        CliRun ownInput = CliRun.of("scan", "--input", out.toString(), "--patterns", patterns.toString(), "--output",
+            out.toString(), "--backend", "cpu", "--overwrite");
+        assertThat(ownInput.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
+        assertThat(ownInput.err()).contains("would delete part files of the input");
+        assertThat(committedLines(out)).hasSize(4);
+
         CliRun both = CliRun.of(with(scan, "--overwrite", "--append"));
         assertThat(both.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
         assertThat(both.err()).contains("contradict");

@@ -5,52 +5,82 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
  * What a backend compiles from a literal set (a Vectorscan database, a DFA in device memory), shared by
- * content within one runtime: the tenants of a job load the same set once per subtask, and compile and hold
- * it once. Entries are reference counted by holder (a runtime's constant handle, or any key naming one). Compiling happens under the lock, so tenants
- * that load the same set at once wait for one compilation instead of each running their own.
+ * content: the tenants of a job load the same set once per subtask, and compile and hold it once. Entries
+ * are reference counted by holder (a runtime's constant handle, or any key naming one). The first holder of
+ * a set compiles it outside the lock (a million patterns take most of a minute); holders of the same set
+ * that arrive meanwhile wait for that compilation, holders of other sets do not.
  *
  * @param <V> the compiled form
  */
 public final class SharedCompilations<V> {
     private static final class Entry<V> {
-        final V value;
+        final CompletableFuture<V> value = new CompletableFuture<>();
         int holders;
-
-        Entry(V value) {
-            this.value = value;
-        }
     }
 
     private final Map<PatternsConstant, Entry<V>> byContent = new HashMap<>();
     private final Map<Object, PatternsConstant> byHandle = new HashMap<>();
 
-    /** The compiled form of {@code set} for {@code handle}: shared when an equal set is held, else compiled. */
-    public synchronized V acquire(Object handle, PatternsConstant set, Function<PatternsConstant, V> compile) {
-        PatternsConstant held = byHandle.get(handle);
-        if (held != null) {
-            return byContent.get(held).value;
+    /**
+     * The compiled form of {@code set} for {@code handle}: shared when an equal set is held or being compiled,
+     * else compiled by this call. A compilation that fails fails every holder waiting for it and holds nothing.
+     */
+    public V acquire(Object handle, PatternsConstant set, Function<PatternsConstant, V> compile) {
+        Entry<V> e;
+        boolean compiles = false;
+        synchronized (this) {
+            PatternsConstant held = byHandle.get(handle);
+            if (held != null) {
+                e = byContent.get(held);
+            } else {
+                e = byContent.get(set);
+                if (e == null) {
+                    e = new Entry<>();
+                    byContent.put(set, e);
+                    compiles = true;
+                }
+                e.holders++;
+                byHandle.put(handle, set);
+            }
         }
-        Entry<V> e = byContent.get(set);
-        if (e == null) {
-            e = new Entry<>(compile.apply(set));
-            byContent.put(set, e);
+        if (compiles) {
+            try {
+                e.value.complete(compile.apply(set));
+            } catch (RuntimeException | Error failure) {
+                e.value.completeExceptionally(failure);
+            }
         }
-        e.holders++;
-        byHandle.put(handle, set);
-        return e.value;
+        try {
+            return e.value.join();
+        } catch (CompletionException failure) {
+            release(handle);
+            Throwable cause = failure.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw failure;
+        }
     }
 
-    /** The compiled form held for {@code handle}, or null. */
+    /** The compiled form held for {@code handle}, or null (also while it is being compiled). */
     public synchronized V get(Object handle) {
         PatternsConstant set = byHandle.get(handle);
-        return set == null ? null : byContent.get(set).value;
+        return set == null ? null : byContent.get(set).value.getNow(null);
     }
 
-    /** Lets {@code handle} go; returns the compiled form when that was its last holder (to free), else null. */
+    /**
+     * Lets {@code handle} go; returns the compiled form when that was its last holder (to free), else null
+     * (also for a compilation that failed).
+     */
     public synchronized V release(Object handle) {
         PatternsConstant set = byHandle.remove(handle);
         if (set == null) {
@@ -61,20 +91,11 @@ public final class SharedCompilations<V> {
             return null;
         }
         byContent.remove(set);
-        return e.value;
+        return e.value.isCompletedExceptionally() ? null : e.value.getNow(null);
     }
 
     /** Distinct compiled forms held. */
     public synchronized int size() {
         return byContent.size();
-    }
-
-    /** Empties the table and returns every compiled form it held (to free). */
-    public synchronized List<V> clear() {
-        List<V> all = new ArrayList<>();
-        byContent.values().forEach(e -> all.add(e.value));
-        byContent.clear();
-        byHandle.clear();
-        return all;
     }
 }

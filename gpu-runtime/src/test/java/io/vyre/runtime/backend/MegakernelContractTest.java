@@ -400,8 +400,14 @@ public abstract class MegakernelContractTest {
         }
         List<byte[]> patterns = List.of(new byte[] {0, 'a'}, new byte[] {(byte) 0xFF, 0}, new byte[] {'a', (byte) 0x80, 'a'},
             new byte[] {(byte) 0x80});
-        int handle = rt.registerFileForRead(file("bytes.bin", data));
-        LoadedProgram scan = rt.load(StandardPrograms.scan(patterns, true));
+        assertThat(scanWholeFile("bytes.bin", data, patterns, true)).isEqualTo(NaiveScan.find(data, patterns, true));
+    }
+
+    /** Scans all of {@code data} (as a file) with one scan program on lane 0; the matches sorted. */
+    private List<NaiveScan.Match> scanWholeFile(String name, byte[] data, List<byte[]> patterns, boolean ignoreCase)
+        throws IOException {
+        int handle = rt.registerFileForRead(file(name, data));
+        LoadedProgram scan = rt.load(StandardPrograms.scan(patterns, ignoreCase));
         Lane lane = rt.lanes().get(0);
         lane.output().reset();
         SlotResult r = call(scan, handle, 0, 0, data.length, lane.ingestHandle(), StandardPrograms.NO_LIMIT,
@@ -410,7 +416,8 @@ public abstract class MegakernelContractTest {
         List<NaiveScan.Match> got = new ArrayList<>();
         lane.output().forEachMatch((off, id) -> got.add(new NaiveScan.Match(off, id)));
         got.sort(null);
-        assertThat(got).isEqualTo(NaiveScan.find(data, patterns, true));
+        rt.unload(scan);
+        return got;
     }
 
     @Test
@@ -644,20 +651,9 @@ public abstract class MegakernelContractTest {
                 }
             }
         }
-        int handle = rt.registerFileForRead(file("million.txt", data));
-        LoadedProgram scan = rt.load(StandardPrograms.scan(patterns, false));
-        Lane lane = rt.lanes().get(0);
-        lane.output().reset();
-        SlotResult r = call(scan, handle, 0, 0, data.length, lane.ingestHandle(), StandardPrograms.NO_LIMIT,
-            lane.output().handle());
-        assertThat(r.ok()).as(r.describe()).isTrue();
-        List<NaiveScan.Match> got = new ArrayList<>();
-        lane.output().forEachMatch((off, id) -> got.add(new NaiveScan.Match(off, id)));
-        got.sort(null);
         expected.sort(null);
         assertThat(expected).hasSizeGreaterThan(1000).anyMatch(m -> m.patternId() > 65_535);
-        assertThat(got).isEqualTo(expected);
-        rt.unload(scan);
+        assertThat(scanWholeFile("million.txt", data, patterns, false)).isEqualTo(expected);
     }
 
     // ---- shared words under load: IO slots, output cursors, host-written counts ------------------------------

@@ -33,11 +33,18 @@ public final class OutputOptions {
     /**
      * The output folder as an absolute path. When {@code local} (the embedded cluster, which sees the folder):
      * created if needed, checked to be writable, and refused if it holds files unless --overwrite (then the part
-     * files in it are deleted) or --append was given. On a cluster the task managers' folder is not checked.
+     * files in it are deleted) or --append was given. On a cluster the task managers' folder is not checked, so
+     * --overwrite is refused there.
+     *
+     * @param inputs the job's inputs: --overwrite refuses to delete part files among them
      */
-    public Path folder(boolean local) {
+    public Path folder(boolean local, List<String> inputs) {
         if (overwrite && append) {
             throw new UserError("--overwrite and --append contradict each other: pass one", 2, null);
+        }
+        if (overwrite && !local) {
+            throw new UserError("--overwrite needs the embedded cluster: the task managers' output folder cannot be"
+                + " cleared from here; clear it on the cluster's file system instead", 2, null);
         }
         Path dir = JobInputs.outputFolder(output, local);
         if (!local || append) {
@@ -53,9 +60,16 @@ public final class OutputOptions {
                 + " --overwrite to delete the part files of the earlier run first, --append to add to them, or another"
                 + " --output", 2, null);
         }
+        for (String input : inputs) {
+            Path in = Path.of(input).toAbsolutePath().normalize();
+            if (in.startsWith(dir)) {
+                throw new UserError("--overwrite would delete part files of the input " + in + ", which lies in the"
+                    + " output folder " + dir + ": write to another --output", 2, null);
+            }
+        }
         for (Path f : existing) {
             String name = f.getFileName().toString();
-            if (name.startsWith("part-") || name.startsWith(".part-")) {
+            if ((name.startsWith("part-") || name.startsWith(".part-")) && Files.isRegularFile(f)) {
                 try {
                     Files.delete(f);
                 } catch (IOException e) {

@@ -64,7 +64,7 @@ public final class RedactCommand implements Callable<Integer> {
         boolean embedded = JobEnvironment.embedded();
         List<String> paths = input.inputPaths(embedded);
         List<String> patterns = JobInputs.patternTexts(JobInputs.patterns(input.patternsFile()));
-        Path out = output.folder(embedded);
+        Path out = output.folder(embedded, paths);
         String backend = "";
         long total = 0;
         int files = 0;

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.BufferUtil;
 import picocli.CommandLine.Command;
@@ -72,8 +73,13 @@ public final class BaselineCommand implements Callable<Integer> {
         List<Chunk> chunks = chunks(files, chunkMib << 20, overlap);
         PrintWriter out = spec.commandLine().getOut();
 
+        if (!LiteralDatabase.accepts(patterns)) {
+            throw new UserError("Vectorscan's literal API refuses a pattern that starts with a NUL byte; the scan job"
+                + " matches such patterns with its Java DFA, the baseline cannot: remove them to compare");
+        }
         long t0 = System.nanoTime();
         LiteralDatabase database = LiteralDatabase.compile(patterns, input.ignoreCase);
+        boolean stopped = true;
         out.printf(Locale.ROOT, "compiled %,d patterns in %.2f s%n", patterns.size(), (System.nanoTime() - t0) / 1e9);
         try {
             AtomicInteger next = new AtomicInteger();
@@ -82,6 +88,7 @@ public final class BaselineCommand implements Callable<Integer> {
                 tasks.add(() -> scan(database, chunks, next, (chunkMib << 20) + overlap));
             }
             ExecutorService pool = Executors.newFixedThreadPool(threads);
+            stopped = false;
             long start = System.nanoTime();
             long found = 0;
             long scanning = 0;
@@ -95,16 +102,20 @@ public final class BaselineCommand implements Callable<Integer> {
                 throw new UserError("the baseline failed: " + e.getCause().getMessage(), VyreJobs.EXIT_FAILED, e.getCause());
             } finally {
                 pool.shutdownNow();
+                stopped = pool.awaitTermination(1, TimeUnit.MINUTES);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
             long bytes = JobInputs.totalBytes(files);
             double gib = bytes / (double) (1L << 30);
             out.printf(Locale.ROOT, "baseline: Vectorscan on %d threads read and scanned %.2f GiB in %.2f s, %.2f GiB/s;"
                 + " %,d occurrences%n", threads, gib, seconds, gib / seconds, found);
-            out.printf(Locale.ROOT, "scanning alone: %.2f GiB/s (%.2f GiB/s per thread)%n",
-                gib / (scanning / 1e9 / threads), gib / (scanning / 1e9));
+            double scanSeconds = Math.max(1e-9, scanning / 1e9);
+            out.printf(Locale.ROOT, "scanning alone: %.2f GiB/s (%.2f GiB/s per thread)%n", gib / (scanSeconds / threads),
+                gib / scanSeconds);
         } finally {
-            database.free();
+            if (stopped) {
+                database.free();  // else a thread may still scan with it: left to the process's end
+            }
         }
         return VyreJobs.EXIT_OK;
     }

@@ -73,7 +73,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         List<String> paths = input.inputPaths(embedded);
         List<byte[]> patterns = JobInputs.patterns(input.patternsFile());
-        Path out = output.folder(embedded);
+        Path out = output.folder(embedded, paths);
         return embedded ? scanHere(paths, patterns, out) : submit(paths, patterns, out);
     }
 
@@ -153,7 +153,7 @@ public final class ScanCommand implements Callable<Integer> {
         if (demoMegabytes < 1) {
             throw new UserError("--demo-megabytes must be at least 1, got " + demoMegabytes, VyreJobs.EXIT_USAGE, null);
         }
-        Path kept = output.given() ? output.folder(true) : null;
+        Path kept = output.given() ? output.folder(true, List.of()) : null;
         PrintWriter stdout = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("vyre-demo-");
         try {

@@ -5,38 +5,44 @@ import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.program.ResidentConstant;
 import io.vyre.runtime.program.SharedCompilations;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CPU megakernel's resident forms of loaded programs and pattern tables: when MATCH runs on Vectorscan,
  * each literal set's compiled database; otherwise (or for a set Vectorscan's literal API refuses, one with a
- * literal starting with NUL) its Java DFA. Equal sets share one compiled form (the tenants of a job each load
- * the same set). A database no program holds any more is kept until every CPU kernel of the JVM has stopped
- * (a worker of any of them may still be scanning with it), then freed.
+ * literal starting with NUL) its Java DFA. Equal sets share one compiled form: Java DFAs within a runtime,
+ * Vectorscan databases across every CPU runtime of the JVM (a task manager may hold several when one is
+ * full, and compiling a million patterns takes most of a minute). A database no program holds any more is
+ * freed once every kernel that ever scanned with it has stopped (a worker of any of them may still be
+ * scanning with it).
  */
 final class ResidentTables {
+    private static final SharedCompilations<LiteralDatabase> DATABASES = new SharedCompilations<>();
+    /** Databases no program holds any more, and the kernels not yet stopped (guarded by RETIRED). */
+    private static final List<LiteralDatabase> RETIRED = new ArrayList<>();
+    private static final List<ResidentTables> RUNNING = new ArrayList<>();
+
     private final boolean vectorscan;
     private final Map<Integer, CpuProgram> programs = new ConcurrentHashMap<>();
     private final SharedCompilations<CpuDfa> dfas = new SharedCompilations<>();
-    /**
-     * Vectorscan databases are shared by every CPU runtime of the JVM (a task manager may hold several when one
-     * is full: compiling a million patterns takes most of a minute); each runtime frees the ones it held last.
-     */
-    private static final SharedCompilations<LiteralDatabase> DATABASES = new SharedCompilations<>();
-    /** Databases no program holds any more, and the CPU kernels running (under the same lock). */
-    private static final List<LiteralDatabase> RETIRED = new ArrayList<>();
-    private static int running;
-    /** This runtime's constants' databases by handle, read by the workers on every MATCH without a lock. */
+    /** The resident forms by constant handle, read by the workers on every MATCH without a lock. */
+    private final Map<Integer, CpuDfa> dfaOf = new ConcurrentHashMap<>();
     private final Map<Integer, LiteralDatabase> databaseOf = new ConcurrentHashMap<>();
+    /** Every database this kernel's workers could have scanned with (guarded by RETIRED). */
+    private final Set<LiteralDatabase> used = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean freed;
 
     /** @param vectorscan whether MATCH runs on Vectorscan (databases are compiled as programs load) */
     ResidentTables(boolean vectorscan) {
         this.vectorscan = vectorscan;
         synchronized (RETIRED) {
-            running++;
+            RUNNING.add(this);
         }
     }
 
@@ -44,19 +50,25 @@ final class ResidentTables {
         for (ResidentConstant c : program.constants()) {
             if (c.hasDfa()) {
                 if (vectorscan && LiteralDatabase.accepts(c.patterns().patternsUnsafe())) {
-                    databaseOf.put(c.handle(), DATABASES.acquire(key(c), c.patterns(),
-                        set -> LiteralDatabase.compile(set.patternsUnsafe(), set.ignoreCase())));
+                    LiteralDatabase d = DATABASES.acquire(key(c), c.patterns(),
+                        set -> LiteralDatabase.compile(set.patternsUnsafe(), set.ignoreCase()));
+                    synchronized (RETIRED) {
+                        used.add(d);
+                    }
+                    databaseOf.put(c.handle(), d);
                 } else {
-                    dfas.acquire(c.handle(), c.patterns(), set -> new CpuDfa(c.dfa()));
+                    dfaOf.put(c.handle(), dfas.acquire(c.handle(), c.patterns(), set -> new CpuDfa(c.dfa())));
                 }
             }
         }
         programs.put(program.handle(), new CpuProgram(program));
     }
 
+    /** Lets go of a program's tables; also of the part an {@link #add} that failed midway took. */
     void remove(LoadedProgram program) {
         programs.remove(program.handle());
         for (ResidentConstant c : program.constants()) {
+            dfaOf.remove(c.handle());
             dfas.release(c.handle());
             databaseOf.remove(c.handle());
             LiteralDatabase d = DATABASES.release(key(c));
@@ -74,8 +86,12 @@ final class ResidentTables {
 
     /** The constant's Java DFA, compiled (or shared) on first use. */
     CpuDfa dfa(ResidentConstant constant) {
-        CpuDfa dfa = dfas.get(constant.handle());
-        return dfa != null ? dfa : dfas.acquire(constant.handle(), constant.patterns(), set -> new CpuDfa(constant.dfa()));
+        CpuDfa dfa = dfaOf.get(constant.handle());
+        if (dfa == null) {
+            dfa = dfas.acquire(constant.handle(), constant.patterns(), set -> new CpuDfa(constant.dfa()));
+            dfaOf.put(constant.handle(), dfa);
+        }
+        return dfa;
     }
 
     /** The constant's Vectorscan database, or null when MATCH runs on the Java DFA. */
@@ -89,22 +105,29 @@ final class ResidentTables {
     }
 
     /**
-     * Lets go of the databases of the programs still loaded; once no worker of this kernel runs. The last CPU
-     * kernel of the JVM to stop frees every database no program holds.
+     * This kernel stopped (no worker runs): lets go of the tables of the programs still loaded, then frees every
+     * database no program holds that no running kernel could be scanning with.
      */
     void free() {
-        if (freed) {
-            return;
+        synchronized (RETIRED) {
+            if (freed) {
+                return;
+            }
+            freed = true;
         }
-        freed = true;
         for (CpuProgram p : programs.values()) {
             remove(p.loaded);
         }
         synchronized (RETIRED) {
-            if (--running == 0) {
-                RETIRED.forEach(LiteralDatabase::free);
-                RETIRED.clear();
+            RUNNING.remove(this);
+            for (Iterator<LiteralDatabase> it = RETIRED.iterator(); it.hasNext(); ) {
+                LiteralDatabase d = it.next();
+                if (RUNNING.stream().noneMatch(k -> k.used.contains(d))) {
+                    d.free();
+                    it.remove();
+                }
             }
+            used.clear();
         }
     }
 }
