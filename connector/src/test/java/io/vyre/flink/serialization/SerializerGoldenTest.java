@@ -29,6 +29,10 @@ class SerializerGoldenTest {
         70_000_000L, 3);
     static final VyreEnumeratorState STATE = new VyreEnumeratorState(Set.of("/data/b.log", "/data/a.log"),
         List.of(VyreFileSplit.range("/data/a.log", 0, 1000), VyreFileSplit.tail("/data/c.log").at(42, 1)));
+    static final VyreFileSplit SPLIT_V2 = new VyreFileSplit("/data/logs/app-2026-11-26.log", 67_108_864L,
+        134_217_728L, 70_000_000L, 0, 70_000_123L, 7);
+    static final VyreEnumeratorState STATE_V2 = new VyreEnumeratorState(Set.of("/data/b.log", "/data/a.log"),
+        List.of(VyreFileSplit.range("/data/a.log", 0, 1000), VyreFileSplit.tail("/data/c.log").at(42, 50L, 3)));
     static final VyreCommittable COMMITTABLE = new VyreCommittable("/out/.part-x-0-1.inprogress", "/out/part-x-0-1");
     static final VyreWriterState WRITER_STATE = new VyreWriterState("/out", "part-x-0-", 7);
 
@@ -39,18 +43,23 @@ class SerializerGoldenTest {
     }
 
     @Test
-    void splitV1IsFrozen() throws IOException {
+    void splitV2IsFrozenAndV1StaysReadable() throws IOException {
         VyreFileSplitSerializer s = VyreFileSplitSerializer.INSTANCE;
-        assertThat(s.getVersion()).isEqualTo(1);
-        assertThat(s.serialize(SPLIT)).isEqualTo(golden("vyre-file-split-v1.hex"));
-        assertThat(s.deserialize(1, golden("vyre-file-split-v1.hex"))).isEqualTo(SPLIT);
+        assertThat(s.getVersion()).isEqualTo(2);
+        assertThat(s.serialize(SPLIT_V2)).isEqualTo(golden("vyre-file-split-v2.hex"));
+        assertThat(s.deserialize(2, golden("vyre-file-split-v2.hex"))).isEqualTo(SPLIT_V2);
+        VyreFileSplit v1 = s.deserialize(1, golden("vyre-file-split-v1.hex"));
+        assertThat(v1).isEqualTo(SPLIT);
+        assertThat(v1.skip()).as("a v1 checkpoint's positional skip is kept").isEqualTo(3);
+        assertThat(v1.lastStart()).isEqualTo(VyreFileSplit.NONE);
     }
 
     @Test
-    void enumeratorStateV1IsFrozen() throws IOException {
+    void enumeratorStateV2IsFrozenAndV1StaysReadable() throws IOException {
         VyreEnumeratorStateSerializer s = new VyreEnumeratorStateSerializer();
-        assertThat(s.getVersion()).isEqualTo(1);
-        assertThat(s.serialize(STATE)).isEqualTo(golden("vyre-enumerator-state-v1.hex"));
+        assertThat(s.getVersion()).isEqualTo(2);
+        assertThat(s.serialize(STATE_V2)).isEqualTo(golden("vyre-enumerator-state-v2.hex"));
+        assertThat(s.deserialize(2, golden("vyre-enumerator-state-v2.hex"))).isEqualTo(STATE_V2);
         assertThat(s.deserialize(1, golden("vyre-enumerator-state-v1.hex"))).isEqualTo(STATE);
     }
 
@@ -73,14 +82,18 @@ class SerializerGoldenTest {
 
     @Test
     void shouldRejectUnknownVersionsAndCorruptBytes() throws IOException {
-        byte[] split = VyreFileSplitSerializer.INSTANCE.serialize(SPLIT);
-        assertThatThrownBy(() -> VyreFileSplitSerializer.INSTANCE.deserialize(2, split))
-            .hasMessageContaining("version 2");
-        assertThatThrownBy(() -> VyreFileSplitSerializer.INSTANCE.deserialize(1, Arrays.copyOf(split, split.length + 1)))
+        byte[] split = VyreFileSplitSerializer.INSTANCE.serialize(SPLIT_V2);
+        assertThatThrownBy(() -> VyreFileSplitSerializer.INSTANCE.deserialize(3, split))
+            .hasMessageContaining("version 3");
+        assertThatThrownBy(() -> VyreFileSplitSerializer.INSTANCE.deserialize(2, Arrays.copyOf(split, split.length + 1)))
             .hasMessageContaining("trailing");
         byte[] badOffset = split.clone();
-        badOffset[badOffset.length - 12] = (byte) 0x80;
-        assertThatThrownBy(() -> VyreFileSplitSerializer.INSTANCE.deserialize(1, badOffset))
+        badOffset[badOffset.length - 24] = (byte) 0x80;  // offset's first byte: negative
+        assertThatThrownBy(() -> VyreFileSplitSerializer.INSTANCE.deserialize(2, badOffset))
+            .hasMessageContaining("corrupt split");
+        byte[] keyBeforeOffset = split.clone();
+        keyBeforeOffset[keyBeforeOffset.length - 8] = 0;  // lastStart 70,000,123 becomes 2,891,259: below the offset
+        assertThatThrownBy(() -> VyreFileSplitSerializer.INSTANCE.deserialize(2, keyBeforeOffset))
             .hasMessageContaining("corrupt split");
     }
 }

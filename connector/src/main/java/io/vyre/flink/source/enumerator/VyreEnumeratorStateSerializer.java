@@ -14,11 +14,11 @@ import java.util.TreeSet;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Enumerator checkpoints. Version 1: {@code int n, n paths (sorted), int m, m splits (as in
- * VyreFileSplitSerializer v1)}.
+ * Enumerator checkpoints. Version 2: {@code int n, n paths (sorted), int m, m splits (as in
+ * VyreFileSplitSerializer v2)}; version 1 (read, not written): the same with v1 splits.
  */
 public final class VyreEnumeratorStateSerializer implements SimpleVersionedSerializer<VyreEnumeratorState> {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -43,8 +43,8 @@ public final class VyreEnumeratorStateSerializer implements SimpleVersionedSeria
 
     @Override
     public VyreEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
-            throw new IOException("unknown Vyre enumerator state version " + version + " (this build reads " + VERSION
+        if (version < 1 || version > VERSION) {
+            throw new IOException("unknown Vyre enumerator state version " + version + " (this build reads 1.." + VERSION
                 + ")");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
@@ -62,7 +62,7 @@ public final class VyreEnumeratorStateSerializer implements SimpleVersionedSeria
             }
             List<VyreFileSplit> splits = new ArrayList<>(m);
             for (int i = 0; i < m; i++) {
-                splits.add(VyreFileSplitSerializer.readFrom(in));
+                splits.add(VyreFileSplitSerializer.readFrom(in, version));
             }
             if (in.available() != 0) {
                 throw new IOException("corrupt enumerator state: " + in.available() + " trailing bytes");

@@ -29,7 +29,7 @@ final class VyreRecordEmitter<T> implements RecordEmitter<VyreElement<T>, T, Vyr
         if (element.last()) {
             state.advanceTo(element.nextOffset());
         } else {
-            state.emitted(element.chunkStart(), element.index());
+            state.emitted(element.chunkStart(), element.resultStart(), element.resultId());
         }
     }
 }

@@ -72,7 +72,11 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     private final class Cursor {
         final VyreFileSplit split;
         long next;
+        /** Restored from a version 1 checkpoint: results of the first chunk to skip by position. */
         int skip;
+        /** Restored: results keyed at or below (lastStart, lastId) were emitted; NONE once read past. */
+        long lastStart;
+        int lastId;
         int maxChunk;
         boolean busy;
         boolean failed;
@@ -86,6 +90,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             this.split = split;
             this.next = split.offset();
             this.skip = split.skip();
+            this.lastStart = split.lastStart();
+            this.lastId = split.lastId();
             this.maxChunk = settings.chunkBytes();
         }
 
@@ -107,6 +113,9 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         final int count;
         final int flags;
         final int skip;
+        /** Results keyed at or below (lastStart, lastId) were emitted before a restore; lastStart NONE: none. */
+        final long lastStart;
+        final int lastId;
         final Lane lane;
         final long sequence;
         final long issuedNanos = System.nanoTime();
@@ -120,9 +129,17 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             this.count = count;
             this.flags = flags;
             this.skip = skip;
+            this.lastStart = cursor.lastStart;
+            this.lastId = cursor.lastId;
             this.lane = lane;
             this.sequence = sequence;
         }
+    }
+
+    /** Whether the result keyed {@code (start, id)} was emitted before the restore this chunk continues. */
+    private boolean emittedBefore(Chunk chunk, long start, int id) {
+        return chunk.lastStart != VyreFileSplit.NONE
+            && (start < chunk.lastStart || (start == chunk.lastStart && Integer.compareUnsigned(id, chunk.lastId) <= 0));
     }
 
     @Override
@@ -230,6 +247,9 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         c.skip = 0;
         publish(c, c.next, c.next, (int) own, count, 0, skip, handle);
         c.next += own;
+        if (c.lastStart < c.next) {
+            c.lastStart = VyreFileSplit.NONE;  // later chunks start past the restored key
+        }
         return true;
     }
 
@@ -298,13 +318,13 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         String path = chunk.cursor.split.path();
         for (int i = chunk.skip; i < n[0]; i++) {
             long offset = chunk.readFrom + (entries[i] >>> 32);
-            out.add(new VyreElement<>(program.match(path, offset, (int) entries[i]), chunk.stateOffset, i, nextOffset,
-                i == n[0] - 1));
+            int id = (int) entries[i];
+            if (!emittedBefore(chunk, offset, id)) {
+                out.add(new VyreElement<>(program.match(path, offset, id), chunk.stateOffset, offset, id, nextOffset,
+                    false));
+            }
         }
-        if (out.isEmpty()) {
-            out.add(new VyreElement<>(null, chunk.stateOffset, 0, nextOffset, true));
-        }
-        return out;
+        return finish(out, chunk.stateOffset, nextOffset);
     }
 
     private List<VyreElement<T>> lines(Chunk chunk, SlotResult result) throws IOException {
@@ -333,13 +353,32 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         String path = c.split.path();
         for (int i = chunk.skip; i < entries.size(); i++) {
             long[] e = entries.get(i);
+            long start = chunk.readFrom + e[0];
+            if (emittedBefore(chunk, start, 0)) {
+                continue;
+            }
             byte[] bytes = new byte[(int) e[1]];
             chunk.lane.ingest().buffer().getBytes((int) e[0], bytes);
-            out.add(new VyreElement<>(program.record(path, chunk.readFrom + e[0], bytes, (int) e[2]), chunk.stateOffset, i,
-                c.next, i == entries.size() - 1));
+            out.add(new VyreElement<>(program.record(path, start, bytes, (int) e[2]), chunk.stateOffset, start, 0, c.next,
+                false));
         }
+        if (c.lastStart < c.next) {
+            c.lastStart = VyreFileSplit.NONE;  // the next chunk starts past the restored key
+        }
+        return finish(out, chunk.stateOffset, c.next);
+    }
+
+    /**
+     * Marks the last element as the chunk's last (the split moves past the chunk once it is emitted); a chunk
+     * with none gets a position-only marker.
+     */
+    private List<VyreElement<T>> finish(List<VyreElement<T>> out, long chunkStart, long nextOffset) {
         if (out.isEmpty()) {
-            out.add(new VyreElement<>(null, chunk.stateOffset, 0, c.next, true));
+            out.add(new VyreElement<>(null, chunkStart, VyreFileSplit.NONE, 0, nextOffset, true));
+        } else {
+            VyreElement<T> last = out.get(out.size() - 1);
+            out.set(out.size() - 1, new VyreElement<>(last.record(), last.chunkStart(), last.resultStart(),
+                last.resultId(), last.nextOffset(), true));
         }
         return out;
     }

@@ -8,12 +8,13 @@ import java.io.IOException;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Splits in checkpoints. Version 1: {@code path (modified UTF-8), start, end, offset (longs), skip (int)}.
+ * Splits in checkpoints. Version 2: {@code path (modified UTF-8), start, end, offset (longs), skip (int),
+ * lastStart (long), lastId (int)}; version 1 (read, not written): the same without the last key.
  * Golden bytes of every version are kept in the tests; a change of format is a new version.
  */
 public final class VyreFileSplitSerializer implements SimpleVersionedSerializer<VyreFileSplit> {
     public static final VyreFileSplitSerializer INSTANCE = new VyreFileSplitSerializer();
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -35,16 +36,20 @@ public final class VyreFileSplitSerializer implements SimpleVersionedSerializer<
         out.writeLong(split.end());
         out.writeLong(split.offset());
         out.writeInt(split.skip());
+        out.writeLong(split.lastStart());
+        out.writeInt(split.lastId());
     }
 
-    static VyreFileSplit read(DataInputStream in) throws IOException {
+    static VyreFileSplit read(DataInputStream in, int version) throws IOException {
         String path = in.readUTF();
         long start = in.readLong();
         long end = in.readLong();
         long offset = in.readLong();
         int skip = in.readInt();
+        long lastStart = version >= 2 ? in.readLong() : VyreFileSplit.NONE;
+        int lastId = version >= 2 ? in.readInt() : 0;
         try {
-            return new VyreFileSplit(path, start, end, offset, skip);
+            return new VyreFileSplit(path, start, end, offset, skip, lastStart, lastId);
         } catch (IllegalArgumentException e) {
             throw new IOException("corrupt split in checkpoint: " + e.getMessage(), e);
         }
@@ -52,12 +57,12 @@ public final class VyreFileSplitSerializer implements SimpleVersionedSerializer<
 
     @Override
     public VyreFileSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
-            throw new IOException("unknown VyreFileSplit serializer version " + version + " (this build reads "
+        if (version < 1 || version > VERSION) {
+            throw new IOException("unknown VyreFileSplit serializer version " + version + " (this build reads 1.."
                 + VERSION + "): restore with the connector version that wrote the checkpoint");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-            VyreFileSplit split = read(in);
+            VyreFileSplit split = read(in, version);
             if (in.available() != 0) {
                 throw new IOException("corrupt split in checkpoint: " + in.available() + " trailing bytes");
             }
@@ -65,12 +70,13 @@ public final class VyreFileSplitSerializer implements SimpleVersionedSerializer<
         }
     }
 
-    /** Writes a split inside another serializer's stream (the enumerator's state). */
+    /** Writes a split (this version's format) inside another serializer's stream (the enumerator's state). */
     public static void writeTo(DataOutputStream out, VyreFileSplit split) throws IOException {
         write(out, split);
     }
 
-    public static VyreFileSplit readFrom(DataInputStream in) throws IOException {
-        return read(in);
+    /** Reads a split written in format {@code version} inside another serializer's stream. */
+    public static VyreFileSplit readFrom(DataInputStream in, int version) throws IOException {
+        return read(in, version);
     }
 }

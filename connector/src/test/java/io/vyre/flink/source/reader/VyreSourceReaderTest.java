@@ -98,4 +98,59 @@ class VyreSourceReaderTest {
         assertThat(metrics.getIOMetricGroup().getNumRecordsInCounter().getCount())
             .as("numRecordsIn counts the 60 occurrences, not the chunks that found nothing").isEqualTo(60);
     }
+
+    /** Reads with {@code reader} until {@code limit} records were emitted (or the input ended). */
+    private static void readUntil(VyreSourceReader<ScanMatch> reader, TestingReaderOutput<ScanMatch> output, int limit)
+        throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (output.getEmittedRecords().size() < limit && System.nanoTime() < deadline) {
+            InputStatus status = reader.pollNext(output);
+            if (status == InputStatus.END_OF_INPUT) {
+                return;
+            }
+            if (status == InputStatus.NOTHING_AVAILABLE) {
+                reader.isAvailable().get();
+            }
+        }
+    }
+
+    @Test
+    void shouldEmitNothingTwiceWhenRestoredWithAnotherChunkSize() throws Exception {
+        byte[] data = new byte[400 << 10];
+        Arrays.fill(data, (byte) '.');
+        byte[] needle = "needle".getBytes(StandardCharsets.US_ASCII);
+        int expected = 0;
+        for (int at = 10; at + needle.length < data.length; at += 997) {
+            System.arraycopy(needle, 0, data, at, needle.length);
+            expected++;
+        }
+        Path file = Files.write(dir.resolve("dense.log"), data);
+        List<byte[]> patterns = List.of(needle, "eed".getBytes(StandardCharsets.US_ASCII));
+        TestingReaderOutput<ScanMatch> before = new TestingReaderOutput<>();
+        List<VyreFileSplit> checkpoint;
+        // a first run with 256 KiB chunks stops mid-way through its first chunk's results and checkpoints
+        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false),
+            VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(256 << 10), new TestingReaderContext(),
+            false, Duration.ofMillis(100), null)) {
+            reader.start();
+            reader.addSplits(List.of(VyreFileSplit.range(file.toString(), 0, data.length)));
+            readUntil(reader, before, 301);
+            checkpoint = reader.snapshotState(1);
+        }
+        assertThat(before.getEmittedRecords()).hasSize(301);
+        // restored with 64 KiB chunks: the chunk at the checkpointed offset holds fewer results than were emitted
+        TestingReaderOutput<ScanMatch> after = new TestingReaderOutput<>();
+        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false),
+            VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(64 << 10), new TestingReaderContext(),
+            false, Duration.ofMillis(100), null)) {
+            reader.start();
+            reader.addSplits(checkpoint);
+            reader.notifyNoMoreSplits();
+            readUntil(reader, after, Integer.MAX_VALUE);
+        }
+        List<ScanMatch> all = new java.util.ArrayList<>(before.getEmittedRecords());
+        all.addAll(after.getEmittedRecords());
+        assertThat(new java.util.HashSet<>(all)).as("nothing emitted twice").hasSize(all.size());
+        assertThat(all).hasSize(2 * expected);
+    }
 }
