@@ -38,22 +38,27 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  */
 public final class VyreSource<T> implements Source<T, VyreFileSplit, VyreEnumeratorState>, ResultTypeQueryable<T> {
     private static final long serialVersionUID = 1L;
+    /** How long a tailed file must not grow before it is final and its end is scanned. */
+    public static final Duration DEFAULT_TAIL_FINAL_AFTER = Duration.ofSeconds(10);
 
     private final List<String> paths;
     private final VyreProgram<T> program;
     private final VyreRuntimeSettings settings;
     private final long splitBytes;
     private final Duration monitorInterval;
+    private final Duration tailFinalAfter;
     private final boolean skipUnreadable;
     private final RateLimiterStrategy<VyreFileSplit> rateLimiter;
 
     VyreSource(List<String> paths, VyreProgram<T> program, VyreRuntimeSettings settings, long splitBytes,
-               Duration monitorInterval, boolean skipUnreadable, RateLimiterStrategy<VyreFileSplit> rateLimiter) {
+               Duration monitorInterval, Duration tailFinalAfter, boolean skipUnreadable,
+               RateLimiterStrategy<VyreFileSplit> rateLimiter) {
         this.paths = List.copyOf(paths);
         this.program = program;
         this.settings = settings;
         this.splitBytes = splitBytes;
         this.monitorInterval = monitorInterval;
+        this.tailFinalAfter = tailFinalAfter;
         this.skipUnreadable = skipUnreadable;
         this.rateLimiter = rateLimiter;
     }
@@ -92,7 +97,7 @@ public final class VyreSource<T> implements Source<T, VyreFileSplit, VyreEnumera
     @Override
     public SourceReader<T, VyreFileSplit> createReader(SourceReaderContext context) {
         Duration poll = monitorInterval == null ? Duration.ofMillis(100) : monitorInterval;
-        return VyreSourceReader.create(program, settings, context, skipUnreadable, poll, rateLimiter);
+        return VyreSourceReader.create(program, settings, context, skipUnreadable, poll, tailFinalAfter, rateLimiter);
     }
 
     @Override

@@ -21,6 +21,7 @@ public final class VyreSourceBuilder<T> {
     private VyreRuntimeSettings settings = VyreRuntimeSettings.defaults();
     private long splitBytes = 64L << 20;
     private Duration monitorInterval;
+    private Duration tailFinalAfter = VyreSource.DEFAULT_TAIL_FINAL_AFTER;
     private boolean skipUnreadable;
     private RateLimiterStrategy<VyreFileSplit> rateLimiter;
 
@@ -87,9 +88,24 @@ public final class VyreSourceBuilder<T> {
         return this;
     }
 
-    /** Makes the source unbounded: lists the paths at this interval and tails every file as it grows. */
+    /**
+     * Makes the source unbounded: lists the paths at this interval and tails every file as it grows. A file
+     * that has not grown for {@link VyreSource#DEFAULT_TAIL_FINAL_AFTER} is final: its end is scanned too.
+     */
     public VyreSourceBuilder<T> monitorContinuously(Duration interval) {
+        return monitorContinuously(interval, VyreSource.DEFAULT_TAIL_FINAL_AFTER);
+    }
+
+    /**
+     * As {@link #monitorContinuously(Duration)}; a tailed file that has not grown for {@code finalAfter} is final:
+     * the matches that start in its last bytes (shorter than the longest pattern) and, for lines, a last line
+     * without a newline are emitted. While a file grows its end is held back, since the next bytes may complete
+     * a match or a line; if a final file grows again, reading continues after what was emitted (a match that
+     * would span the old end is not found, a line is emitted in two parts).
+     */
+    public VyreSourceBuilder<T> monitorContinuously(Duration interval, Duration finalAfter) {
         this.monitorInterval = interval;
+        this.tailFinalAfter = finalAfter;
         return this;
     }
 
@@ -123,6 +139,10 @@ public final class VyreSourceBuilder<T> {
         if (monitorInterval != null && (monitorInterval.isNegative() || monitorInterval.isZero())) {
             throw new IllegalArgumentException("VyreSource: monitor interval must be positive, got " + monitorInterval);
         }
+        if (tailFinalAfter == null || tailFinalAfter.isNegative() || tailFinalAfter.isZero()) {
+            throw new IllegalArgumentException("VyreSource: the time after which a tailed file that stopped growing is"
+                + " final must be positive, got " + tailFinalAfter);
+        }
         try {
             settings.validate();
         } catch (IllegalArgumentException e) {
@@ -132,7 +152,7 @@ public final class VyreSourceBuilder<T> {
             throw new IllegalArgumentException("VyreSource: the longest pattern (" + (program.overlap() + 1)
                 + " bytes) needs chunks of more than twice its length; chunk bytes is " + settings.chunkBytes());
         }
-        return new VyreSource<>(paths, (VyreProgram<T>) program, settings, splitBytes, monitorInterval, skipUnreadable,
-            rateLimiter);
+        return new VyreSource<>(paths, (VyreProgram<T>) program, settings, splitBytes, monitorInterval, tailFinalAfter,
+            skipUnreadable, rateLimiter);
     }
 }

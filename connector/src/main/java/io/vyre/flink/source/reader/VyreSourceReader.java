@@ -24,10 +24,10 @@ public final class VyreSourceReader<T>
 
     private VyreSourceReader(RuntimeHolder holder, VyreProgram<T> program, VyreRuntimeSettings settings,
                              SourceReaderContext context, boolean skipUnreadable, Duration pollInterval,
-                             AtomicLong pendingBytes, RuntimeMetrics metrics,
+                             Duration tailFinalAfter, AtomicLong pendingBytes, RuntimeMetrics metrics,
                              RateLimiterStrategy<VyreFileSplit> rateLimiter) {
         super(() -> new VyreSplitReader<>(holder, program, settings, metrics, context.metricGroup().getIOMetricGroup()
-                .getNumBytesInCounter(), pendingBytes, skipUnreadable, pollInterval),
+                .getNumBytesInCounter(), pendingBytes, skipUnreadable, pollInterval, tailFinalAfter),
             new VyreRecordEmitter<>(context.metricGroup().getIOMetricGroup().getNumRecordsInCounter()),
             context.getConfiguration(), context, rateLimiter);
         this.holder = holder;
@@ -35,15 +35,15 @@ public final class VyreSourceReader<T>
 
     public static <T> VyreSourceReader<T> create(VyreProgram<T> program, VyreRuntimeSettings settings,
                                                  SourceReaderContext context, boolean skipUnreadable,
-                                                 Duration pollInterval,
+                                                 Duration pollInterval, Duration tailFinalAfter,
                                                  RateLimiterStrategy<VyreFileSplit> rateLimiter) {
         RuntimeHolder holder = new RuntimeHolder(settings, program, "vyre-source", context.getIndexOfSubtask(),
             GpuResources.of(context));
         AtomicLong pending = new AtomicLong();
         context.metricGroup().setPendingBytesGauge(pending::get);
         RuntimeMetrics metrics = new RuntimeMetrics(context.metricGroup(), holder::tenantOrNull);
-        return new VyreSourceReader<>(holder, program, settings, context, skipUnreadable, pollInterval, pending, metrics,
-            rateLimiter);
+        return new VyreSourceReader<>(holder, program, settings, context, skipUnreadable, pollInterval, tailFinalAfter,
+            pending, metrics, rateLimiter);
     }
 
     @Override

@@ -52,12 +52,14 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     private final AtomicLong pendingBytes;
     private final boolean skipUnreadable;
     private final Duration pollInterval;
+    private final long tailFinalNanos;
     private final LinkedHashMap<String, Cursor> cursors = new LinkedHashMap<>();
     private final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
     private volatile boolean wokenUp;
 
     VyreSplitReader(RuntimeHolder holder, VyreProgram<T> program, VyreRuntimeSettings settings, RuntimeMetrics metrics,
-                    Counter bytesIn, AtomicLong pendingBytes, boolean skipUnreadable, Duration pollInterval) {
+                    Counter bytesIn, AtomicLong pendingBytes, boolean skipUnreadable, Duration pollInterval,
+                    Duration tailFinalAfter) {
         this.holder = holder;
         this.program = program;
         this.settings = settings;
@@ -66,6 +68,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         this.pendingBytes = pendingBytes;
         this.skipUnreadable = skipUnreadable;
         this.pollInterval = pollInterval;
+        this.tailFinalNanos = tailFinalAfter.toNanos();
     }
 
     /** The read position of one split. */
@@ -85,6 +88,21 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         boolean releasePending;
         /** Tailed split: the file size at which the last read made no progress (wait for it to grow). */
         long stalledAtSize = -1;
+        /** Tailed split: the size last seen, when it last changed, and the size whose end was scanned as final. */
+        long lastSize = -1;
+        long grewNanos = System.nanoTime();
+        long finalAtSize = -1;
+
+        /** A tailed file that has not grown for the final-after time: its end is scanned (once per size). */
+        boolean quiet(long size) {
+            long now = System.nanoTime();
+            if (size != lastSize) {
+                lastSize = size;
+                grewNanos = now;
+                return false;
+            }
+            return now - grewNanos >= tailFinalNanos;
+        }
 
         Cursor(VyreFileSplit split) {
             this.split = split;
@@ -222,7 +240,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         }
         int handle = (int) file[0];
         long size = file[1];
-        if (c.split.isTail() && size == c.stalledAtSize) {
+        boolean quiet = c.split.isTail() && c.quiet(size);
+        if (c.split.isTail() && size == c.stalledAtSize && !(quiet && c.finalAtSize != size)) {
             return false;
         }
         if (!c.split.isTail() && size < Math.min(c.split.end(), c.next + 1)) {
@@ -230,14 +249,15 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
                 + " it had when it was listed (truncated underneath?)", null);
         }
         if (program.framing() == Framing.MATCHES) {
-            return issueMatches(c, handle, size);
+            return issueMatches(c, handle, size, quiet);
         }
-        return issueLines(c, handle, size);
+        return issueLines(c, handle, size, quiet);
     }
 
-    private boolean issueMatches(Cursor c, int handle, long size) throws InterruptedException {
+    /** @param quiet a tailed file that stopped growing: its end is scanned (else held back for what may follow) */
+    private boolean issueMatches(Cursor c, int handle, long size, boolean quiet) throws InterruptedException {
         int overlap = program.overlap();
-        long limitEnd = c.split.isTail() ? size - overlap : c.split.end();
+        long limitEnd = c.split.isTail() ? (quiet ? size : size - overlap) : c.split.end();
         long own = Math.min(Math.max(MIN_CHUNK, c.maxChunk - overlap), limitEnd - c.next);
         if (own <= 0) {
             return false;
@@ -253,7 +273,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         return true;
     }
 
-    private boolean issueLines(Cursor c, int handle, long size) throws InterruptedException {
+    private boolean issueLines(Cursor c, int handle, long size, boolean quiet) throws InterruptedException {
         boolean inside = c.next == c.split.start() && c.split.start() > 0;
         long readFrom = inside ? c.next - 1 : c.next;
         long available = size - readFrom;
@@ -261,7 +281,10 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             return false;
         }
         int count = (int) Math.min(c.maxChunk, available);
-        boolean last = !c.split.isTail() && readFrom + count == size;
+        boolean last = (!c.split.isTail() || quiet) && readFrom + count == size;
+        if (last && c.split.isTail()) {
+            c.finalAtSize = size;  // the unterminated last line goes out with this chunk
+        }
         int flags = StandardPrograms.TAIL | (inside ? StandardPrograms.STARTS_INSIDE_RECORD : 0)
             | (last ? StandardPrograms.FINAL : 0);
         long own = c.split.isTail() ? 0xFFFF_FFFFL : Math.min(0xFFFF_FFFFL, c.split.end() - readFrom);

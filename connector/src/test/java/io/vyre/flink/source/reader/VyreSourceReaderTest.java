@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vyre.flink.program.ScanMatch;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.flink.source.VyreSource;
 import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.runtime.backend.BackendKind;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +82,7 @@ class VyreSourceReaderTest {
         VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16);
         TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
         try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(List.of(needle), false),
-            settings, context, false, Duration.ofMillis(100), null)) {
+            settings, context, false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null)) {
             reader.start();
             reader.addSplits(List.of(VyreFileSplit.range(file.toString(), 0, data.length)));
             reader.notifyNoMoreSplits();
@@ -131,7 +132,7 @@ class VyreSourceReaderTest {
         // a first run with 256 KiB chunks stops mid-way through its first chunk's results and checkpoints
         try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false),
             VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(256 << 10), new TestingReaderContext(),
-            false, Duration.ofMillis(100), null)) {
+            false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null)) {
             reader.start();
             reader.addSplits(List.of(VyreFileSplit.range(file.toString(), 0, data.length)));
             readUntil(reader, before, 301);
@@ -142,7 +143,7 @@ class VyreSourceReaderTest {
         TestingReaderOutput<ScanMatch> after = new TestingReaderOutput<>();
         try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false),
             VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(64 << 10), new TestingReaderContext(),
-            false, Duration.ofMillis(100), null)) {
+            false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null)) {
             reader.start();
             reader.addSplits(checkpoint);
             reader.notifyNoMoreSplits();
@@ -152,5 +153,51 @@ class VyreSourceReaderTest {
         all.addAll(after.getEmittedRecords());
         assertThat(new java.util.HashSet<>(all)).as("nothing emitted twice").hasSize(all.size());
         assertThat(all).hasSize(2 * expected);
+    }
+
+    /** Polls {@code reader} until {@code done} holds (or 20 s passed). */
+    private static <T> void pollUntil(VyreSourceReader<T> reader, TestingReaderOutput<T> output,
+                                      java.util.function.Predicate<List<T>> done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!done.test(output.getEmittedRecords()) && System.nanoTime() < deadline) {
+            if (reader.pollNext(output) == InputStatus.NOTHING_AVAILABLE) {
+                reader.isAvailable().get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    @Test
+    void shouldScanTheEndOfATailedFileOnceItStopsGrowing() throws Exception {
+        // "le" at the very end starts within the last (longest pattern - 1) bytes, held back while a file grows
+        Path file = Files.writeString(dir.resolve("app.log"), "start needle middle needle");
+        List<byte[]> patterns = List.of("needle".getBytes(StandardCharsets.US_ASCII), "le".getBytes(StandardCharsets.US_ASCII));
+        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false),
+            VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16), new TestingReaderContext(),
+            false, Duration.ofMillis(20), Duration.ofMillis(300), null)) {
+            TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
+            reader.start();
+            reader.addSplits(List.of(VyreFileSplit.tail(file.toString())));
+            pollUntil(reader, output, r -> r.size() >= 5);
+            assertThat(output.getEmittedRecords()).extracting(m -> m.offset).containsExactly(6L, 10L, 17L, 20L, 24L);
+            Files.writeString(file, " more needle", java.nio.file.StandardOpenOption.APPEND);  // it grows again
+            pollUntil(reader, output, r -> r.size() >= 7);
+            assertThat(output.getEmittedRecords()).extracting(m -> m.offset)
+                .containsExactly(6L, 10L, 17L, 20L, 24L, 32L, 36L);
+        }
+    }
+
+    @Test
+    void shouldEmitTheLastLineOfATailedFileWithoutANewlineOnceItStopsGrowing() throws Exception {
+        Path file = Files.writeString(dir.resolve("app.log"), "first\nlast without newline");
+        try (VyreSourceReader<io.vyre.flink.program.LineRecord> reader = VyreSourceReader.create(VyrePrograms.lines(),
+            VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16), new TestingReaderContext(),
+            false, Duration.ofMillis(20), Duration.ofMillis(300), null)) {
+            TestingReaderOutput<io.vyre.flink.program.LineRecord> output = new TestingReaderOutput<>();
+            reader.start();
+            reader.addSplits(List.of(VyreFileSplit.tail(file.toString())));
+            pollUntil(reader, output, r -> r.size() >= 2);
+            assertThat(output.getEmittedRecords()).extracting(l -> l.line)
+                .containsExactly("first", "last without newline");
+        }
     }
 }
