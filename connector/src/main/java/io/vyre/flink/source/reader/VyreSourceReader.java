@@ -21,6 +21,8 @@ import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSource
 public final class VyreSourceReader<T>
     extends SingleThreadMultiplexSourceReaderBase<VyreElement<T>, T, VyreFileSplit, VyreFileSplitState> {
     private final RuntimeHolder holder;
+    /** Splits asked for at start: a lines split has one chunk in flight at a time, so one per lane. */
+    private final int initialSplits;
 
     private VyreSourceReader(RuntimeHolder holder, VyreProgram<T> program, VyreRuntimeSettings settings,
                              SourceReaderContext context, boolean skipUnreadable, Duration pollInterval,
@@ -31,6 +33,7 @@ public final class VyreSourceReader<T>
             new VyreRecordEmitter<>(context.metricGroup().getIOMetricGroup().getNumRecordsInCounter()),
             context.getConfiguration(), context, rateLimiter);
         this.holder = holder;
+        this.initialSplits = program.framing() == VyreProgram.Framing.LINES ? settings.lanes() : 1;
     }
 
     public static <T> VyreSourceReader<T> create(VyreProgram<T> program, VyreRuntimeSettings settings,
@@ -50,7 +53,9 @@ public final class VyreSourceReader<T>
     public void start() {
         holder.open();
         super.start();
-        context.sendSplitRequest();
+        for (int i = 0; i < initialSplits; i++) {
+            context.sendSplitRequest();  // each finished split asks for the next
+        }
     }
 
     @Override

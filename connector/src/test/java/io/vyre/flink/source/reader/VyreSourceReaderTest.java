@@ -2,6 +2,7 @@ package io.vyre.flink.source.reader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vyre.flink.program.LineRecord;
 import io.vyre.flink.program.ScanMatch;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
@@ -189,15 +190,33 @@ class VyreSourceReaderTest {
     @Test
     void shouldEmitTheLastLineOfATailedFileWithoutANewlineOnceItStopsGrowing() throws Exception {
         Path file = Files.writeString(dir.resolve("app.log"), "first\nlast without newline");
-        try (VyreSourceReader<io.vyre.flink.program.LineRecord> reader = VyreSourceReader.create(VyrePrograms.lines(),
+        try (VyreSourceReader<LineRecord> reader = VyreSourceReader.create(VyrePrograms.lines(),
             VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16), new TestingReaderContext(),
             false, Duration.ofMillis(20), Duration.ofMillis(300), null)) {
-            TestingReaderOutput<io.vyre.flink.program.LineRecord> output = new TestingReaderOutput<>();
+            TestingReaderOutput<LineRecord> output = new TestingReaderOutput<>();
             reader.start();
             reader.addSplits(List.of(VyreFileSplit.tail(file.toString())));
             pollUntil(reader, output, r -> r.size() >= 2);
             assertThat(output.getEmittedRecords()).extracting(l -> l.line)
                 .containsExactly("first", "last without newline");
+        }
+    }
+
+    @Test
+    void shouldAskForASplitPerLaneWhenEachSplitKeepsOneChunkInFlight() throws Exception {
+        VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16).lanes(3);
+        TestingReaderContext lines = new TestingReaderContext();
+        try (VyreSourceReader<LineRecord> reader = VyreSourceReader.create(VyrePrograms.lines(), settings, lines, false,
+            Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null)) {
+            reader.start();
+            assertThat(lines.getNumSplitRequests()).as("lines: one split per lane, or lanes sit idle").isEqualTo(3);
+        }
+        TestingReaderContext matches = new TestingReaderContext();
+        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(
+            VyrePrograms.scan(List.of("x".getBytes(StandardCharsets.US_ASCII)), false), settings, matches, false,
+            Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null)) {
+            reader.start();
+            assertThat(matches.getNumSplitRequests()).as("a scan split keeps every lane busy by itself").isEqualTo(1);
         }
     }
 }
