@@ -21,7 +21,10 @@ import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSource
 public final class VyreSourceReader<T>
     extends SingleThreadMultiplexSourceReaderBase<VyreElement<T>, T, VyreFileSplit, VyreFileSplitState> {
     private final RuntimeHolder holder;
-    /** Splits asked for at start: a lines split has one chunk in flight at a time, so one per lane. */
+    /**
+     * Splits asked for at start, one per lane: a lines split has one chunk in flight at a time, and a small
+     * file is one chunk, so with a single split the other lanes sat idle between split assignments.
+     */
     private final int initialSplits;
 
     private VyreSourceReader(RuntimeHolder holder, VyreProgram<T> program, VyreRuntimeSettings settings,
@@ -33,7 +36,7 @@ public final class VyreSourceReader<T>
             new VyreRecordEmitter<>(context.metricGroup().getIOMetricGroup().getNumRecordsInCounter()),
             context.getConfiguration(), context, rateLimiter);
         this.holder = holder;
-        this.initialSplits = program.framing() == VyreProgram.Framing.LINES ? settings.lanes() : 1;
+        this.initialSplits = settings.lanes();
     }
 
     public static <T> VyreSourceReader<T> create(VyreProgram<T> program, VyreRuntimeSettings settings,
