@@ -68,7 +68,7 @@ public final class JobEnvironment {
 
     /**
      * Subtasks when --parallelism is not given on the embedded cluster: one per two cores on the CPU backend
-     * (subtasks only feed the runtime's worker pool, which has a worker per core: on the 16-core GPU machine
+     * (subtasks only feed the runtime's worker pool, which has two workers per core: on the 16-core GPU machine
      * 8 subtasks out-ran 16); on CUDA four per listed device (four when none is listed), each a tenant of the
      * device's one runtime (docs/BENCHMARKS.md: throughput rises from 1 to 4 subtasks on one H200 and is flat
      * from 4 to 8).
