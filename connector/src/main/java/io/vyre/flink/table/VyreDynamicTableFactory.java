@@ -40,7 +40,7 @@ public final class VyreDynamicTableFactory implements DynamicTableSourceFactory,
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
         return Set.of(PROGRAM, PATTERNS, PATTERNS_SEPARATOR, PATTERNS_FILE, IGNORE_CASE, BACKEND, DEVICES, CHUNK_BYTES,
-            LANES, SPLIT_BYTES, MONITOR_INTERVAL, SKIP_UNREADABLE, REDACT_PATTERNS, REDACT_MASK);
+            LANES, SPLIT_BYTES, MONITOR_INTERVAL, TAIL_FINAL_AFTER, SKIP_UNREADABLE, REDACT_PATTERNS, REDACT_MASK);
     }
 
     @Override
@@ -58,7 +58,7 @@ public final class VyreDynamicTableFactory implements DynamicTableSourceFactory,
             .toList();
         VyreDynamicTableSource source = new VyreDynamicTableSource(paths, scan, patterns, options.get(IGNORE_CASE),
             settings(options), options.get(SPLIT_BYTES), options.getOptional(MONITOR_INTERVAL).orElse(null),
-            options.get(SKIP_UNREADABLE), context.getPhysicalRowDataType());
+            options.get(TAIL_FINAL_AFTER), options.get(SKIP_UNREADABLE), context.getPhysicalRowDataType());
         RowLayout.of((org.apache.flink.table.types.logical.RowType) context.getPhysicalRowDataType().getLogicalType(),
             scan);
         return source;

@@ -33,13 +33,14 @@ final class VyreDynamicTableSource implements ScanTableSource, SupportsFilterPus
     private final VyreRuntimeSettings settings;
     private final long splitBytes;
     private final Duration monitorInterval;
+    private final Duration tailFinalAfter;
     private final boolean skipUnreadable;
     private final DataType rowType;
     private List<ResolvedExpression> pushed = new ArrayList<>();
 
     VyreDynamicTableSource(List<String> paths, boolean scan, List<byte[]> patterns, boolean ignoreCase,
-                           VyreRuntimeSettings settings, long splitBytes, Duration monitorInterval, boolean skipUnreadable,
-                           DataType rowType) {
+                           VyreRuntimeSettings settings, long splitBytes, Duration monitorInterval,
+                           Duration tailFinalAfter, boolean skipUnreadable, DataType rowType) {
         this.paths = paths;
         this.scan = scan;
         this.patterns = patterns;
@@ -47,6 +48,7 @@ final class VyreDynamicTableSource implements ScanTableSource, SupportsFilterPus
         this.settings = settings;
         this.splitBytes = splitBytes;
         this.monitorInterval = monitorInterval;
+        this.tailFinalAfter = tailFinalAfter;
         this.skipUnreadable = skipUnreadable;
         this.rowType = rowType;
     }
@@ -73,7 +75,7 @@ final class VyreDynamicTableSource implements ScanTableSource, SupportsFilterPus
         VyreSourceBuilder<RowData> builder = VyreSource.builder().setPaths(paths).setProgram(program)
             .setRuntimeSettings(settings).setSplitBytes(splitBytes).setSkipUnreadableFiles(skipUnreadable);
         if (monitorInterval != null) {
-            builder.monitorContinuously(monitorInterval);
+            builder.monitorContinuously(monitorInterval, tailFinalAfter);
         }
         return SourceProvider.of(builder.build());
     }
@@ -98,7 +100,7 @@ final class VyreDynamicTableSource implements ScanTableSource, SupportsFilterPus
     @Override
     public DynamicTableSource copy() {
         VyreDynamicTableSource copy = new VyreDynamicTableSource(paths, scan, patterns, ignoreCase, settings, splitBytes,
-            monitorInterval, skipUnreadable, rowType);
+            monitorInterval, tailFinalAfter, skipUnreadable, rowType);
         copy.pushed = new ArrayList<>(pushed);
         return copy;
     }

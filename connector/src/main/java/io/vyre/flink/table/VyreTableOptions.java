@@ -31,6 +31,10 @@ public final class VyreTableOptions {
     public static final ConfigOption<Duration> MONITOR_INTERVAL = ConfigOptions.key("monitor-interval").durationType()
         .noDefaultValue().withDescription("When set, the source is unbounded: paths are listed at this interval and"
             + " files tailed as they grow.");
+    public static final ConfigOption<Duration> TAIL_FINAL_AFTER = ConfigOptions.key("tail.final-after").durationType()
+        .defaultValue(Duration.ofSeconds(10)).withDescription("With 'monitor-interval': a tailed file that has not"
+            + " grown for this long is final, and its end (matches in its last bytes, a last line without a newline)"
+            + " is scanned.");
     public static final ConfigOption<Boolean> SKIP_UNREADABLE = ConfigOptions.key("skip-unreadable-files")
         .booleanType().defaultValue(false).withDescription("Skip files that vanish, shrink or cannot be read.");
     public static final ConfigOption<String> REDACT_PATTERNS = ConfigOptions.key("redact.patterns").stringType()

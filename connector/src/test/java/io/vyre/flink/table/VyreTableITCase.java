@@ -51,7 +51,7 @@ class VyreTableITCase {
     @Test
     void shouldPushLikeFiltersOntoTheKernel() throws Exception {
         tEnv.executeSql("CREATE TABLE logs (path STRING, `offset` BIGINT, line STRING) WITH ('connector' = 'vyre',"
-            + " 'path' = '" + dir + "', 'backend' = 'cpu')");
+            + " 'path' = '" + dir + "', 'backend' = 'cpu', 'tail.final-after' = '2 s')");  // accepted, unused when bounded
         String query = "SELECT line, `offset` FROM logs WHERE line LIKE '%ERROR%' AND NOT line LIKE '%timeout%'";
         String plan = tEnv.explainSql(query);
         String physical = plan.substring(plan.indexOf("== Optimized Physical Plan =="));
