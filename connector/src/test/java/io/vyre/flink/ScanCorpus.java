@@ -54,4 +54,11 @@ final class ScanCorpus {
         lines.sort(null);
         return lines;
     }
+
+    /** The hidden in-progress part files left in {@code out} (none once every attempt's files were committed or cleaned). */
+    static List<String> inProgress(Path out) throws IOException {
+        try (Stream<Path> files = Files.list(out)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".inprogress")).sorted().toList();
+        }
+    }
 }

@@ -127,5 +127,6 @@ class SharedRuntimeITCase {
         List<String> committed = ScanCorpus.committed(out);
         assertThat(new HashSet<>(committed)).as("no duplicates").hasSize(committed.size());
         assertThat(committed).isEqualTo(expected);
+        assertThat(ScanCorpus.inProgress(out)).as("the failed subtask's in-progress files are cleaned up").isEmpty();
     }
 }

@@ -2,13 +2,11 @@ package io.vyre.runtime.backend.cuda;
 
 import static io.vyre.runtime.bytecode.Vir0Program.Reg.r;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.vyre.runtime.Lane;
 import io.vyre.runtime.VyreRuntime;
 import io.vyre.runtime.VyreRuntimeContext;
 import io.vyre.runtime.backend.BackendKind;
-import io.vyre.runtime.backend.Backends;
 import io.vyre.runtime.bytecode.ExprConstant;
 import io.vyre.runtime.bytecode.Opcode;
 import io.vyre.runtime.bytecode.PatternsConstant;
@@ -42,8 +40,7 @@ class CudaDifferentialTest {
 
     @BeforeAll
     static void open() {
-        String reason = Backends.cudaUnavailableReason();
-        assumeThat(reason).as("CUDA is not available here: %s", reason).isNull();
+        CudaTests.assumeCuda();
         VyreRuntimeContext base = new VyreRuntimeContext().lanes(2).ingestBufferBytes(1 << 20).outputRegionWords(1 << 20);
         cpu = VyreRuntime.open(base.name("diff-cpu").backend(BackendKind.CPU));
         cuda = VyreRuntime.open(new VyreRuntimeContext().name("diff-cuda").backend(BackendKind.CUDA).lanes(2)

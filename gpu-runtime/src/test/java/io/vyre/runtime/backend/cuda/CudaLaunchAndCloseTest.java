@@ -2,12 +2,10 @@ package io.vyre.runtime.backend.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.vyre.runtime.VyreRuntime;
 import io.vyre.runtime.VyreRuntimeContext;
 import io.vyre.runtime.backend.BackendKind;
-import io.vyre.runtime.backend.Backends;
 import io.vyre.runtime.bytecode.Instruction;
 import io.vyre.runtime.bytecode.Opcode;
 import io.vyre.runtime.memory.NativeMemory;
@@ -24,8 +22,7 @@ class CudaLaunchAndCloseTest {
 
     @BeforeAll
     static void requireCuda() {
-        String reason = Backends.cudaUnavailableReason();
-        assumeThat(reason).as("CUDA is not available here: %s", reason).isNull();
+        CudaTests.assumeCuda();
     }
 
     @AfterEach

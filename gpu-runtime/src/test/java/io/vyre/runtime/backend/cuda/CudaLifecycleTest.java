@@ -1,13 +1,11 @@
 package io.vyre.runtime.backend.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.vyre.runtime.Lane;
 import io.vyre.runtime.VyreRuntime;
 import io.vyre.runtime.VyreRuntimeContext;
 import io.vyre.runtime.backend.BackendKind;
-import io.vyre.runtime.backend.Backends;
 import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.memory.NativeMemory;
 import io.vyre.runtime.program.LoadedProgram;
@@ -41,8 +39,7 @@ class CudaLifecycleTest {
 
     @Test
     void shouldReleaseEverythingOverOneHundredCycles() throws Exception {
-        String reason = Backends.cudaUnavailableReason();
-        assumeThat(reason).as("CUDA is not available here: %s", reason).isNull();
+        CudaTests.assumeCuda();
         Path f = dir.resolve("f.txt");
         Files.writeString(f, "the needle and another needle and a third needle");
         long hostBefore = NativeMemory.globalOutstandingBytes();

@@ -1,13 +1,11 @@
 package io.vyre.runtime.backend.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.vyre.runtime.VyreRuntime;
 import io.vyre.runtime.VyreRuntimeContext;
 import io.vyre.runtime.backend.BackendKind;
-import io.vyre.runtime.backend.Backends;
 import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.program.LoadedProgram;
 import java.nio.file.Files;
@@ -36,8 +34,7 @@ class CudaSharedDeviceTest {
 
     @Test
     void shouldServeFreshProgramsCorrectlyWhileAnotherRuntimeSharesTheDevice() throws Exception {
-        String reason = Backends.cudaUnavailableReason();
-        assumeThat(reason).as("CUDA is not available here: %s", reason).isNull();
+        CudaTests.assumeCuda();
         Random rnd = new Random(99);
         byte[] data = new byte[300_000];
         for (int i = 0; i < data.length; i++) {

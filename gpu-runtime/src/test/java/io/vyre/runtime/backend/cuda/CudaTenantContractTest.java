@@ -1,10 +1,8 @@
 package io.vyre.runtime.backend.cuda;
 
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.vyre.runtime.VyreRuntimeContext;
 import io.vyre.runtime.backend.BackendKind;
-import io.vyre.runtime.backend.Backends;
 import io.vyre.runtime.backend.TenantContractTest;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -13,8 +11,7 @@ class CudaTenantContractTest extends TenantContractTest {
 
     @BeforeAll
     static void requireCuda() {
-        String reason = Backends.cudaUnavailableReason();
-        assumeThat(reason).as("CUDA is not available here: %s", reason).isNull();
+        CudaTests.assumeCuda();
     }
 
     @Override
