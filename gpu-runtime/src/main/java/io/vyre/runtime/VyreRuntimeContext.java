@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class VyreRuntimeContext {
     private boolean serveIoQueue = true;
     private MatchEngine cpuMatchEngine = MatchEngine.AUTO;
     private List<Vir0Program> workload = List.of();
-    private byte[] calibrationSample;
+    private Supplier<byte[]> calibrationSample = () -> null;
     private Function<BackendSettings, MegakernelBackend> backendFactory;
     /** The backend already chosen (with its reason) for a runtime opened on someone else's behalf. */
     private EngineChoice.Choice decided;
@@ -83,13 +84,23 @@ public final class VyreRuntimeContext {
      * far slower). Without one, a synthetic sample of printable text is used.
      */
     public VyreRuntimeContext calibrationSample(byte[] sample) {
-        this.calibrationSample = sample == null || sample.length == 0 ? null : sample.clone();
+        byte[] copy = sample == null ? null : sample.clone();
+        return calibrationSample(() -> copy);
+    }
+
+    /**
+     * As {@link #calibrationSample(byte[])}, read only if a measurement is made: the owners of one task manager
+     * open their runtimes with it, and only the first one for a pattern set calibrates.
+     */
+    public VyreRuntimeContext calibrationSample(Supplier<byte[]> sample) {
+        this.calibrationSample = sample;
         return this;
     }
 
-    /** The input sample for {@code backend=auto}, or null. */
+    /** The input sample for {@code backend=auto} (read now), or null. */
     public byte[] calibrationSample() {
-        return calibrationSample == null ? null : calibrationSample.clone();
+        byte[] sample = calibrationSample.get();
+        return sample == null || sample.length == 0 ? null : sample.clone();
     }
 
     /** How the CPU megakernel runs MATCH: Vectorscan where it loads (AUTO, the default), or forced. */

@@ -153,7 +153,7 @@ public final class VyreRuntimeSettings implements Serializable {
      * reuse the measurement).
      */
     public EngineChoice.Choice chooseBackend(List<Vir0Program> workload, Path firstInput) {
-        return toContext("backend-choice", 0, workload).calibrationSample(calibrationSample(firstInput))
+        return toContext("backend-choice", 0, workload).calibrationSample(() -> calibrationSample(firstInput))
             .resolveBackend();
     }
 

@@ -148,11 +148,6 @@ public final class IoPumpAgent implements Agent {
         servedPartitions = Math.max(1, Math.min(count, queue.partitions()));
     }
 
-    /** IO queue slots one duty cycle reads at most: the served partitions of this pump's shard. */
-    public int slotsScanned() {
-        return (servedPartitions + shards - 1 - shard) / shards * queue.partitionSlots();
-    }
-
     @Override
     public int doWork() {
         int work = closeReleasedFiles();

@@ -71,12 +71,6 @@ public final class SharedCompilations<V> {
         }
     }
 
-    /** The compiled form held for {@code handle}, or null (also while it is being compiled). */
-    public synchronized V get(Object handle) {
-        PatternsConstant set = byHandle.get(handle);
-        return set == null ? null : byContent.get(set).value.getNow(null);
-    }
-
     /**
      * Lets {@code handle} go; returns the compiled form when that was its last holder (to free), else null
      * (also for a compilation that failed).

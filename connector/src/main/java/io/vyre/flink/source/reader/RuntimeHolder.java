@@ -4,7 +4,6 @@ import io.vyre.flink.program.VyreProgram;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.runtime.DeviceRuntimes;
 import io.vyre.runtime.VyreTenant;
-import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.program.LoadedProgram;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,10 +54,9 @@ final class RuntimeHolder implements AutoCloseable {
     /** As {@link #open()}; with backend=auto, the engines are measured on the start of {@code firstInput}. */
     private void open(Path firstInput) {
         if (tenant == null && !closed) {
-            byte[] sample = settings.backend() == BackendKind.AUTO && firstInput != null
-                ? VyreRuntimeSettings.calibrationSample(firstInput) : null;
             tenant = DeviceRuntimes.shared().openTenant(settings.toContext(name + "-" + subtask, subtask,
-                List.of(program.program(0)), assignedGpus).calibrationSample(sample));
+                List.of(program.program(0)), assignedGpus).calibrationSample(
+                    () -> VyreRuntimeSettings.calibrationSample(firstInput)));
         }
     }
 
