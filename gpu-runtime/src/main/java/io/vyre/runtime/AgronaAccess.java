@@ -21,12 +21,18 @@ public final class AgronaAccess {
         }
     }
 
+    /** Whether this JVM lets Agrona reach the memory it manages. */
+    public static boolean available() {
+        return PROBLEM == null;
+    }
+
     /** Throws, naming the JVM flag to add, when Agrona cannot reach the memory it manages. */
     public static void check() {
         if (PROBLEM != null) {
             throw new VyreRuntimeException("Agrona cannot access off-heap memory on this JVM (" + PROBLEM + "): start"
-                + " the JVM with " + JVM_FLAG + " (on Flink add it to env.java.opts.all; `java -jar` of the jobs"
-                + " jar adds it from the manifest)");
+                + " the JVM with " + JVM_FLAG + " (on Flink: 'env.java.opts.all: "
+                + JVM_FLAG.replace("-exports ", "-exports=") + "' in config.yaml; `java -jar` of the embedded jobs"
+                + " jar adds it from its manifest)");
         }
     }
 }

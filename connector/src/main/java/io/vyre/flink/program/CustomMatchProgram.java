@@ -2,6 +2,7 @@ package io.vyre.flink.program;
 
 import io.vyre.runtime.bytecode.Vir0Program;
 import java.io.Serializable;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
@@ -9,6 +10,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * {@link io.vyre.runtime.bytecode.StandardPrograms#scan}) that emits [offset, patternId] entries, and the
  * decoder that turns each entry into a record.
  */
+@PublicEvolving
 public final class CustomMatchProgram<T> extends VyreProgram<T> {
     private static final long serialVersionUID = 1L;
 

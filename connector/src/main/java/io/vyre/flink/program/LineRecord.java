@@ -1,8 +1,10 @@
 package io.vyre.flink.program;
 
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /** One line of a file: the file, the byte offset where the line starts, and its text (UTF-8). A Flink POJO. */
+@PublicEvolving
 public class LineRecord {
     public String path;
     public long offset;

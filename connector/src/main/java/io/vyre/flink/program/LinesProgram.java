@@ -7,9 +7,11 @@ import io.vyre.runtime.bytecode.expr.ExprType;
 import io.vyre.runtime.bytecode.expr.ExprValidator;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /** The lines of the files that pass an optional predicate, evaluated on the megakernel (FILTER). */
+@PublicEvolving
 public final class LinesProgram<T> extends VyreProgram<T> {
     private static final long serialVersionUID = 1L;
 
@@ -22,20 +24,39 @@ public final class LinesProgram<T> extends VyreProgram<T> {
     private final Expr filter;
     private final LineMapper<T> mapper;
     private final TypeInformation<T> type;
+    private final boolean text;
     private transient Vir0Program[] programs;
 
     LinesProgram(Expr filter, LineMapper<T> mapper, TypeInformation<T> type) {
+        this(filter, mapper, type, true);
+    }
+
+    private LinesProgram(Expr filter, LineMapper<T> mapper, TypeInformation<T> type, boolean text) {
         if (filter != null && ExprValidator.validate(filter) != ExprType.BOOL) {
             throw new IllegalArgumentException("a lines filter must be a BOOL expression");
         }
         this.filter = filter;
         this.mapper = mapper;
         this.type = type;
+        this.text = text;
     }
 
     /** The same lines, keeping only those for which {@code predicate} is true. */
     public LinesProgram<T> filtered(Expr predicate) {
-        return new LinesProgram<>(predicate, mapper, type);
+        return new LinesProgram<>(predicate, mapper, type, text);
+    }
+
+    /**
+     * The same lines, but the mapper gets {@code null} for the text: for records that need only the path and
+     * offset of each line (nothing is copied out of the ingest buffer or decoded).
+     */
+    public LinesProgram<T> withoutText() {
+        return new LinesProgram<>(filter, mapper, type, false);
+    }
+
+    @Override
+    public boolean readsRecordBytes() {
+        return text;
     }
 
     public Expr filter() {
@@ -65,6 +86,9 @@ public final class LinesProgram<T> extends VyreProgram<T> {
 
     @Override
     public T record(String path, long offset, byte[] bytes, int value) {
+        if (!text) {
+            return mapper.map(path, offset, null);
+        }
         int len = bytes.length;
         if (len > 0 && bytes[len - 1] == '\r') {
             len--;
@@ -74,6 +98,6 @@ public final class LinesProgram<T> extends VyreProgram<T> {
 
     @Override
     public String describe() {
-        return "lines" + (filter != null ? "(filtered)" : "");
+        return "lines" + (filter != null ? "(filtered)" : "") + (text ? "" : "(offsets only)");
     }
 }

@@ -6,12 +6,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The one reading of a patterns file, shared by the jobs and the SQL connector: one pattern per non-empty
  * line, as bytes (any encoding; a trailing CR is dropped), so a pattern's id is its index among the
  * non-empty lines.
  */
+@Internal
 public final class PatternsFile {
     /** Larger is not a list of patterns: most likely the input and the patterns file were swapped. */
     public static final long MAX_BYTES = 256L << 20;

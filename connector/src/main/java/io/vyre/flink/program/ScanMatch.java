@@ -1,11 +1,13 @@
 package io.vyre.flink.program;
 
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * One occurrence of one pattern: the file, the byte offset where the match starts, and the pattern's id
  * (its index among the patterns). A Flink POJO.
  */
+@PublicEvolving
 public class ScanMatch implements Comparable<ScanMatch> {
     public String path;
     public long offset;

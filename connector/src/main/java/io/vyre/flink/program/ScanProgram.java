@@ -4,9 +4,11 @@ import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.bytecode.Vir0Program;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /** Every occurrence of every pattern, overlaps included: (path, offset of the match start, pattern id). */
+@PublicEvolving
 public final class ScanProgram extends VyreProgram<ScanMatch> {
     private static final long serialVersionUID = 1L;
     private final ArrayList<byte[]> patterns;

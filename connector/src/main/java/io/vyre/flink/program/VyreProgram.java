@@ -2,6 +2,7 @@ package io.vyre.flink.program;
 
 import io.vyre.runtime.bytecode.Vir0Program;
 import java.io.Serializable;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
@@ -16,6 +17,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * Emission order within a chunk does not matter: the reader sorts, so output is deterministic and a
  * restored reader can skip exactly what it already emitted.
  */
+@PublicEvolving
 public abstract class VyreProgram<T> implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -44,6 +46,14 @@ public abstract class VyreProgram<T> implements Serializable {
     /** LINES: the record of a line starting at {@code offset}, with the value the program computed. */
     public T record(String path, long offset, byte[] bytes, int value) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not emit records");
+    }
+
+    /**
+     * LINES: whether {@link #record} reads the line's bytes. When not (a query that needs only where lines are),
+     * the reader hands it an empty array instead of copying each line out of the ingest buffer.
+     */
+    public boolean readsRecordBytes() {
+        return true;
     }
 
     /** A short description for logs and plans. */

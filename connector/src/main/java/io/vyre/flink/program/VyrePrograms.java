@@ -4,10 +4,12 @@ import io.vyre.runtime.bytecode.Vir0Program;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
 /** Factories of the programs a Vyre source runs. */
+@PublicEvolving
 public final class VyrePrograms {
     private VyrePrograms() {
     }

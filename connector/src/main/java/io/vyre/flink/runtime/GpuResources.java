@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * is a {@link RichSourceReaderContext} and the sink writer's an {@link InitContextBase}, both of which carry
  * it. A context of another kind (a test harness) has no external resources.
  */
+@Internal
 public final class GpuResources {
     private static final Logger LOG = LoggerFactory.getLogger(GpuResources.class);
     /** The resource name the connector looks up, as in {@code external-resources: gpu}. */

@@ -3,6 +3,7 @@ package io.vyre.flink.runtime;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 
@@ -12,6 +13,7 @@ import org.apache.flink.metrics.MetricGroup;
  * ({@code vyre.stage<Name>Millis}) and summed over the JVM for the jobs' {@code --verbose} summary on the
  * embedded cluster.
  */
+@Internal
 public final class PipelineStages {
     /** The stages of the scan pipeline, in data order. */
     public enum Stage {

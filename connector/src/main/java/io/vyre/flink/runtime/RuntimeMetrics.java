@@ -4,6 +4,7 @@ import io.vyre.runtime.VyreRuntime;
 import io.vyre.runtime.VyreTenant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -14,6 +15,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * in flight, the shared runtime's ring occupancy, IO queue depth, tenants, active IO path, backend and MATCH
  * engine, and the round-trip latency of each of the subtask's chunks through the kernel.
  */
+@Internal
 public final class RuntimeMetrics {
     private final Histogram roundTripMicros = new DescriptiveStatisticsHistogram(1024);
     private final AtomicLong chunks = new AtomicLong();

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.PublicEvolving;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * ({@link io.vyre.runtime.DeviceRuntimes}); the first subtask on a device opens it with these settings.
  * Serializable, so it travels with the source or sink to the task managers.
  */
+@PublicEvolving
 public final class VyreRuntimeSettings implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(VyreRuntimeSettings.class);
@@ -121,6 +124,7 @@ public final class VyreRuntimeSettings implements Serializable {
     }
 
     /** The runtime context of one subtask (what it asks of its device's runtime), validated. */
+    @Internal
     public VyreRuntimeContext toContext(String name, int subtaskIndex) {
         return toContext(name, subtaskIndex, List.of());
     }
@@ -129,6 +133,7 @@ public final class VyreRuntimeSettings implements Serializable {
      * The runtime context of one subtask that will run {@code workload}, validated: with backend=auto, the
      * CPU and the GPU are measured on its largest literal set before one is chosen.
      */
+    @Internal
     public VyreRuntimeContext toContext(String name, int subtaskIndex, List<Vir0Program> workload) {
         return toContext(name, subtaskIndex, workload, List.of());
     }
@@ -137,6 +142,7 @@ public final class VyreRuntimeSettings implements Serializable {
      * As {@link #toContext(String, int, List)}, on the GPUs Flink's external resource framework assigned to
      * the task manager ({@link GpuResources}) when there are some, else on the configured devices.
      */
+    @Internal
     public VyreRuntimeContext toContext(String name, int subtaskIndex, List<Vir0Program> workload,
                                         List<Integer> assignedGpus) {
         return new VyreRuntimeContext().name(name.replaceAll("[^A-Za-z0-9_.-]", "_")).backend(backend).workload(workload)
@@ -152,6 +158,7 @@ public final class VyreRuntimeSettings implements Serializable {
      * per JVM and pattern set, on the start of {@code firstInput}, so the subtasks that open it later in this JVM
      * reuse the measurement).
      */
+    @Internal
     public EngineChoice.Choice chooseBackend(List<Vir0Program> workload, Path firstInput) {
         return toContext("backend-choice", 0, workload).calibrationSample(() -> calibrationSample(firstInput))
             .resolveBackend();

@@ -2,9 +2,11 @@ package io.vyre.flink.sink;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.annotation.PublicEvolving;
 
 /** Turns a record into the bytes the sink writes for it (a line, by default). */
 @FunctionalInterface
+@PublicEvolving
 public interface RecordEncoder<IN> extends Serializable {
     byte[] encode(IN record);
 

@@ -5,9 +5,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /** Committables in checkpoints. Version 1: {@code inProgress, target} (modified UTF-8). */
+@Internal
 public final class VyreCommittableSerializer implements SimpleVersionedSerializer<VyreCommittable> {
     public static final int VERSION = 1;
 

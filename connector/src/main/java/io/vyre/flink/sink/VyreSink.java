@@ -1,5 +1,6 @@
 package io.vyre.flink.sink;
 
+import io.vyre.flink.runtime.RuntimeJvmCheck;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.runtime.backend.BackendKind;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -21,6 +23,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * and the committer renames them into place when the checkpoint completes. Optionally every occurrence of
  * a set of patterns is masked on the way ({@link Builder#redact}).
  */
+@PublicEvolving
 public final class VyreSink<IN>
     implements Sink<IN>, SupportsCommitter<VyreCommittable>, SupportsWriterState<IN, VyreWriterState> {
     private static final long serialVersionUID = 1L;
@@ -36,6 +39,7 @@ public final class VyreSink<IN>
 
     @Override
     public VyreSinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
+        RuntimeJvmCheck.checkTaskManager();
         return new VyreSinkWriter<>(config, context);
     }
 
@@ -122,6 +126,7 @@ public final class VyreSink<IN>
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("VyreSink: " + e.getMessage(), e);
             }
+            RuntimeJvmCheck.checkWhereJobIsDefined();
             return new VyreSink<>(new VyreSinkConfig(directory, encoder, redact, ignoreCase, mask, settings));
         }
     }

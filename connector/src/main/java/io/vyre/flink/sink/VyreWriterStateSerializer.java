@@ -5,9 +5,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /** Sink writer state in checkpoints. Version 1: {@code directory, prefix} (modified UTF-8), {@code committedCounter}. */
+@Internal
 public final class VyreWriterStateSerializer implements SimpleVersionedSerializer<VyreWriterState> {
     public static final int VERSION = 1;
 

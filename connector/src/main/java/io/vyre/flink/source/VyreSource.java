@@ -1,6 +1,7 @@
 package io.vyre.flink.source;
 
 import io.vyre.flink.program.VyreProgram;
+import io.vyre.flink.runtime.RuntimeJvmCheck;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.source.enumerator.FileDiscovery;
 import io.vyre.flink.source.enumerator.VyreEnumeratorState;
@@ -11,6 +12,7 @@ import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.flink.source.split.VyreFileSplitSerializer;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -36,6 +38,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * env.fromSource(source, WatermarkStrategy.noWatermarks(), "vyre-scan");
  * }</pre>
  */
+@PublicEvolving
 public final class VyreSource<T> implements Source<T, VyreFileSplit, VyreEnumeratorState>, ResultTypeQueryable<T> {
     private static final long serialVersionUID = 1L;
     /** How long a tailed file must not grow before it is final and its end is scanned. */
@@ -49,10 +52,11 @@ public final class VyreSource<T> implements Source<T, VyreFileSplit, VyreEnumera
     private final Duration tailFinalAfter;
     private final boolean skipUnreadable;
     private final RateLimiterStrategy<VyreFileSplit> rateLimiter;
+    private final long recordLimit;
 
     VyreSource(List<String> paths, VyreProgram<T> program, VyreRuntimeSettings settings, long splitBytes,
                Duration monitorInterval, Duration tailFinalAfter, boolean skipUnreadable,
-               RateLimiterStrategy<VyreFileSplit> rateLimiter) {
+               RateLimiterStrategy<VyreFileSplit> rateLimiter, long recordLimit) {
         this.paths = List.copyOf(paths);
         this.program = program;
         this.settings = settings;
@@ -61,6 +65,7 @@ public final class VyreSource<T> implements Source<T, VyreFileSplit, VyreEnumera
         this.tailFinalAfter = tailFinalAfter;
         this.skipUnreadable = skipUnreadable;
         this.rateLimiter = rateLimiter;
+        this.recordLimit = recordLimit;
     }
 
     public static VyreSourceBuilder<Void> builder() {
@@ -96,8 +101,10 @@ public final class VyreSource<T> implements Source<T, VyreFileSplit, VyreEnumera
 
     @Override
     public SourceReader<T, VyreFileSplit> createReader(SourceReaderContext context) {
+        RuntimeJvmCheck.checkTaskManager();
         Duration poll = monitorInterval == null ? Duration.ofMillis(100) : monitorInterval;
-        return VyreSourceReader.create(program, settings, context, skipUnreadable, poll, tailFinalAfter, rateLimiter);
+        return VyreSourceReader.create(program, settings, context, skipUnreadable, poll, tailFinalAfter, rateLimiter,
+            recordLimit);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.vyre.flink.source;
 
 import io.vyre.flink.program.VyreProgram;
+import io.vyre.flink.runtime.RuntimeJvmCheck;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.runtime.backend.BackendKind;
@@ -9,12 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 
 /**
  * Builds a {@link VyreSource}, Kafka-source style; {@link #build()} names any setting that is missing or
  * invalid. {@code T} is the record type, fixed by {@link #setProgram}.
  */
+@PublicEvolving
 public final class VyreSourceBuilder<T> {
     private final List<String> paths = new ArrayList<>();
     private VyreProgram<?> program;
@@ -24,6 +27,7 @@ public final class VyreSourceBuilder<T> {
     private Duration tailFinalAfter = VyreSource.DEFAULT_TAIL_FINAL_AFTER;
     private boolean skipUnreadable;
     private RateLimiterStrategy<VyreFileSplit> rateLimiter;
+    private long recordLimit = Long.MAX_VALUE;
 
     VyreSourceBuilder() {
     }
@@ -124,6 +128,16 @@ public final class VyreSourceBuilder<T> {
         return this;
     }
 
+    /**
+     * Each reader stops reading bounded splits once it has produced this many records (the rest of its splits
+     * end unread), for a query that needs only that many: SQL's {@code LIMIT}, pushed down. Readers produce
+     * whole chunks, so a few more may be emitted; whatever applies the limit downstream drops them.
+     */
+    public VyreSourceBuilder<T> setRecordLimit(long recordLimit) {
+        this.recordLimit = recordLimit;
+        return this;
+    }
+
     @SuppressWarnings("unchecked")
     public VyreSource<T> build() {
         if (paths.isEmpty()) {
@@ -132,6 +146,9 @@ public final class VyreSourceBuilder<T> {
         if (program == null) {
             throw new IllegalArgumentException("VyreSource: no program: call setProgram, e.g. with VyrePrograms.scan(...)"
                 + " or VyrePrograms.lines()");
+        }
+        if (recordLimit < 1) {
+            throw new IllegalArgumentException("VyreSource: the record limit must be positive, got " + recordLimit);
         }
         if (splitBytes < 1) {
             throw new IllegalArgumentException("VyreSource: split bytes must be positive, got " + splitBytes);
@@ -152,7 +169,8 @@ public final class VyreSourceBuilder<T> {
             throw new IllegalArgumentException("VyreSource: the longest pattern (" + (program.overlap() + 1)
                 + " bytes) needs chunks of more than twice its length; chunk bytes is " + settings.chunkBytes());
         }
+        RuntimeJvmCheck.checkWhereJobIsDefined();
         return new VyreSource<>(paths, (VyreProgram<T>) program, settings, splitBytes, monitorInterval, tailFinalAfter,
-            skipUnreadable, rateLimiter);
+            skipUnreadable, rateLimiter, recordLimit);
     }
 }

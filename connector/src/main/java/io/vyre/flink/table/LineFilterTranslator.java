@@ -16,7 +16,9 @@ import org.apache.flink.table.functions.FunctionDefinition;
  * Turns SQL predicates on the {@code line} column into the megakernel's per-record expression VM, so
  * FILTER drops lines on the GPU. Exactly equivalent predicates only: {@code line LIKE '%lit%'} (CONTAINS)
  * and {@code line LIKE 'lit%'} (STARTS_WITH), with {@code AND}, {@code OR} and {@code NOT} over them.
- * Suffix and equality tests are left to Flink: a CRLF file's lines end in '\r' on the kernel's side.
+ * Suffix and equality tests are left to Flink: a CRLF file's lines end in '\r' on the kernel's side. So are
+ * literals the kernel cannot compare byte for byte with what Flink sees: Flink decodes invalid UTF-8 as U+FFFD,
+ * which no byte sequence of the file equals, and a literal with an unpaired surrogate has no UTF-8 form.
  */
 final class LineFilterTranslator {
     private final String lineColumn;
@@ -82,7 +84,8 @@ final class LineFilterTranslator {
     }
 
     private Optional<Integer> like(String pattern) {
-        if (pattern.indexOf('_') >= 0 || pattern.indexOf('\r') >= 0 || pattern.indexOf('\n') >= 0) {
+        if (pattern.indexOf('_') >= 0 || pattern.indexOf('\r') >= 0 || pattern.indexOf('\n') >= 0
+            || pattern.indexOf('\\') >= 0 || pattern.indexOf('\uFFFD') >= 0) {
             return Optional.empty();
         }
         boolean leading = pattern.startsWith("%");
@@ -91,11 +94,15 @@ final class LineFilterTranslator {
         if (body.isEmpty() || body.indexOf('%') >= 0 || !trailing) {
             return Optional.empty();
         }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (!new String(bytes, StandardCharsets.UTF_8).equals(body)) {
+            return Optional.empty();  // an unpaired surrogate: encoded as '?', which would match what Flink does not
+        }
         if (nextRegister >= Expr.REGISTERS || ++literals > Expr.MAX_LITERALS) {
             return Optional.empty();
         }
         int r = nextRegister++;
-        builder.test(leading ? ExprOp.CONTAINS : ExprOp.STARTS_WITH, r, 0, body.getBytes(StandardCharsets.UTF_8));
+        builder.test(leading ? ExprOp.CONTAINS : ExprOp.STARTS_WITH, r, 0, bytes);
         return Optional.of(r);
     }
 

@@ -1,10 +1,12 @@
 package io.vyre.flink.table;
 
 import java.time.Duration;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 /** Options of {@code 'connector' = 'vyre'}. */
+@PublicEvolving
 public final class VyreTableOptions {
     public static final ConfigOption<String> PATH = ConfigOptions.key("path").stringType().noDefaultValue()
         .withDescription("Files or directories to read (comma-separated), or the directory to write part files to.");

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -51,12 +52,14 @@ class VyreTableITCase {
     @Test
     void shouldPushLikeFiltersOntoTheKernel() throws Exception {
         tEnv.executeSql("CREATE TABLE logs (path STRING, `offset` BIGINT, line STRING) WITH ('connector' = 'vyre',"
-            + " 'path' = '" + dir + "', 'backend' = 'cpu', 'tail.final-after' = '2 s')");  // accepted, unused when bounded
+            + " 'path' = '" + dir + "', 'backend' = 'cpu')");
         String query = "SELECT line, `offset` FROM logs WHERE line LIKE '%ERROR%' AND NOT line LIKE '%timeout%'";
         String plan = tEnv.explainSql(query);
         String physical = plan.substring(plan.indexOf("== Optimized Physical Plan =="));
         assertThat(physical).as("both predicates are pushed into the scan").contains("filter=[and(LIKE(line")
             .contains("timeout").doesNotContain("where=");
+        assertThat(tEnv.explainSql(query, ExplainDetail.JSON_EXECUTION_PLAN)).as("EXPLAIN names what runs on the"
+            + " megakernel, and where").contains("vyre megakernel: FRAME lines, FILTER [").contains("backend cpu");
         List<String> lines = collect(query).stream().map(r -> r.getField(0) + "@" + r.getField(1)).sorted().toList();
         assertThat(lines).containsExactly("10:01 ERROR disk full@19", "11:01 ERROR token=abc123 leaked@14");
     }
@@ -116,5 +119,88 @@ class VyreTableITCase {
         tEnv.executeSql("CREATE TABLE badbackend (line STRING) WITH ('connector' = 'vyre', 'path' = '" + dir + "',"
             + " 'backend' = 'tpu')");
         assertThatThrownBy(() -> tEnv.executeSql("SELECT * FROM badbackend")).hasStackTraceContaining("unknown backend 'tpu'");
+    }
+
+    @Test
+    void shouldNotCopyOrDecodeLinesTheQueryDoesNotRead() throws Exception {
+        tEnv.executeSql("CREATE TABLE logs (path STRING, `offset` BIGINT, line STRING) WITH ('connector' = 'vyre',"
+            + " 'path' = '" + dir + "', 'backend' = 'cpu')");
+        String query = "SELECT path, `offset` FROM logs WHERE line LIKE '%ERROR%'";
+        String plan = tEnv.explainSql(query);
+        assertThat(plan).as("the projection is pushed: the scan produces path and offset only")
+            .contains("project=[path, offset]");
+        assertThat(tEnv.explainSql(query, ExplainDetail.JSON_EXECUTION_PLAN)).contains("offsets only");
+        assertThat(collect(query).stream().map(r -> Path.of((String) r.getField(0)).getFileName() + "@" + r.getField(1))
+            .sorted().toList()).containsExactly("a.log@19", "a.log@57", "b.log@14");
+    }
+
+    @Test
+    void shouldReadFileMetadataColumns() throws Exception {
+        tEnv.executeSql("CREATE TABLE logs (line STRING, file_path STRING METADATA FROM 'file.path' VIRTUAL,"
+            + " file_size BIGINT METADATA FROM 'file.size' VIRTUAL,"
+            + " modified TIMESTAMP_LTZ(3) METADATA FROM 'file.modification-time' VIRTUAL)"
+            + " WITH ('connector' = 'vyre', 'path' = '" + dir + "', 'backend' = 'cpu')");
+        List<Row> rows = collect("SELECT line, file_path, file_size, modified FROM logs WHERE line LIKE '%ERROR%'");
+        assertThat(rows).hasSize(3);
+        for (Row r : rows) {
+            Path file = Path.of((String) r.getField(1));
+            assertThat(file.getParent()).isEqualTo(dir);
+            assertThat(Files.readString(file)).contains((String) r.getField(0));
+            assertThat(r.getField(2)).isEqualTo(Files.size(file));
+            assertThat(((java.time.Instant) r.getField(3)).toEpochMilli())
+                .isEqualTo(Files.getLastModifiedTime(file).toMillis());
+        }
+        tEnv.executeSql("CREATE TABLE badmeta (line STRING, x STRING METADATA FROM 'file.owner' VIRTUAL)"
+            + " WITH ('connector' = 'vyre', 'path' = '" + dir + "')");
+        assertThatThrownBy(() -> tEnv.executeSql("SELECT * FROM badmeta")).hasStackTraceContaining("file.owner");
+    }
+
+    @Test
+    void shouldStopReadingAtAPushedLimit() throws Exception {
+        tEnv.executeSql("CREATE TABLE logs (line STRING) WITH ('connector' = 'vyre', 'path' = '" + dir + "',"
+            + " 'backend' = 'cpu')");
+        String query = "SELECT line FROM logs LIMIT 2";
+        assertThat(tEnv.explainSql(query)).contains("limit=[2]");
+        assertThat(tEnv.explainSql(query, ExplainDetail.JSON_EXECUTION_PLAN)).contains("limit 2 per reader");
+        List<String> lines = collect(query).stream().map(r -> (String) r.getField(0)).toList();
+        assertThat(lines).hasSize(2);
+        String all = Files.readString(dir.resolve("a.log")) + Files.readString(dir.resolve("b.log"));
+        assertThat(all.lines().toList()).containsAll(lines);
+    }
+
+    @Test
+    void shouldLeaveLiteralsTheKernelCannotCompareByteForByteToFlink() throws Exception {
+        // an invalid UTF-8 byte: Flink sees U+FFFD in the line, no byte of the file equals it
+        Files.write(dir.resolve("c.log"), new byte[] {'b', 'a', 'd', ' ', (byte) 0xFF, ' ', 'x', '\n'});
+        tEnv.executeSql("CREATE TABLE logs (line STRING) WITH ('connector' = 'vyre', 'path' = '" + dir + "',"
+            + " 'backend' = 'cpu')");
+        String query = "SELECT line FROM logs WHERE line LIKE U&'%\\FFFD%'";
+        String plan = tEnv.explainSql(query);
+        assertThat(plan.substring(plan.indexOf("== Optimized Physical Plan =="))).contains("filter=[]]").contains("where=");
+        assertThat(collect(query).stream().map(r -> (String) r.getField(0)).toList()).containsExactly("bad \uFFFD x");
+    }
+
+    @Test
+    void shouldRefuseOptionsThatDoNotApplyToTheTable() {
+        String path = "'path' = '" + dir + "'";
+        tEnv.executeSql("CREATE TABLE t1 (line STRING) WITH ('connector' = 'vyre', " + path + ", 'ignore-case' = 'true')");
+        assertThatThrownBy(() -> tEnv.executeSql("SELECT * FROM t1")).hasStackTraceContaining(
+            "vyre option 'ignore-case' does not apply to a source table with 'program' = 'lines'")
+            .hasStackTraceContaining("the options that do: [backend, chunk-bytes, devices, lanes, monitor-interval, path,"
+                + " program, skip-unreadable-files, split-bytes]");
+        tEnv.executeSql("CREATE TABLE t2 (line STRING) WITH ('connector' = 'vyre', " + path + ", 'redact.mask' = '#')");
+        assertThatThrownBy(() -> tEnv.executeSql("SELECT * FROM t2")).hasStackTraceContaining("'redact.mask' does not"
+            + " apply to a source table");
+        tEnv.executeSql("CREATE TABLE t3 (line STRING) WITH ('connector' = 'vyre', " + path + ", 'tail.final-after' = '1 s')");
+        assertThatThrownBy(() -> tEnv.executeSql("SELECT * FROM t3")).hasStackTraceContaining("'tail.final-after' does"
+            + " not apply to a source table with 'program' = 'lines' and no 'monitor-interval'");
+        tEnv.executeSql("CREATE TABLE s1 (line STRING) WITH ('connector' = 'vyre', 'path' = '" + dir.resolve("o1") + "',"
+            + " 'program' = 'scan')");
+        assertThatThrownBy(() -> tEnv.executeSql("INSERT INTO s1 VALUES ('x')")).hasStackTraceContaining(
+            "'program' does not apply to a sink table without 'redact.patterns'");
+        tEnv.executeSql("CREATE TABLE s2 (line STRING) WITH ('connector' = 'vyre', 'path' = '" + dir.resolve("o2") + "',"
+            + " 'chunk-bytes' = '4194304')");
+        assertThatThrownBy(() -> tEnv.executeSql("INSERT INTO s2 VALUES ('x')")).hasStackTraceContaining(
+            "'chunk-bytes' is 4194304 on a sink table; a sink writes chunks of at most 1048576 bytes");
     }
 }

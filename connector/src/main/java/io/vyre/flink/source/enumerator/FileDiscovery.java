@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Finds the files under the configured paths (regular files; directories are walked, hidden entries
  * starting with '.' or '_' skipped, as in-progress files are) and cuts them into splits.
  */
+@Internal
 public final class FileDiscovery implements Serializable {
     private static final long serialVersionUID = 1L;
     private final List<String> paths;

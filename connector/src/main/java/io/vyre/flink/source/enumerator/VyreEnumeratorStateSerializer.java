@@ -11,12 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Enumerator checkpoints. Version 2: {@code int n, n paths (sorted), int m, m splits (as in
  * VyreFileSplitSerializer v2)}; version 1 (read, not written): the same with v1 splits.
  */
+@Internal
 public final class VyreEnumeratorStateSerializer implements SimpleVersionedSerializer<VyreEnumeratorState> {
     public static final int VERSION = 2;
 

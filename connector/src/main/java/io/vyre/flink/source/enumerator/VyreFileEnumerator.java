@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * ask (so fast readers take more). Continuous: the paths are listed every {@code monitorInterval}; every
  * new file becomes one tailed split, pushed to a reader round-robin, and stays with it as it grows.
  */
+@Internal
 public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, VyreEnumeratorState> {
     private static final Logger LOG = LoggerFactory.getLogger(VyreFileEnumerator.class);
 

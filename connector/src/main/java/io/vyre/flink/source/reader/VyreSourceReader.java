@@ -9,6 +9,7 @@ import io.vyre.flink.source.split.VyreFileSplitState;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
@@ -18,6 +19,7 @@ import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSource
  * lanes and handles), joined when the reader starts and left when it closes; one fetcher thread drives it
  * through {@link VyreSplitReader}.
  */
+@Internal
 public final class VyreSourceReader<T>
     extends SingleThreadMultiplexSourceReaderBase<VyreElement<T>, T, VyreFileSplit, VyreFileSplitState> {
     private final RuntimeHolder holder;
@@ -30,9 +32,9 @@ public final class VyreSourceReader<T>
     private VyreSourceReader(RuntimeHolder holder, VyreProgram<T> program, VyreRuntimeSettings settings,
                              SourceReaderContext context, boolean skipUnreadable, Duration pollInterval,
                              Duration tailFinalAfter, AtomicLong pendingBytes, RuntimeMetrics metrics,
-                             RateLimiterStrategy<VyreFileSplit> rateLimiter) {
+                             RateLimiterStrategy<VyreFileSplit> rateLimiter, long recordLimit) {
         super(() -> new VyreSplitReader<>(holder, program, settings, metrics, context.metricGroup().getIOMetricGroup()
-                .getNumBytesInCounter(), pendingBytes, skipUnreadable, pollInterval, tailFinalAfter),
+                .getNumBytesInCounter(), pendingBytes, skipUnreadable, pollInterval, tailFinalAfter, recordLimit),
             new VyreRecordEmitter<>(context.metricGroup().getIOMetricGroup().getNumRecordsInCounter()),
             context.getConfiguration(), context, rateLimiter);
         this.holder = holder;
@@ -42,14 +44,15 @@ public final class VyreSourceReader<T>
     public static <T> VyreSourceReader<T> create(VyreProgram<T> program, VyreRuntimeSettings settings,
                                                  SourceReaderContext context, boolean skipUnreadable,
                                                  Duration pollInterval, Duration tailFinalAfter,
-                                                 RateLimiterStrategy<VyreFileSplit> rateLimiter) {
+                                                 RateLimiterStrategy<VyreFileSplit> rateLimiter,
+                                                 long recordLimit) {
         RuntimeHolder holder = new RuntimeHolder(settings, program, "vyre-source", context.getIndexOfSubtask(),
             GpuResources.of(context));
         AtomicLong pending = new AtomicLong();
         context.metricGroup().setPendingBytesGauge(pending::get);
         RuntimeMetrics metrics = new RuntimeMetrics(context.metricGroup(), holder::tenantOrNull);
         return new VyreSourceReader<>(holder, program, settings, context, skipUnreadable, pollInterval, tailFinalAfter,
-            pending, metrics, rateLimiter);
+            pending, metrics, rateLimiter, recordLimit);
     }
 
     @Override

@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(VyreSplitReader.class);
     private static final int MIN_CHUNK = 4096;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final RuntimeHolder holder;
     private final VyreProgram<T> program;
@@ -53,13 +54,16 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     private final boolean skipUnreadable;
     private final Duration pollInterval;
     private final long tailFinalNanos;
+    /** LIMIT push-down: once this many records are produced, bounded splits end unread (Flink applies the limit). */
+    private final long recordLimit;
+    private long produced;
     private final LinkedHashMap<String, Cursor> cursors = new LinkedHashMap<>();
     private final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
     private volatile boolean wokenUp;
 
     VyreSplitReader(RuntimeHolder holder, VyreProgram<T> program, VyreRuntimeSettings settings, RuntimeMetrics metrics,
                     Counter bytesIn, AtomicLong pendingBytes, boolean skipUnreadable, Duration pollInterval,
-                    Duration tailFinalAfter) {
+                    Duration tailFinalAfter, long recordLimit) {
         this.holder = holder;
         this.program = program;
         this.settings = settings;
@@ -69,6 +73,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         this.skipUnreadable = skipUnreadable;
         this.pollInterval = pollInterval;
         this.tailFinalNanos = tailFinalAfter.toNanos();
+        this.recordLimit = recordLimit;
     }
 
     /** The read position of one split. */
@@ -227,7 +232,10 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     }
 
     private boolean tryIssue(Cursor c) throws IOException, InterruptedException {
-        if (c.exhausted() || c.busy) {
+        if (produced >= recordLimit && !c.split.isTail()) {
+            c.next = Math.max(c.next, c.split.end());  // the limit is reached: the rest of the split is not needed
+        }
+        if (c.exhausted() || c.busy || produced >= recordLimit) {
             return false;
         }
         long[] file;
@@ -380,8 +388,11 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             if (emittedBefore(chunk, start, 0)) {
                 continue;
             }
-            byte[] bytes = new byte[(int) e[1]];
-            chunk.lane.ingest().buffer().getBytes((int) e[0], bytes);
+            byte[] bytes = NO_BYTES;
+            if (program.readsRecordBytes()) {
+                bytes = new byte[(int) e[1]];
+                chunk.lane.ingest().buffer().getBytes((int) e[0], bytes);
+            }
             out.add(new VyreElement<>(program.record(path, start, bytes, (int) e[2]), chunk.stateOffset, start, 0, c.next,
                 false));
         }
@@ -396,6 +407,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
      * with none gets a position-only marker.
      */
     private List<VyreElement<T>> finish(List<VyreElement<T>> out, long chunkStart, long nextOffset) {
+        produced += out.size();
         if (out.isEmpty()) {
             out.add(new VyreElement<>(null, chunkStart, VyreFileSplit.NONE, 0, nextOffset, true));
         } else {

@@ -1,6 +1,7 @@
 package io.vyre.flink.source.split;
 
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceSplit;
 
 /**
@@ -12,6 +13,7 @@ import org.apache.flink.api.connector.source.SourceSplit;
  * 1 (the first {@code skip} results of the chunk at {@code offset}), honoured when such a checkpoint is
  * restored. {@code end == UNBOUNDED} marks a file that is tailed as it grows.
  */
+@Internal
 public final class VyreFileSplit implements SourceSplit {
     public static final long UNBOUNDED = Long.MAX_VALUE;
     /** {@link #lastStart()} when no result at or after {@link #offset()} has been emitted. */

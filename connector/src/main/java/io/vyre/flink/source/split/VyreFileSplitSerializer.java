@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
@@ -12,6 +13,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * lastStart (long), lastId (int)}; version 1 (read, not written): the same without the last key.
  * Golden bytes of every version are kept in the tests; a change of format is a new version.
  */
+@Internal
 public final class VyreFileSplitSerializer implements SimpleVersionedSerializer<VyreFileSplit> {
     public static final VyreFileSplitSerializer INSTANCE = new VyreFileSplitSerializer();
     public static final int VERSION = 2;

@@ -1,6 +1,8 @@
 package io.vyre.flink.source.split;
 
+import org.apache.flink.annotation.Internal;
 /** The mutable position of a split while its reader emits it; checkpointed as a {@link VyreFileSplit}. */
+@Internal
 public final class VyreFileSplitState {
     private final VyreFileSplit split;
     private long offset;

@@ -83,7 +83,8 @@ class VyreSourceReaderTest {
         VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16);
         TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
         try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(List.of(needle), false),
-            settings, context, false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null)) {
+            settings, context, false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null,
+            Long.MAX_VALUE)) {
             reader.start();
             reader.addSplits(List.of(VyreFileSplit.range(file.toString(), 0, data.length)));
             reader.notifyNoMoreSplits();
@@ -99,6 +100,42 @@ class VyreSourceReaderTest {
         assertThat(output.getEmittedRecords()).hasSize(60);
         assertThat(metrics.getIOMetricGroup().getNumRecordsInCounter().getCount())
             .as("numRecordsIn counts the 60 occurrences, not the chunks that found nothing").isEqualTo(60);
+    }
+
+    @Test
+    void shouldEndItsSplitsUnreadOnceTheRecordLimitIsReached() throws Exception {
+        // 40 chunks of 64 KiB with an occurrence every 1,000 bytes; a limit of 5 needs only the first chunks
+        byte[] data = new byte[40 << 16];
+        Arrays.fill(data, (byte) '.');
+        byte[] needle = "needle".getBytes(StandardCharsets.US_ASCII);
+        for (int at = 100; at + needle.length < data.length; at += 1_000) {
+            System.arraycopy(needle, 0, data, at, needle.length);
+        }
+        Path file = Files.write(dir.resolve("limited.log"), data);
+        SourceReaderMetricGroup metrics = InternalSourceReaderMetricGroup.wrap(new CountingOperatorGroup());
+        TestingReaderContext context = new TestingReaderContext(new Configuration(), metrics);
+        VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16)
+            .lanes(2);
+        TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
+        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(List.of(needle), false),
+            settings, context, false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null, 5)) {
+            reader.start();
+            reader.addSplits(List.of(VyreFileSplit.range(file.toString(), 0, data.length / 2),
+                VyreFileSplit.range(file.toString(), data.length / 2, data.length)));
+            reader.notifyNoMoreSplits();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            InputStatus status;
+            while ((status = reader.pollNext(output)) != InputStatus.END_OF_INPUT && System.nanoTime() < deadline) {
+                if (status == InputStatus.NOTHING_AVAILABLE) {
+                    reader.isAvailable().get();
+                }
+            }
+            assertThat(status).as("both splits end though most of their bytes were never read")
+                .isEqualTo(InputStatus.END_OF_INPUT);
+        }
+        assertThat(output.getEmittedRecords()).as("whole chunks: at least the limit").hasSizeGreaterThanOrEqualTo(5);
+        assertThat(metrics.getIOMetricGroup().getNumBytesInCounter().getCount())
+            .as("at most the chunks in flight when the limit was reached were read").isLessThanOrEqualTo(4L << 16);
     }
 
     /** Reads with {@code reader} until {@code limit} records were emitted (or the input ended). */
@@ -133,7 +170,8 @@ class VyreSourceReaderTest {
         // a first run with 256 KiB chunks stops mid-way through its first chunk's results and checkpoints
         try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false),
             VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(256 << 10), new TestingReaderContext(),
-            false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null)) {
+            false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null,
+            Long.MAX_VALUE)) {
             reader.start();
             reader.addSplits(List.of(VyreFileSplit.range(file.toString(), 0, data.length)));
             readUntil(reader, before, 301);
@@ -144,7 +182,8 @@ class VyreSourceReaderTest {
         TestingReaderOutput<ScanMatch> after = new TestingReaderOutput<>();
         try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false),
             VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(64 << 10), new TestingReaderContext(),
-            false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null)) {
+            false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null,
+            Long.MAX_VALUE)) {
             reader.start();
             reader.addSplits(checkpoint);
             reader.notifyNoMoreSplits();
@@ -174,7 +213,7 @@ class VyreSourceReaderTest {
         List<byte[]> patterns = List.of("needle".getBytes(StandardCharsets.US_ASCII), "le".getBytes(StandardCharsets.US_ASCII));
         try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false),
             VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16), new TestingReaderContext(),
-            false, Duration.ofMillis(20), Duration.ofMillis(300), null)) {
+            false, Duration.ofMillis(20), Duration.ofMillis(300), null, Long.MAX_VALUE)) {
             TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
             reader.start();
             reader.addSplits(List.of(VyreFileSplit.tail(file.toString())));
@@ -192,7 +231,7 @@ class VyreSourceReaderTest {
         Path file = Files.writeString(dir.resolve("app.log"), "first\nlast without newline");
         try (VyreSourceReader<LineRecord> reader = VyreSourceReader.create(VyrePrograms.lines(),
             VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16), new TestingReaderContext(),
-            false, Duration.ofMillis(20), Duration.ofMillis(300), null)) {
+            false, Duration.ofMillis(20), Duration.ofMillis(300), null, Long.MAX_VALUE)) {
             TestingReaderOutput<LineRecord> output = new TestingReaderOutput<>();
             reader.start();
             reader.addSplits(List.of(VyreFileSplit.tail(file.toString())));
@@ -207,14 +246,16 @@ class VyreSourceReaderTest {
         VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16).lanes(3);
         TestingReaderContext lines = new TestingReaderContext();
         try (VyreSourceReader<LineRecord> reader = VyreSourceReader.create(VyrePrograms.lines(), settings, lines, false,
-            Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null)) {
+            Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null,
+            Long.MAX_VALUE)) {
             reader.start();
             assertThat(lines.getNumSplitRequests()).as("lines: one split per lane, or lanes sit idle").isEqualTo(3);
         }
         TestingReaderContext matches = new TestingReaderContext();
         try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(
             VyrePrograms.scan(List.of("x".getBytes(StandardCharsets.US_ASCII)), false), settings, matches, false,
-            Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null)) {
+            Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null,
+            Long.MAX_VALUE)) {
             reader.start();
             assertThat(matches.getNumSplitRequests()).as("a small file is one chunk: one split per lane too").isEqualTo(3);
         }
