@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code java -jar vyre-flink-jobs.jar <scan|redact|sql> ...}: the jobs run on an embedded local Flink
+ * {@code java -jar vyre-flink-jobs-embedded.jar <scan|redact|sql> ...}: the jobs run on an embedded local Flink
  * cluster, or on a real one when submitted with {@code flink run} or the REST API.
  *
  * <p>User errors end the program with exit code 2 (bad arguments) or 1 (the job could not run) and one

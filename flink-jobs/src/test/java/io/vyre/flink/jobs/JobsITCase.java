@@ -212,4 +212,28 @@ class JobsITCase {
         assertThat(run.out()).contains("'connector' = 'vyre'", "GROUP BY pattern_id")
             .contains("pattern_id\toccurrences\tfiles\n0\t3\t2\n1\t1\t1\n");
     }
+
+    @Test
+    void shouldRunTheStatementsOfASqlFile() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.writeString(in.resolve("a.log"), "GET /login\nPOST /login;x\nGET /\n");
+        Path out = dir.resolve("out");
+        Path script = Files.writeString(dir.resolve("query.sql"), String.join("\n",
+            "-- lines of the logs; a ';' inside a string or a comment does not end a statement",
+            "CREATE TABLE logs (path STRING, `offset` BIGINT, line STRING)",
+            "  WITH ('connector' = 'vyre', 'path' = '" + in + "', 'backend' = 'cpu');",
+            "CREATE TABLE posts (line STRING) WITH ('connector' = 'vyre', 'path' = '" + out + "', 'backend' = 'cpu');",
+            "INSERT INTO posts SELECT line FROM logs WHERE line LIKE 'POST%';",
+            "SELECT `offset`, line FROM logs WHERE line LIKE '%;%' /* ; */;",
+            ""));
+        CliRun run = CliRun.of("sql", "-f", script.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("INSERT INTO posts SELECT line FROM logs WHERE line LIKE 'POST%';\n(done)")
+            .contains("offset\tline\n11\tPOST /login;x\n");
+        assertThat(committedLines(out)).containsExactly("POST /login;x");
+
+        CliRun both = CliRun.of("sql", "-f", script.toString(), "--input", in.toString());
+        assertThat(both.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
+        assertThat(both.err()).contains("--input and --patterns belong in its CREATE TABLE options");
+    }
 }

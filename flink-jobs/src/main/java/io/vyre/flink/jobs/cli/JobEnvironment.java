@@ -1,5 +1,6 @@
 package io.vyre.flink.jobs.cli;
 
+import io.vyre.flink.runtime.RuntimeJvmCheck;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.runtime.EngineChoice;
 import io.vyre.runtime.backend.BackendKind;
@@ -47,6 +48,7 @@ public final class JobEnvironment {
         Configuration conf = jobConfiguration(options);
         conf.addAll(extra);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        RuntimeJvmCheck.checkBeforeSubmission(env.getConfiguration());
         if (options.parallelism != null) {
             env.setParallelism(checkedParallelism(options));
         } else if (defaultParallelism > 0) {
