@@ -24,13 +24,12 @@ done
 mv "$stage/lib/junit-platform-console-standalone-"*.jar "$stage/junit-console.jar"
 if [[ ${WITH_JOBS:-0} == 1 ]]; then
   mkdir -p "$stage/jobs"
-  # the jobs' runtime classpath without the table planner (scan needs none) and with slf4j-simple instead of
-  # log4j-core (which needs java.desktop, left out of the runtime below)
-  (cd flink-jobs && mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime \
+  # the embedded jobs' runtime classpath (the jobs, the connector, Flink) without the table planner (scan needs
+  # none) and with slf4j-simple instead of log4j-core (which needs java.desktop, left out of the runtime below)
+  (cd flink-jobs-embedded && mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=runtime \
     -DexcludeArtifactIds=flink-table-planner_2.12,flink-table-planner-loader,log4j-slf4j-impl,log4j-core \
     -DoutputDirectory="../$stage/jobs")
   mvn -B -ntp -q dependency:copy -Dartifact=org.slf4j:slf4j-simple:1.7.36 -DoutputDirectory="$stage/jobs"
-  cp flink-jobs/target/vyre-flink-jobs-*-SNAPSHOT.jar "$stage/jobs/"
 fi
 jdk=${JDK:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
 "$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,java.management.rmi,jdk.management.agent,java.naming,java.sql,java.xml,java.scripting,jdk.unsupported,jdk.management,jdk.zipfs,java.instrument,java.compiler,java.net.http,java.rmi,java.security.jgss,jdk.crypto.ec,jdk.jfr \

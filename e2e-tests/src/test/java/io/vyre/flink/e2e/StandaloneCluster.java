@@ -62,6 +62,15 @@ final class StandaloneCluster implements AutoCloseable {
         return "http://127.0.0.1:" + restPort;
     }
 
+    int restPort() {
+        return restPort;
+    }
+
+    /** The JVM flags every process of the cluster starts with. */
+    List<String> jvmFlags() {
+        return jvmFlags;
+    }
+
     Path work() {
         return work;
     }
@@ -84,8 +93,6 @@ final class StandaloneCluster implements AutoCloseable {
             "rest.address: 127.0.0.1",
             "rest.bind-address: 127.0.0.1",
             "rest.port: " + restPort,
-            // the job jar bundles Flink so that 'java -jar' runs it embedded: allow its upload
-            "rest.server.max-content-length: 314572800",
             "web.submit.enable: true",
             "web.upload.dir: " + work.resolve("uploads"),
             "io.tmp.dirs: " + work.resolve("tmp"),
@@ -219,11 +226,11 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    private static String java() {
+    static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -42,7 +42,8 @@ class StandaloneClusterITCase {
     @BeforeAll
     static void startCluster() throws Exception {
         Path jar = Path.of(System.getProperty("vyre.jobs.jar"));
-        assertThat(jar).as("the shaded job jar (built by flink-jobs)").exists();
+        assertThat(jar).as("the thin job jar (built by flink-jobs)").exists();
+        assertThat(Files.size(jar)).as("the job jar leaves Flink to the cluster").isLessThan(20L << 20);
         String classpath = Files.readString(Path.of(System.getProperty("flink.cluster.classpath.file"))).trim();
         Path work = Path.of(System.getProperty("flink.cluster.work.dir"));
         cluster = new StandaloneCluster(work, classpath, System.getProperty("flink.cluster.jvm.flags"), 2, 2);
