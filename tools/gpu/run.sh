@@ -2,11 +2,16 @@
 # Runs on the GPU machine, from the repository root, with what tools/gpu/stage.sh staged.
 #   tools/gpu/run.sh unpack N [MODE...]  collects the carried part (.gpu/carry-NN) into /opt/vf; once all N
 #                                        parts are there, unpacks them; then runs the MODEs, if any
-#   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | choice, logs under $OUT
+#   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | suite | choice, logs under $OUT
 # jobs: JOB_RUNS lists BACKEND:PARALLELISM runs (cpu, cuda, auto; PARALLELISM 'default' lets scan choose;
 #       vectorscan:N is the CPU baseline: Vectorscan itself on N threads); JOB_JAVA_OPTS go to the scan JVMs
 #       (@RUN@ in them names the run, e.g. for a flight recording's file);
 #       JOB_PATTERNS picks which of the generated PATTERN_COUNTS the runs use
+# suite: every engine on the same files, one results row each into $OUT/results.tsv (tools/gpu/report.sh turns
+#       them into a section of docs/BENCHMARKS.md with plots): SUITE_RUNS lists ENGINE:PARALLELISM runs, where
+#       ENGINE is read (page cache read bandwidth), vectorscan (called directly), peer-vectorscan and
+#       peer-ahocorasick (Flink FileSource + FileSink jobs), cpu, cuda, auto (the scan job); SUITE_CASES
+#       'exact ignore'; SUITE_LINKS=1 adds JMH's cuMemcpyHtoD and DtoD of 256 MiB
 # Every step runs under a timeout: a hung persistent kernel must not hold the machine.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -76,10 +81,9 @@ choice() {
   grep -h "backend=auto" "$out/choice.log" | grep -v "^\[" | head -10
 }
 
-jobs() {
-  # the scan job end to end on the embedded cluster over the same generated data (in the page cache after the
-  # first run): each backend x parallelism in JOB_RUNS for each pattern count, output digests compared
-  local data=${DATA_DIR:-/tmp/vf-data} mb=${DATA_MB:-4096} counts=${PATTERN_COUNTS:-"10 1000"}
+# generated logs and patterns files (seeded: the same arguments always write the same bytes), in the page cache
+ensure_data() {
+  local data=$1 mb=$2 counts=$3
   if [[ $(cat "$data/generated" 2>/dev/null) != "$mb ${counts// /,}" ]]; then
     rm -rf "$data"
     timeout 300 $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs generate --output "$data" --megabytes "$mb" \
@@ -87,6 +91,62 @@ jobs() {
     head -1 "$out/generate.log"
   fi
   cat "$data"/logs/* > /dev/null
+}
+
+# the part files' occurrences as (file name, offset, pattern id), sorted and hashed: identical across engines
+digest() {
+  find "$1" -type f ! -name '.*' -exec cat {} + | awk -F'\t' '{n = split($1, p, "/"); print p[n] "\t" $2 "\t" $3}' \
+    | sort | tee >(wc -l | sed "s/^/occurrences: /") | sha256sum | sed "s/-\$/$2/" | tee -a "$out/job-digests.txt"
+}
+
+suite() {
+  local data=${DATA_DIR:-/tmp/vf-data} mb=${DATA_MB:-16384} counts=${PATTERN_COUNTS:-"10 1000 10000 100000"}
+  local results="$out/results.tsv" dir=/tmp/vf-job-out limit=${JOB_LIMIT:-150}
+  ensure_data "$data" "$mb" "$counts"
+  mkdir -p "$out/suite"
+  if [[ ${SUITE_LINKS:-0} == 1 ]]; then
+    timeout 120 $java -jar "$root/lib/benchmarks.jar" 'baselineMemcpy' -f 1 -wi 2 -i 3 -w 1 -r 1 \
+      -rf json -rff "$out/links.json" > "$out/suite/links.log" 2>&1
+    echo "links: exit $?"; grep -E "^Cuda" "$out/suite/links.log"
+  fi
+  for run in ${SUITE_RUNS:-"read:1 read:16"}; do
+    local engine=${run%%:*} n=${run##*:}
+    if [[ $engine == read ]]; then
+      timeout "$limit" $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs baseline --read-only --input "$data/logs" \
+        --threads "$n" --results "$results" --label "${mb} MiB" > "$out/suite/read-x$n.log" 2>&1
+      echo "read x$n: exit $?"; grep -E "^read only" "$out/suite/read-x$n.log"
+    fi
+  done
+  for n in ${JOB_PATTERNS:-$counts}; do
+    for case in ${SUITE_CASES:-exact}; do
+      local ic=(); if [[ $case == ignore ]]; then ic=(--ignore-case); fi
+      for run in ${SUITE_RUNS:-"vectorscan:16 peer-vectorscan:16 peer-ahocorasick:16 cpu:default cuda:4 auto:default"}; do
+        local engine=${run%%:*} p=${run##*:} log="$out/suite/$n-$case-${run/:/-x}.log"
+        local common=(--input "$data/logs" --patterns "$data/patterns-$n.txt" "${ic[@]}" --results "$results" --label "${mb} MiB")
+        local subtasks=(--parallelism "$p"); if [[ $p == default ]]; then subtasks=(); fi
+        rm -rf "$dir"
+        case $engine in
+          read) continue ;;
+          vectorscan) timeout "$limit" $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs baseline "${common[@]}" \
+                        --threads "$p" > "$log" 2>&1 ;;
+          peer-*) timeout "$limit" $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs peer --engine "${engine#peer-}" \
+                    "${common[@]}" "${subtasks[@]}" --output "$dir" > "$log" 2>&1 ;;
+          *) timeout "$limit" $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs scan --backend "$engine" \
+               "${common[@]}" "${subtasks[@]}" --output "$dir" --verbose > "$log" 2>&1 ;;
+        esac
+        echo "$n patterns $case $run: exit $?"; grep -E "^(scanned|streaming|baseline|scanning alone|cpu|error)" "$log" | cut -c1-160
+        if [[ $engine != vectorscan ]]; then digest "$dir" "$n patterns $case $run"; fi
+      done
+    done
+  done
+  tar -C "$out" -czf "$out/suite-logs.tar.gz" suite && rm -rf "$out/suite"
+}
+
+jobs() {
+  # the scan job end to end on the embedded cluster over the same generated data (in the page cache after the
+  # first run): each backend x parallelism in JOB_RUNS for each pattern count, output digests compared
+  local data=${DATA_DIR:-/tmp/vf-data} mb=${DATA_MB:-4096} counts=${PATTERN_COUNTS:-"10 1000"}
+  ensure_data "$data" "$mb" "$counts"
   mkdir -p "$out/jobs"
   for n in ${JOB_PATTERNS:-$counts}; do
     for run in ${JOB_RUNS:-"cpu:16 cuda:1 cuda:2"}; do
@@ -108,10 +168,7 @@ jobs() {
         --verbose > "$log" 2>&1
       echo "job $n patterns, $backend x$parallelism: exit $?"; grep -E "^scanned .* in |^streaming|^backend|error" "$log" | head -4
       grep -E "^  (source|sink)[A-Z]" "$log" | cut -c1-40
-      # occurrences as (file name, offset, pattern id), sorted: identical across backends
-      find "$dir" -type f ! -name '.*' -exec cat {} + | awk -F'\t' '{n = split($1, p, "/"); print p[n] "\t" $2 "\t" $3}' \
-        | sort | tee >(wc -l | sed "s/^/occurrences: /") | sha256sum | sed "s/-\$/$n patterns $backend x$parallelism/" \
-        | tee -a "$out/job-digests.txt"
+      digest "$dir" "$n patterns $backend x$parallelism"
     done
   done
   # one archive: the device returns a limited number of files
@@ -130,7 +187,8 @@ for mode in "$@"; do
     tests) contract; suites ;;
     bench) bench ;;
     jobs) jobs ;;
+    suite) suite ;;
     choice) choice ;;
-    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, choice)"; exit 2 ;;
+    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, suite, choice)"; exit 2 ;;
   esac
 done

@@ -143,6 +143,7 @@ public class CudaScanThroughputBenchmark {
         CudaBaseline cuda;
         Pointer host;
         CUdeviceptr device;
+        CUdeviceptr device2;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -151,10 +152,13 @@ public class CudaScanThroughputBenchmark {
             CudaBaseline.check(JCudaDriver.cuMemHostAlloc(host, TOTAL_BYTES, 0), "cuMemHostAlloc");
             device = new CUdeviceptr();
             CudaBaseline.check(JCudaDriver.cuMemAlloc(device, TOTAL_BYTES), "cuMemAlloc");
+            device2 = new CUdeviceptr();
+            CudaBaseline.check(JCudaDriver.cuMemAlloc(device2, TOTAL_BYTES), "cuMemAlloc");
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
+            JCudaDriver.cuMemFree(device2);
             JCudaDriver.cuMemFree(device);
             JCudaDriver.cuMemFreeHost(host);
             cuda.close();
@@ -174,5 +178,12 @@ public class CudaScanThroughputBenchmark {
     @Benchmark
     public int baselineMemcpyHtoD256MiB(Copy s) {
         return JCudaDriver.cuMemcpyHtoD(s.device, s.host, TOTAL_BYTES);
+    }
+
+    /** Device memory to device memory (HBM read and write): what a scan of resident data could at most stream. */
+    @Benchmark
+    public int baselineMemcpyDtoD256MiB(Copy s) {
+        JCudaDriver.cuMemcpyDtoD(s.device2, s.device, TOTAL_BYTES);
+        return JCudaDriver.cuCtxSynchronize();
     }
 }

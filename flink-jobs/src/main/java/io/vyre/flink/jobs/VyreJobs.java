@@ -2,6 +2,7 @@ package io.vyre.flink.jobs;
 
 import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.UserError;
+import io.vyre.flink.jobs.peers.PeerCommand;
 import io.vyre.flink.jobs.redact.RedactCommand;
 import io.vyre.flink.jobs.scan.BaselineCommand;
 import io.vyre.flink.jobs.scan.GenerateCommand;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "vyre-flink-jobs", mixinStandardHelpOptions = true, versionProvider = VyreJobs.Version.class,
     description = "Flink jobs on the Vyre megakernel (GPU or CPU): multi-pattern scanning, redaction, SQL.",
     subcommands = {ScanCommand.class, RedactCommand.class, SqlCommand.class, GenerateCommand.class,
-        BaselineCommand.class})
+        BaselineCommand.class, PeerCommand.class})
 public final class VyreJobs implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;

@@ -53,4 +53,20 @@ class BaselineCommandTest {
             assertThat(Long.parseLong(m.group(1).replace(",", ""))).isEqualTo(expected);
         }
     }
+
+    @Test
+    void shouldMeasureReadingAloneIntoTheResultsFile() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Files.write(logs.resolve("a"), new byte[3 << 20]);
+        Files.write(logs.resolve("b"), new byte[1 << 20]);
+        Path results = dir.resolve("results.tsv");
+        CliRun run = CliRun.of("baseline", "--read-only", "--input", logs.toString(), "--threads", "2", "--chunk-mib", "1",
+            "--results", results.toString(), "--label", "four MiB");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("read only: 2 threads read 0\\.00 GiB in .* s").contains("cores busy");
+        List<String> rows = Files.readAllLines(results);
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).split("\t")).startsWith("four MiB", "page-cache-read", "0", "false", "2",
+            Long.toString(4L << 20));
+    }
 }

@@ -236,4 +236,47 @@ class JobsITCase {
         assertThat(both.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
         assertThat(both.err()).contains("--input and --patterns belong in its CREATE TABLE options");
     }
+
+    @Test
+    void shouldFindWhatScanFindsWithTheFlinkPeers() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        java.util.Random random = new java.util.Random(5);
+        for (int f = 0; f < 3; f++) {
+            StringBuilder text = new StringBuilder();
+            while (text.length() < 3_000_000) {
+                text.append("ab".charAt(random.nextInt(2))).append(random.nextInt(10) == 0 ? "\n" : "");
+                if (random.nextInt(5_000) == 0) {
+                    text.append("Needle");
+                }
+            }
+            Files.writeString(in.resolve("f" + f + ".log"), text);
+        }
+        Path patterns = Files.writeString(dir.resolve("p.txt"), "abab\nbaab\naaaaaa\nneedle\nab\n");
+        Path results = dir.resolve("results.tsv");
+        List<String> reference = null;
+        for (String[] run : List.of(new String[] {"scan", "--backend", "cpu"}, new String[] {"peer", "--engine",
+            "vectorscan"}, new String[] {"peer", "--engine", "ahocorasick"})) {
+            Path out = dir.resolve("out-" + run[0] + "-" + run[2]);
+            List<String> args = new java.util.ArrayList<>(List.of(run));
+            args.addAll(List.of("--input", in.toString(), "--patterns", patterns.toString(), "--output", out.toString(),
+                "--ignore-case", "--parallelism", "2", "--results", results.toString(), "--label", "test"));
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            List<String> lines = committedLines(out).stream().sorted().toList();
+            if (reference == null) {
+                reference = lines;
+                assertThat(reference).hasSizeGreaterThan(100_000);
+            } else {
+                assertThat(lines).as(String.join(" ", run) + ": the scan job's output, line for line").isEqualTo(reference);
+                assertThat(r.out()).contains("on peer " + run[2] + " (FileSource, FileSink)").contains("cores busy");
+            }
+        }
+        int occurrences = reference.size();
+        List<String> rows = Files.readAllLines(results);
+        assertThat(rows.get(0)).startsWith("label\tengine\tpatterns");
+        assertThat(rows.subList(1, rows.size())).extracting(row -> row.split("\t")[1])
+            .containsExactly("vyre-cpu", "flink-vectorscan", "flink-ahocorasick");
+        assertThat(rows.subList(1, rows.size())).allSatisfy(row -> assertThat(row.split("\t")[10])
+            .isEqualTo(Integer.toString(occurrences)));
+    }
 }

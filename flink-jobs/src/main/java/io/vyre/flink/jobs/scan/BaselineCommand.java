@@ -3,6 +3,7 @@ package io.vyre.flink.jobs.scan;
 import io.vyre.flink.jobs.VyreJobs;
 import io.vyre.flink.jobs.cli.InputOptions;
 import io.vyre.flink.jobs.cli.JobInputs;
+import io.vyre.flink.jobs.cli.RunStats;
 import io.vyre.flink.jobs.cli.UserError;
 import io.vyre.runtime.backend.cpu.vectorscan.LiteralDatabase;
 import io.vyre.runtime.backend.cpu.vectorscan.LiteralScanner;
@@ -53,6 +54,16 @@ public final class BaselineCommand implements Callable<Integer> {
     @Option(names = "--chunk-mib", paramLabel = "MIB", defaultValue = "4", description = "Bytes per read (default 4).")
     int chunkMib;
 
+    @Option(names = "--read-only", description = "Only read the files (no patterns, no scan): the page cache's read"
+        + " bandwidth on N threads, the limit of every engine that reads files.")
+    boolean readOnly;
+
+    @Option(names = "--results", paramLabel = "FILE", description = "Append a row of measurements to this file.")
+    Path results;
+
+    @Option(names = "--label", paramLabel = "TEXT", description = "The results row's label (default: the input).")
+    String label;
+
     @Spec
     CommandSpec spec;
 
@@ -63,6 +74,9 @@ public final class BaselineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (threads < 1 || chunkMib < 1 || chunkMib > 1024) {
             throw new UserError("--threads must be at least 1 and --chunk-mib in [1, 1024]", VyreJobs.EXIT_USAGE, null);
+        }
+        if (readOnly) {
+            return readOnly();
         }
         if (Vectorscan.unavailableReason() != null) {
             throw new UserError("Vectorscan cannot load here: " + Vectorscan.unavailableReason());
@@ -80,7 +94,8 @@ public final class BaselineCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         LiteralDatabase database = LiteralDatabase.compile(patterns, input.ignoreCase);
         boolean stopped = true;
-        out.printf(Locale.ROOT, "compiled %,d patterns in %.2f s%n", patterns.size(), (System.nanoTime() - t0) / 1e9);
+        double compile = (System.nanoTime() - t0) / 1e9;
+        out.printf(Locale.ROOT, "compiled %,d patterns in %.2f s%n", patterns.size(), compile);
         try {
             AtomicInteger next = new AtomicInteger();
             List<Callable<long[]>> tasks = new ArrayList<>();
@@ -89,6 +104,7 @@ public final class BaselineCommand implements Callable<Integer> {
             }
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             stopped = false;
+            RunStats stats = new RunStats();
             long start = System.nanoTime();
             long found = 0;
             long scanning = 0;
@@ -104,6 +120,7 @@ public final class BaselineCommand implements Callable<Integer> {
                 pool.shutdownNow();
                 stopped = pool.awaitTermination(1, TimeUnit.MINUTES);
             }
+            stats.stop();
             double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
             long bytes = JobInputs.totalBytes(files);
             double gib = bytes / (double) (1L << 30);
@@ -112,10 +129,50 @@ public final class BaselineCommand implements Callable<Integer> {
             double scanSeconds = Math.max(1e-9, scanning / 1e9);
             out.printf(Locale.ROOT, "scanning alone: %.2f GiB/s (%.2f GiB/s per thread)%n", gib / (scanSeconds / threads),
                 gib / scanSeconds);
+            out.println(stats.describe());
+            if (results != null) {
+                RunStats.append(results, label != null ? label : input.inputPaths(true).toString(), "vectorscan-direct",
+                    patterns.size(), input.ignoreCase, threads, bytes, seconds, scanSeconds / threads, compile,
+                    stats.cpuSeconds(), found);
+            }
         } finally {
             if (stopped) {
                 database.free();  // else a thread may still scan with it: left to the process's end
             }
+        }
+        return VyreJobs.EXIT_OK;
+    }
+
+    /** --read-only: the same reads on the same threads, without a scan. */
+    private int readOnly() throws Exception {
+        Map<String, Long> files = JobInputs.files(input.inputPaths(true));
+        List<Chunk> chunks = chunks(files, chunkMib << 20, 0);
+        AtomicInteger next = new AtomicInteger();
+        List<Callable<long[]>> tasks = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            tasks.add(() -> scan(null, chunks, next, chunkMib << 20));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        RunStats stats = new RunStats();
+        long start = System.nanoTime();
+        try {
+            for (Future<long[]> f : pool.invokeAll(tasks)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        stats.stop();
+        double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+        long bytes = JobInputs.totalBytes(files);
+        double gib = bytes / (double) (1L << 30);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "read only: %d threads read %.2f GiB in %.2f s, %.2f GiB/s%n", threads, gib, seconds,
+            gib / seconds);
+        out.println(stats.describe());
+        if (results != null) {
+            RunStats.append(results, label != null ? label : input.inputPaths(true).toString(), "page-cache-read", 0,
+                false, threads, bytes, seconds, Double.NaN, Double.NaN, stats.cpuSeconds(), 0);
         }
         return VyreJobs.EXIT_OK;
     }
@@ -158,6 +215,9 @@ public final class BaselineCommand implements Callable<Integer> {
                         throw new IOException(c.file() + " ended before byte " + (c.start() + c.read())
                             + ": was it truncated while read?");
                     }
+                }
+                if (database == null) {
+                    continue;  // --read-only
                 }
                 long t = System.nanoTime();
                 scanner.scan(database, address, c.read(), c.own(), (start, pattern, length) -> {

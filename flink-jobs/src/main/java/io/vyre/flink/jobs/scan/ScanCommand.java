@@ -7,9 +7,11 @@ import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.JobInputs;
 import io.vyre.flink.jobs.cli.OutputOptions;
 import io.vyre.flink.jobs.cli.ProgressReporter;
+import io.vyre.flink.jobs.cli.RunStats;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.PipelineStages;
 import io.vyre.flink.jobs.cli.UserError;
+import io.vyre.runtime.backend.BackendKind;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,6 +56,12 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--demo-megabytes", paramLabel = "MB", description = "Size of the --demo sample (default: ${DEFAULT-VALUE}).")
     int demoMegabytes = 256;
+
+    @Option(names = "--results", paramLabel = "FILE", description = "Append a row of measurements to this file.")
+    Path results;
+
+    @Option(names = "--label", paramLabel = "TEXT", description = "The results row's label (default: the input).")
+    String label;
 
     @Mixin
     CommonOptions common;
@@ -103,7 +111,9 @@ public final class ScanCommand implements Callable<Integer> {
             ProgressReporter.configuration(ScanJob.SOURCE_NAME, total), JobEnvironment.defaultParallelism(backend, common));
         ScanJob.define(env, jobSpec(paths, patterns, out));
         PipelineStages.resetTotals();
+        RunStats stats = new RunStats();
         JobExecutionResult result = env.execute(jobName(patterns, files.size() + " files"));
+        stats.stop();
         ProgressReporter.finishLine();
         PrintWriter stdout = spec.commandLine().getOut();
         double seconds = Math.max(1, result.getNetRuntime()) / 1000.0;
@@ -118,9 +128,16 @@ public final class ScanCommand implements Callable<Integer> {
                     ProgressReporter.bytes((long) (total / streaming)));
             }
             stdout.print(PipelineStages.summary());
+            stdout.println(stats.describe());
         }
         MatchCounts counts = MatchCounts.read(out, before, patterns.size());
         stdout.printf(Locale.ROOT, "matches: %,d (part files in %s)%n", counts.total(), out);
+        if (results != null) {
+            RunStats.append(results, label != null ? label : String.join(",", paths), "vyre-" + (common.backend == BackendKind.AUTO ? "auto-" : "")
+                + backend.split(" ")[0],
+                patterns.size(), input.ignoreCase, env.getParallelism(), total, seconds,
+                PipelineStages.streamingSeconds(), Double.NaN, stats.cpuSeconds(), counts.total());
+        }
         stdout.printf("  %4s  %12s  %s%n", "id", "occurrences", "pattern");
         List<Integer> shown = counts.shown(SHOWN_PATTERNS);
         for (int id : shown) {
