@@ -59,3 +59,12 @@ extern "C" __global__ void __launch_bounds__(BLOCK_THREADS) vyre_megakernel(cons
 extern "C" __global__ void vyre_single_op(u32* word, u32 delta) {
     if (threadIdx.x == 0 && blockIdx.x == 0) atomicAdd(word, delta);
 }
+
+// Baseline for the launch-per-batch benchmark: the megakernel's MATCH as an ordinary kernel, launched once per
+// input with one block per MATCH tile (the same scan_tile, the same DFA tables), as a design without a
+// persistent kernel would run it. `matchCount` must be zero at launch.
+extern "C" __global__ void __launch_bounds__(BLOCK_THREADS) vyre_match_launch(const u8* input, u64 length, u64 limit,
+                                                                            const u64* constant, u32* matches,
+                                                                            u32 maxMatches, u32* matchCount) {
+    scan_tile(input, length, limit, constant, blockIdx.x, matches, maxMatches, matchCount);
+}
