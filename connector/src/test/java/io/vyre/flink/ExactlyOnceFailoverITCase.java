@@ -97,4 +97,49 @@ class ExactlyOnceFailoverITCase {
         assertThat(ScanCorpus.inProgress(out)).as("the in-progress files the failed attempt left are cleaned up on restore")
             .isEmpty();
     }
+
+    static final AtomicBoolean FAILED_EARLY = new AtomicBoolean();
+
+    /**
+     * Fails once, before any checkpoint, in a subtask that has passed on enough records for its sink to have
+     * opened part files (16 KiB chunks).
+     */
+    static final class FailOnceBeforeAnyCheckpoint implements MapFunction<ScanMatch, String> {
+        private int seen;
+
+        @Override
+        public String map(ScanMatch match) {
+            if (++seen > 3000 && FAILED_EARLY.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure before the first checkpoint");
+            }
+            return match.toLine();
+        }
+    }
+
+    @Test
+    void shouldCleanUpAfterAnAttemptThatFailedBeforeItsFirstCheckpoint() throws Exception {
+        Path in = dir.resolve("in");
+        Path out = dir.resolve("out");
+        ScanCorpus corpus = new ScanCorpus(new Random(23), in, 12, 4, 120_000);
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        // checkpointing off (a long interval still lets Flink's random first delay fire one early): the restarted
+        // attempt gets no writer state at all, and the sink commits at the end of the input
+        VyreSource<ScanMatch> source = VyreSource.builder().setPaths(in.toString())
+            .setProgram(VyrePrograms.scan(corpus.patterns, false)).setBackend(BackendKind.CPU).setChunkBytes(8192)
+            .setSplitBytes(40_000).build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "vyre-scan")
+            .map(new FailOnceBeforeAnyCheckpoint())
+            .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())
+                .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(16 << 10)).build());
+        env.execute("failure before the first checkpoint");
+
+        assertThat(FAILED_EARLY).as("the injected failure happened").isTrue();
+        assertThat(ScanCorpus.committed(out)).isEqualTo(corpus.expected);
+        assertThat(ScanCorpus.inProgress(out)).as("the first attempt's in-progress files are gone").isEmpty();
+    }
 }

@@ -5,6 +5,7 @@ import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.runtime.backend.BackendKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -39,16 +40,21 @@ public final class VyreSink<IN>
 
     @Override
     public VyreSinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
-        RuntimeJvmCheck.checkTaskManager();
-        return new VyreSinkWriter<>(config, context);
+        return restoreWriter(context, List.of());
     }
 
-    /** A writer after a failover: first deletes the in-progress files the failed attempt's writers left. */
+    /**
+     * A writer after a failover: first deletes the in-progress files the failed attempts' writers left, those
+     * opened after the restored checkpoint and those of attempts that failed before any checkpoint.
+     */
     @Override
     public VyreSinkWriter<IN> restoreWriter(WriterInitContext context, Collection<VyreWriterState> recovered)
         throws IOException {
+        RuntimeJvmCheck.checkTaskManager();
         VyreSinkWriter.deleteUncommitted(recovered);
-        return createWriter(context);
+        VyreSinkWriter.deleteOrphans(Path.of(config.directory()), context.getJobInfo().getJobId().toHexString(),
+            context.getTaskInfo().getIndexOfThisSubtask(), context.getTaskInfo().getAttemptNumber(), recovered);
+        return new VyreSinkWriter<>(config, context);
     }
 
     @Override

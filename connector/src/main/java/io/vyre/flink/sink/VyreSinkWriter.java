@@ -20,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
@@ -69,7 +68,8 @@ final class VyreSinkWriter<IN>
             : StandardPrograms.redact(config.redactPatterns(), config.ignoreCase(), config.mask());
         this.encoder = config.encoder();
         this.dir = Path.of(config.directory());
-        this.prefix = "part-" + UUID.randomUUID() + "-" + subtask + "-";
+        this.prefix = prefix(context.getJobInfo().getJobId().toHexString(), subtask,
+            context.getTaskInfo().getAttemptNumber());
         this.chunkBytes = settings.chunkBytes();
         Files.createDirectories(dir);
         if (!Files.isWritable(dir)) {
@@ -194,6 +194,56 @@ final class VyreSinkWriter<IN>
     @Override
     public List<VyreWriterState> snapshotState(long checkpointId) {
         return List.of(new VyreWriterState(dir.toString(), prefix, inProgress == null ? counter : counter - 1));
+    }
+
+    /**
+     * The part files of one writer attempt: {@code part-<job id>-<subtask>-<attempt>-<n>}, so a later attempt of the
+     * same subtask can tell its predecessors' files from those of other jobs writing into the same folder.
+     */
+    static String prefix(String jobId, int subtask, int attempt) {
+        return "part-" + jobId + "-" + subtask + "-" + attempt + "-";
+    }
+
+    /**
+     * Deletes the hidden in-progress files of this subtask's earlier attempts that no completed checkpoint holds:
+     * those of every attempt after the one whose state is restored (all earlier attempts when nothing is), which
+     * failed before they checkpointed. Their records are written again by this attempt; the files of the restored
+     * attempt and of those before it are left to {@link #deleteUncommitted} and the committer.
+     */
+    static void deleteOrphans(Path dir, String jobId, int subtask, int attempt, Collection<VyreWriterState> recovered)
+        throws IOException {
+        if (attempt == 0 || !Files.isDirectory(dir)) {
+            return;
+        }
+        String own = "." + prefix(jobId, subtask, 0);
+        own = own.substring(0, own.length() - 2);  // ".part-<job>-<subtask>-"
+        int restoredAttempt = -1;
+        for (VyreWriterState state : recovered) {
+            String p = "." + state.prefix();
+            if (p.startsWith(own)) {
+                restoredAttempt = Math.max(restoredAttempt, attemptOf(p.substring(own.length())));
+            }
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(own) && name.endsWith(".inprogress")) {
+                    int a = attemptOf(name.substring(own.length()));
+                    if (a > restoredAttempt && a < attempt) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The attempt in {@code "<attempt>-<n>..."}, or -1 when the name has another form. */
+    private static int attemptOf(String rest) {
+        int dash = rest.indexOf('-');
+        if (dash <= 0 || !rest.substring(0, dash).chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        return Integer.parseInt(rest.substring(0, dash));
     }
 
     /**
