@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.annotation.Internal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the files under the configured paths (regular files; directories are walked, hidden entries
@@ -21,6 +23,7 @@ import org.apache.flink.annotation.Internal;
 @Internal
 public final class FileDiscovery implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(FileDiscovery.class);
     private final List<String> paths;
     private final long splitBytes;
 
@@ -40,6 +43,13 @@ public final class FileDiscovery implements Serializable {
                 } else if (Files.isDirectory(root)) {
                     try (Stream<Path> walk = Files.walk(root)) {
                         walk.filter(f -> !hidden(root, f)).filter(Files::isRegularFile).forEach(f -> add(f, known, found));
+                    } catch (UncheckedIOException e) {
+                        if (!(e.getCause() instanceof NoSuchFileException)) {
+                            throw e;
+                        }
+                        // a folder deleted while walked: keep what was found, the next listing sees the rest
+                        LOG.info("{} vanished while the input was listed; the listing goes on next time",
+                            e.getCause().getMessage());
                     }
                 } else {
                     throw new NoSuchFileException(root.toString(), null, "input path does not exist");
@@ -61,11 +71,17 @@ public final class FileDiscovery implements Serializable {
         return false;
     }
 
-    private static void add(Path f, Set<String> known, TreeMap<String, Long> found) {
+    /**
+     * A file listed but gone before its size was read (rotated or deleted in between) is not an error: the
+     * next listing sees what is there then. Any other failure to read the size is.
+     */
+    static void add(Path f, Set<String> known, TreeMap<String, Long> found) {
         String key = f.toString();
         if (!known.contains(key)) {
             try {
                 found.put(key, Files.size(f));
+            } catch (NoSuchFileException gone) {
+                LOG.info("{} vanished while the input was listed; skipped", f);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the size of " + f + ": " + e.getMessage(), e);
             }

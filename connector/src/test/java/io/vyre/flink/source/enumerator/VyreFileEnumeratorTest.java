@@ -78,4 +78,13 @@ class VyreFileEnumeratorTest {
             context.coordinator.shutdownNow();
         }
     }
+
+    @Test
+    void shouldSkipAFileThatVanishesBetweenListingAndItsSize() throws Exception {
+        java.util.TreeMap<String, Long> found = new java.util.TreeMap<>();
+        Path present = java.nio.file.Files.writeString(dir.resolve("present.log"), "abc");
+        FileDiscovery.add(dir.resolve("rotated-away.log"), java.util.Set.of(), found);
+        FileDiscovery.add(present, java.util.Set.of(), found);
+        org.assertj.core.api.Assertions.assertThat(found).containsExactly(java.util.Map.entry(present.toString(), 3L));
+    }
 }
