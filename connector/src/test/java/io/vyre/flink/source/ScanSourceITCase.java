@@ -1,10 +1,13 @@
 package io.vyre.flink.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vyre.flink.program.ScanMatch;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.runtime.backend.BackendKind;
+import io.vyre.runtime.io.FileIoFactory;
+import io.vyre.runtime.io.IoPath;
 import io.vyre.runtime.testing.NaiveScan;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The scan source on a real MiniCluster against the naive reference; parallelism 1, 2 and 4 agree. */
@@ -71,6 +75,25 @@ class ScanSourceITCase {
         }
         got.sort(null);
         assertThat(got).hasSize(expected.size());
+        assertThat(got).isEqualTo(expected);
+    }
+
+    /** io_uring refused (the fallback forced) or used: the same output, exactly. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoPath.class, names = {"FILE_CHANNEL", "IO_URING"})
+    void shouldFindTheSameThroughEitherIoPath(IoPath path) throws Exception {
+        String refused = FileIoFactory.ioUringUnavailableReason();
+        assumeTrue(path != IoPath.IO_URING || refused == null, () -> "io_uring is refused here: " + refused);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        VyreSource<ScanMatch> source = VyreSource.builder().setPaths(dir.toString())
+            .setProgram(VyrePrograms.scan(patterns, false)).setBackend(BackendKind.CPU).setIoPath(path)
+            .setChunkBytes(16 << 10).setSplitBytes(100_000).build();
+        List<ScanMatch> got = new ArrayList<>();
+        try (var it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "scan").executeAndCollect()) {
+            it.forEachRemaining(got::add);
+        }
+        got.sort(null);
         assertThat(got).isEqualTo(expected);
     }
 }
