@@ -7,6 +7,7 @@ import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.JobInputs;
 import io.vyre.flink.jobs.cli.OutputOptions;
 import io.vyre.flink.jobs.cli.ProgressReporter;
+import io.vyre.flink.jobs.cli.ResultsOptions;
 import io.vyre.flink.jobs.cli.RunStats;
 import io.vyre.flink.jobs.cli.UserError;
 import io.vyre.flink.jobs.scan.MatchCounts;
@@ -48,11 +49,8 @@ public final class PeerCommand implements Callable<Integer> {
     @Option(names = "--chunk-mib", paramLabel = "MIB", description = "Bytes per read (default: ${DEFAULT-VALUE}).")
     int chunkMib = 4;
 
-    @Option(names = "--results", paramLabel = "FILE", description = "Append a row of measurements to this file.")
-    Path results;
-
-    @Option(names = "--label", paramLabel = "TEXT", description = "The results row's label (default: the input).")
-    String label;
+    @Mixin
+    ResultsOptions measurements;
 
     @Mixin
     CommonOptions common;
@@ -111,11 +109,8 @@ public final class PeerCommand implements Callable<Integer> {
         stdout.println(stats.describe());
         MatchCounts counts = MatchCounts.read(out, before, patterns.size());
         stdout.printf(Locale.ROOT, "matches: %,d (part files in %s)%n", counts.total(), out);
-        if (results != null) {
-            RunStats.append(results, label != null ? label : String.join(",", paths), "flink-" + engine.toLowerCase(
-                Locale.ROOT), patterns.size(), input.ignoreCase, subtasks, total, seconds, Double.NaN, compile,
-                stats.cpuSeconds(), counts.total());
-        }
+        measurements.append(String.join(",", paths), "flink-" + engine.toLowerCase(Locale.ROOT), patterns.size(),
+            input.ignoreCase, subtasks, total, seconds, Double.NaN, compile, stats.cpuSeconds(), counts.total());
         return VyreJobs.EXIT_OK;
     }
 }

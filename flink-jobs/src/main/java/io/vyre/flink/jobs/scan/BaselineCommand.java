@@ -3,6 +3,7 @@ package io.vyre.flink.jobs.scan;
 import io.vyre.flink.jobs.VyreJobs;
 import io.vyre.flink.jobs.cli.InputOptions;
 import io.vyre.flink.jobs.cli.JobInputs;
+import io.vyre.flink.jobs.cli.ResultsOptions;
 import io.vyre.flink.jobs.cli.RunStats;
 import io.vyre.flink.jobs.cli.UserError;
 import io.vyre.runtime.backend.cpu.vectorscan.LiteralDatabase;
@@ -58,11 +59,8 @@ public final class BaselineCommand implements Callable<Integer> {
         + " bandwidth on N threads, the limit of every engine that reads files.")
     boolean readOnly;
 
-    @Option(names = "--results", paramLabel = "FILE", description = "Append a row of measurements to this file.")
-    Path results;
-
-    @Option(names = "--label", paramLabel = "TEXT", description = "The results row's label (default: the input).")
-    String label;
+    @Mixin
+    ResultsOptions measurements;
 
     @Spec
     CommandSpec spec;
@@ -130,11 +128,9 @@ public final class BaselineCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "scanning alone: %.2f GiB/s (%.2f GiB/s per thread)%n", gib / (scanSeconds / threads),
                 gib / scanSeconds);
             out.println(stats.describe());
-            if (results != null) {
-                RunStats.append(results, label != null ? label : input.inputPaths(true).toString(), "vectorscan-direct",
-                    patterns.size(), input.ignoreCase, threads, bytes, seconds, scanSeconds / threads, compile,
-                    stats.cpuSeconds(), found);
-            }
+            measurements.append(input.inputPaths(true).toString(), "vectorscan-direct",
+                patterns.size(), input.ignoreCase, threads, bytes, seconds, scanSeconds / threads, compile,
+                stats.cpuSeconds(), found);
         } finally {
             if (stopped) {
                 database.free();  // else a thread may still scan with it: left to the process's end
@@ -170,10 +166,8 @@ public final class BaselineCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "read only: %d threads read %.2f GiB in %.2f s, %.2f GiB/s%n", threads, gib, seconds,
             gib / seconds);
         out.println(stats.describe());
-        if (results != null) {
-            RunStats.append(results, label != null ? label : input.inputPaths(true).toString(), "page-cache-read", 0,
-                false, threads, bytes, seconds, Double.NaN, Double.NaN, stats.cpuSeconds(), 0);
-        }
+        measurements.append(input.inputPaths(true).toString(), "page-cache-read", 0,
+            false, threads, bytes, seconds, Double.NaN, Double.NaN, stats.cpuSeconds(), 0);
         return VyreJobs.EXIT_OK;
     }
 

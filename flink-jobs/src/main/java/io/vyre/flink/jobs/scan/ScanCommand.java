@@ -7,6 +7,7 @@ import io.vyre.flink.jobs.cli.JobEnvironment;
 import io.vyre.flink.jobs.cli.JobInputs;
 import io.vyre.flink.jobs.cli.OutputOptions;
 import io.vyre.flink.jobs.cli.ProgressReporter;
+import io.vyre.flink.jobs.cli.ResultsOptions;
 import io.vyre.flink.jobs.cli.RunStats;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.PipelineStages;
@@ -57,11 +58,8 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--demo-megabytes", paramLabel = "MB", description = "Size of the --demo sample (default: ${DEFAULT-VALUE}).")
     int demoMegabytes = 256;
 
-    @Option(names = "--results", paramLabel = "FILE", description = "Append a row of measurements to this file.")
-    Path results;
-
-    @Option(names = "--label", paramLabel = "TEXT", description = "The results row's label (default: the input).")
-    String label;
+    @Mixin
+    ResultsOptions measurements;
 
     @Mixin
     CommonOptions common;
@@ -132,12 +130,9 @@ public final class ScanCommand implements Callable<Integer> {
         }
         MatchCounts counts = MatchCounts.read(out, before, patterns.size());
         stdout.printf(Locale.ROOT, "matches: %,d (part files in %s)%n", counts.total(), out);
-        if (results != null) {
-            RunStats.append(results, label != null ? label : String.join(",", paths), "vyre-" + (common.backend == BackendKind.AUTO ? "auto-" : "")
-                + backend.split(" ")[0],
-                patterns.size(), input.ignoreCase, env.getParallelism(), total, seconds,
-                PipelineStages.streamingSeconds(), Double.NaN, stats.cpuSeconds(), counts.total());
-        }
+        String engine = "vyre-" + (common.backend == BackendKind.AUTO ? "auto-" : "") + backend.split(" ")[0];
+        measurements.append(String.join(",", paths), engine, patterns.size(), input.ignoreCase, env.getParallelism(),
+            total, seconds, PipelineStages.streamingSeconds(), Double.NaN, stats.cpuSeconds(), counts.total());
         stdout.printf("  %4s  %12s  %s%n", "id", "occurrences", "pattern");
         List<Integer> shown = counts.shown(SHOWN_PATTERNS);
         for (int id : shown) {
