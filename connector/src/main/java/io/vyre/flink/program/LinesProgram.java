@@ -25,13 +25,15 @@ public final class LinesProgram<T> extends VyreProgram<T> {
     private final LineMapper<T> mapper;
     private final TypeInformation<T> type;
     private final boolean text;
+    /** The records are the lines' bytes exactly as in the file ('\r' and invalid UTF-8 kept), not a mapper's. */
+    private final boolean raw;
     private transient Vir0Program[] programs;
 
     LinesProgram(Expr filter, LineMapper<T> mapper, TypeInformation<T> type) {
-        this(filter, mapper, type, true);
+        this(filter, mapper, type, true, false);
     }
 
-    private LinesProgram(Expr filter, LineMapper<T> mapper, TypeInformation<T> type, boolean text) {
+    private LinesProgram(Expr filter, LineMapper<T> mapper, TypeInformation<T> type, boolean text, boolean raw) {
         if (filter != null && ExprValidator.validate(filter) != ExprType.BOOL) {
             throw new IllegalArgumentException("a lines filter must be a BOOL expression");
         }
@@ -39,11 +41,17 @@ public final class LinesProgram<T> extends VyreProgram<T> {
         this.mapper = mapper;
         this.type = type;
         this.text = text;
+        this.raw = raw;
+    }
+
+    /** Every line as its bytes, exactly as the file holds them (without the '\n'; a '\r' before it stays). */
+    static LinesProgram<byte[]> bytes(TypeInformation<byte[]> type) {
+        return new LinesProgram<>(null, null, type, true, true);
     }
 
     /** The same lines, keeping only those for which {@code predicate} is true. */
     public LinesProgram<T> filtered(Expr predicate) {
-        return new LinesProgram<>(predicate, mapper, type, text);
+        return new LinesProgram<>(predicate, mapper, type, text, raw);
     }
 
     /**
@@ -51,7 +59,10 @@ public final class LinesProgram<T> extends VyreProgram<T> {
      * offset of each line (nothing is copied out of the ingest buffer or decoded).
      */
     public LinesProgram<T> withoutText() {
-        return new LinesProgram<>(filter, mapper, type, false);
+        if (raw) {
+            throw new IllegalStateException("a program of line bytes has no text to leave out");
+        }
+        return new LinesProgram<>(filter, mapper, type, false, false);
     }
 
     @Override
@@ -85,7 +96,11 @@ public final class LinesProgram<T> extends VyreProgram<T> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public T record(String path, long offset, byte[] bytes, int value) {
+        if (raw) {
+            return (T) bytes;
+        }
         if (!text) {
             return mapper.map(path, offset, null);
         }
@@ -98,6 +113,6 @@ public final class LinesProgram<T> extends VyreProgram<T> {
 
     @Override
     public String describe() {
-        return "lines" + (filter != null ? "(filtered)" : "") + (text ? "" : "(offsets only)");
+        return "lines" + (raw ? "(bytes)" : "") + (filter != null ? "(filtered)" : "") + (text ? "" : "(offsets only)");
     }
 }

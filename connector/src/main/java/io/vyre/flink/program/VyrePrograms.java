@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
@@ -36,6 +37,15 @@ public final class VyrePrograms {
     /** Every line's text. */
     public static LinesProgram<String> lineTexts() {
         return new LinesProgram<>(null, (path, offset, line) -> line, Types.STRING);
+    }
+
+    /**
+     * Every line's bytes exactly as the file holds them, without the '\n' that ends it: a '\r' before it and bytes
+     * that are not UTF-8 stay as they are (for byte-exact copies, such as redaction; see {@code
+     * RecordEncoder.rawLines()}).
+     */
+    public static LinesProgram<byte[]> lineBytes() {
+        return LinesProgram.bytes(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     }
 
     /** Every line, mapped to a record of the caller's type. */

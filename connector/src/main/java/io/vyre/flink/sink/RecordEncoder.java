@@ -14,4 +14,13 @@ public interface RecordEncoder<IN> extends Serializable {
     static <IN> RecordEncoder<IN> lines() {
         return record -> (record + "\n").getBytes(StandardCharsets.UTF_8);
     }
+
+    /** The record's bytes as they are, followed by '\n' (the lines of {@code VyrePrograms.lineBytes()}). */
+    static RecordEncoder<byte[]> rawLines() {
+        return record -> {
+            byte[] line = java.util.Arrays.copyOf(record, record.length + 1);
+            line[record.length] = '\n';
+            return line;
+        };
+    }
 }

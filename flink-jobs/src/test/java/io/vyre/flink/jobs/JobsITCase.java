@@ -279,4 +279,38 @@ class JobsITCase {
         assertThat(rows.subList(1, rows.size())).allSatisfy(row -> assertThat(row.split("\t")[10])
             .isEqualTo(Integer.toString(occurrences)));
     }
+
+    @Test
+    void shouldRedactByteExactlyKeepingCarriageReturnsAndBytesThatAreNotUtf8() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 500; i++) {
+            text.writeBytes(("line " + i + " password=hunter2").getBytes(StandardCharsets.US_ASCII));
+            if (i % 7 == 0) {
+                text.writeBytes(new byte[] {' ', (byte) 0xFF, (byte) 0xC3, ' '});  // not UTF-8
+            }
+            text.writeBytes(i % 3 == 0 ? new byte[] {'\r', '\n'} : new byte[] {'\n'});
+        }
+        byte[] original = text.toByteArray();
+        Files.write(in.resolve("crlf.log"), original);
+        Path patterns = Files.writeString(dir.resolve("secrets.txt"), "password=\n");
+        Path out = dir.resolve("out");
+        CliRun run = CliRun.of("redact", "--input", in.toString(), "--patterns", patterns.toString(), "--output",
+            out.toString(), "--backend", "cpu", "--parallelism", "1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        byte[] expected = original.clone();
+        for (NaiveScan.Match m : NaiveScan.find(original, bytes("password="), false)) {
+            java.util.Arrays.fill(expected, (int) m.offset(), (int) m.offset() + 9, (byte) '*');
+        }
+        java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        try (var files = Files.list(out)) {
+            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith("."))
+                .sorted(java.util.Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString()
+                    .substring(p.getFileName().toString().lastIndexOf('-') + 1)))).toList()) {
+                written.writeBytes(Files.readAllBytes(f));
+            }
+        }
+        assertThat(written.toByteArray()).as("every byte that is not masked is the input's").isEqualTo(expected);
+    }
 }

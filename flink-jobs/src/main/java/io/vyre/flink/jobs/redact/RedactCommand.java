@@ -10,6 +10,7 @@ import io.vyre.flink.jobs.cli.ProgressReporter;
 import io.vyre.flink.jobs.cli.UserError;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.flink.sink.RecordEncoder;
 import io.vyre.flink.sink.VyreSink;
 import io.vyre.flink.source.VyreSource;
 import java.io.PrintWriter;
@@ -31,8 +32,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code redact}: copies the lines of the inputs into part files with every occurrence of every pattern
- * masked by the sink's megakernel ({@code redact} program). Each input file is one split, so its lines
- * keep their order within the part files of the subtask that read it.
+ * masked by the sink's megakernel ({@code redact} program). Lines travel as bytes, so what is not masked is
+ * copied exactly ('\r', bytes that are not UTF-8); each line ends with '\n' in the output. Each input file is
+ * one split, so its lines keep their order within the part files of the subtask that read it.
  */
 @Command(name = "redact", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Writes the lines of the inputs into part files under --output with every pattern occurrence"
@@ -80,13 +82,14 @@ public final class RedactCommand implements Callable<Integer> {
         }
 
         StreamExecutionEnvironment env = JobEnvironment.create(common, embeddedOnly, parallelism);
-        VyreSource<String> source = VyreSource.builder().setPaths(paths).setProgram(VyrePrograms.lineTexts())
+        VyreSource<byte[]> source = VyreSource.builder().setPaths(paths).setProgram(VyrePrograms.lineBytes())
             .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(common.backend).devices(common.devices)
                 .cpuWorkers(1))
             .setSplitBytes(Long.MAX_VALUE)
             .build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME).uid("vyre-redact-source")
-            .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString()).redact(patterns, input.ignoreCase, mask)
+            .sinkTo(VyreSink.<byte[]>builder().setOutputDirectory(out.toString()).setEncoder(RecordEncoder.rawLines())
+                .redact(patterns, input.ignoreCase, mask)
                 .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(common.backend).devices(common.devices)
                     .chunkBytes(1 << 20))
                 .build()).name("vyre-redacted-part-files").uid("vyre-redact-sink");
