@@ -34,6 +34,9 @@ public final class VyreSink<IN>
         this.config = config;
     }
 
+    /** FileSink's default part size. */
+    public static final long DEFAULT_MAX_PART_BYTES = 128L << 20;
+
     public static <IN> Builder<IN> builder() {
         return new Builder<>();
     }
@@ -80,6 +83,7 @@ public final class VyreSink<IN>
         private boolean ignoreCase;
         private byte mask = '*';
         private VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().chunkBytes(1 << 20);
+        private long maxPartBytes = DEFAULT_MAX_PART_BYTES;
 
         public Builder<IN> setOutputDirectory(String directory) {
             this.directory = directory;
@@ -115,6 +119,16 @@ public final class VyreSink<IN>
             return this;
         }
 
+        /**
+         * Rolls to a new part file before one would grow past this size (as FileSink's default rolling policy,
+         * 128 MiB by default); every checkpoint rolls too. A part file holds at least one chunk, so a limit below
+         * the chunk size gives one chunk per file.
+         */
+        public Builder<IN> setMaxPartBytes(long maxPartBytes) {
+            this.maxPartBytes = maxPartBytes;
+            return this;
+        }
+
         public VyreSink<IN> build() {
             if (directory == null || directory.isBlank()) {
                 throw new IllegalArgumentException("VyreSink: no output directory: call setOutputDirectory");
@@ -133,7 +147,11 @@ public final class VyreSink<IN>
                 throw new IllegalArgumentException("VyreSink: " + e.getMessage(), e);
             }
             RuntimeJvmCheck.checkWhereJobIsDefined();
-            return new VyreSink<>(new VyreSinkConfig(directory, encoder, redact, ignoreCase, mask, settings));
+            if (maxPartBytes < 1) {
+                throw new IllegalArgumentException("VyreSink: the largest part file must be positive, got " + maxPartBytes);
+            }
+            return new VyreSink<>(new VyreSinkConfig(directory, encoder, redact, ignoreCase, mask, settings,
+                maxPartBytes));
         }
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 
 /** Everything a sink writer needs, serializable. */
 record VyreSinkConfig(String directory, RecordEncoder<?> encoderAny, ArrayList<byte[]> redactPatternsList,
-                      boolean ignoreCase, byte mask, VyreRuntimeSettings settings) implements Serializable {
+                      boolean ignoreCase, byte mask, VyreRuntimeSettings settings, long maxPartBytes)
+    implements Serializable {
 
     @SuppressWarnings("unchecked")
     <IN> RecordEncoder<IN> encoder() {

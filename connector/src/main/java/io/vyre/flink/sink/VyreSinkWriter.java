@@ -54,6 +54,10 @@ final class VyreSinkWriter<IN>
     /** Encoding and copying time of the records written since the last flushed chunk. */
     private long encodeNanos;
     private int counter;
+    private final long maxPartBytes;
+    /** Part files rolled since the last checkpoint: closed for writing, synced and committed with it. */
+    private final List<VyreCommittable> rolled = new ArrayList<>();
+    private final List<Integer> rolledHandles = new ArrayList<>();
     private Path inProgress;
     private Path target;
     private int fileHandle;
@@ -71,6 +75,7 @@ final class VyreSinkWriter<IN>
         this.prefix = prefix(context.getJobInfo().getJobId().toHexString(), subtask,
             context.getTaskInfo().getAttemptNumber());
         this.chunkBytes = settings.chunkBytes();
+        this.maxPartBytes = config.maxPartBytes();
         Files.createDirectories(dir);
         if (!Files.isWritable(dir)) {
             throw new IOException("the sink's output directory " + dir + " is not writable");
@@ -128,6 +133,12 @@ final class VyreSinkWriter<IN>
         if (lane == null || filled == 0) {
             return;
         }
+        if (inProgress != null && fileOffset > 0 && fileOffset + filled > maxPartBytes) {
+            // roll: the file stays registered until the checkpoint's fence has synced it
+            rolled.add(new VyreCommittable(inProgress.toString(), target.toString()));
+            rolledHandles.add(fileHandle);
+            inProgress = null;
+        }
         if (inProgress == null) {
             counter++;
             target = dir.resolve(prefix + counter);
@@ -175,19 +186,27 @@ final class VyreSinkWriter<IN>
     public Collection<VyreCommittable> prepareCommit() throws IOException {
         flushLane();
         awaitAll();
-        if (inProgress == null) {
+        if (inProgress != null) {
+            rolled.add(new VyreCommittable(inProgress.toString(), target.toString()));
+            rolledHandles.add(fileHandle);
+            inProgress = null;
+        }
+        if (rolled.isEmpty()) {
             return List.of();
         }
         long t = System.nanoTime();
-        SlotResult synced = rt.await(rt.publishCall(fence, 0), WAIT);
+        SlotResult synced = rt.await(rt.publishCall(fence, 0), WAIT);  // syncs every file written since the last
         metrics.stages().since(Stage.SINK_KERNEL, t);
         if (!synced.ok()) {
-            throw new IOException("syncing " + inProgress + " before the checkpoint failed: " + synced.describe());
+            throw new IOException("syncing " + rolled + " before the checkpoint failed: " + synced.describe());
         }
-        rt.releaseHandle(fileHandle);
-        VyreCommittable committable = new VyreCommittable(inProgress.toString(), target.toString());
-        inProgress = null;
-        return List.of(committable);
+        for (int handle : rolledHandles) {
+            rt.releaseHandle(handle);
+        }
+        List<VyreCommittable> committables = List.copyOf(rolled);
+        rolled.clear();
+        rolledHandles.clear();
+        return committables;
     }
 
     /** After prepareCommit: the part files up to {@link #counter} are the committer's; later ones are not. */

@@ -41,7 +41,7 @@ public final class VyreDynamicTableFactory implements DynamicTableSourceFactory,
     private static final Set<ConfigOption<?>> COMMON = Set.of(PATH, BACKEND, DEVICES, CHUNK_BYTES, LANES);
     private static final Set<ConfigOption<?>> SOURCE = Set.of(PROGRAM, SPLIT_BYTES, MONITOR_INTERVAL, SKIP_UNREADABLE);
     private static final Set<ConfigOption<?>> SCAN = Set.of(PATTERNS, PATTERNS_FILE, PATTERNS_SEPARATOR, IGNORE_CASE);
-    private static final Set<ConfigOption<?>> SINK = Set.of(REDACT_PATTERNS, REDACT_MASK);
+    private static final Set<ConfigOption<?>> SINK = Set.of(REDACT_PATTERNS, REDACT_MASK, SINK_ROLLING_FILE_SIZE);
     private static final Set<ConfigOption<?>> REDACTING_SINK = Set.of(PATTERNS_SEPARATOR, IGNORE_CASE);
 
     @Override
@@ -57,7 +57,8 @@ public final class VyreDynamicTableFactory implements DynamicTableSourceFactory,
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
         return Set.of(PROGRAM, PATTERNS, PATTERNS_SEPARATOR, PATTERNS_FILE, IGNORE_CASE, BACKEND, DEVICES, CHUNK_BYTES,
-            LANES, SPLIT_BYTES, MONITOR_INTERVAL, TAIL_FINAL_AFTER, SKIP_UNREADABLE, REDACT_PATTERNS, REDACT_MASK);
+            LANES, SPLIT_BYTES, MONITOR_INTERVAL, TAIL_FINAL_AFTER, SKIP_UNREADABLE, REDACT_PATTERNS, REDACT_MASK,
+            SINK_ROLLING_FILE_SIZE);
     }
 
     @Override
@@ -117,7 +118,8 @@ public final class VyreDynamicTableFactory implements DynamicTableSourceFactory,
             throw new ValidationException("vyre option 'redact.mask' must be one ASCII character, is '" + mask + "'");
         }
         return new VyreDynamicTableSink(options.get(PATH), redact, options.get(IGNORE_CASE), mask.charAt(0),
-            settings(options).chunkBytes(chunkBytes), context.getPhysicalRowDataType());
+            settings(options).chunkBytes(chunkBytes), options.get(SINK_ROLLING_FILE_SIZE).getBytes(),
+            context.getPhysicalRowDataType());
     }
 
     /** Fails on an option the table sets that does not apply to it, listing those that do. */

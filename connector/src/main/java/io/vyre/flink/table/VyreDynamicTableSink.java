@@ -20,15 +20,17 @@ final class VyreDynamicTableSink implements DynamicTableSink {
     private final boolean ignoreCase;
     private final char mask;
     private final VyreRuntimeSettings settings;
+    private final long maxPartBytes;
     private final DataType rowType;
 
     VyreDynamicTableSink(String directory, List<String> redact, boolean ignoreCase, char mask, VyreRuntimeSettings settings,
-                         DataType rowType) {
+                         long maxPartBytes, DataType rowType) {
         this.directory = directory;
         this.redact = redact;
         this.ignoreCase = ignoreCase;
         this.mask = mask;
         this.settings = settings;
+        this.maxPartBytes = maxPartBytes;
         this.rowType = rowType;
     }
 
@@ -56,7 +58,7 @@ final class VyreDynamicTableSink implements DynamicTableSink {
             return line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
         };
         VyreSink.Builder<RowData> builder = VyreSink.<RowData>builder().setOutputDirectory(directory).setEncoder(encoder)
-            .setRuntimeSettings(settings);
+            .setRuntimeSettings(settings).setMaxPartBytes(maxPartBytes);
         if (!redact.isEmpty()) {
             builder.redact(redact, ignoreCase, mask);
         }
@@ -65,7 +67,7 @@ final class VyreDynamicTableSink implements DynamicTableSink {
 
     @Override
     public DynamicTableSink copy() {
-        return new VyreDynamicTableSink(directory, redact, ignoreCase, mask, settings, rowType);
+        return new VyreDynamicTableSink(directory, redact, ignoreCase, mask, settings, maxPartBytes, rowType);
     }
 
     @Override

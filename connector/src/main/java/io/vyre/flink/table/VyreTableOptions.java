@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 /** Options of {@code 'connector' = 'vyre'}. */
 @PublicEvolving
@@ -41,6 +42,9 @@ public final class VyreTableOptions {
         .booleanType().defaultValue(false).withDescription("Skip files that vanish, shrink or cannot be read.");
     public static final ConfigOption<String> REDACT_PATTERNS = ConfigOptions.key("redact.patterns").stringType()
         .noDefaultValue().withDescription("Sink: patterns masked in every written line.");
+    public static final ConfigOption<MemorySize> SINK_ROLLING_FILE_SIZE = ConfigOptions
+        .key("sink.rolling-policy.file-size").memoryType().defaultValue(MemorySize.ofMebiBytes(128))
+        .withDescription("Sink: a part file rolls before it would grow past this size (every checkpoint rolls too).");
     public static final ConfigOption<String> REDACT_MASK = ConfigOptions.key("redact.mask").stringType()
         .defaultValue("*").withDescription("Sink: the mask character.");
 

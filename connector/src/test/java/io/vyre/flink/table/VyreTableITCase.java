@@ -203,4 +203,31 @@ class VyreTableITCase {
         assertThatThrownBy(() -> tEnv.executeSql("INSERT INTO s2 VALUES ('x')")).hasStackTraceContaining(
             "'chunk-bytes' is 4194304 on a sink table; a sink writes chunks of at most 1048576 bytes");
     }
+
+    @Test
+    void shouldRollPartFilesBySize() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("big"));
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            text.append("line ").append(i).append(" of a log that is long enough to need several part files\n");
+        }
+        Files.writeString(in.resolve("big.log"), text);
+        Path out = dir.resolve("rolled");
+        tEnv.executeSql("CREATE TABLE src (line STRING) WITH ('connector' = 'vyre', 'path' = '" + in + "',"
+            + " 'backend' = 'cpu')");
+        tEnv.executeSql("CREATE TABLE dst (line STRING) WITH ('connector' = 'vyre', 'path' = '" + out + "',"
+            + " 'backend' = 'cpu', 'chunk-bytes' = '16384', 'sink.rolling-policy.file-size' = '64kb')");
+        tEnv.executeSql("INSERT INTO dst SELECT line FROM src").await();
+        List<String> written = new ArrayList<>();
+        List<Path> parts;
+        try (Stream<Path> files = Files.list(out)) {
+            parts = files.filter(p -> !p.getFileName().toString().startsWith(".")).toList();
+        }
+        for (Path f : parts) {
+            assertThat(Files.size(f)).as(f.getFileName().toString()).isLessThanOrEqualTo(64 << 10);
+            written.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
+        }
+        assertThat(parts).as("about 1.2 MB in parts of at most 64 KiB").hasSizeGreaterThanOrEqualTo(19);
+        assertThat(written).containsExactlyInAnyOrderElementsOf(text.toString().lines().toList());
+    }
 }
