@@ -37,7 +37,7 @@ class Vir0PropertiesTest {
     enum Mutation { MAGIC, VERSION, OP_COUNT, TRUNCATE, EXTEND, UNKNOWN_OPCODE, RESERVED_OPCODE, RESERVED_BITS,
         UNUSED_OPERAND, REGISTER_RANGE, CONTROL_WRITE, CONSTANT_INDEX, BYTE_RANGE, CONSTANT_KIND }
 
-    @Property(tries = 1000)
+    @Property
     void validationNeverAcceptsAMutatedInvalidProgram(@ForAll long seed, @ForAll Mutation mutation,
                                                        @ForAll @IntRange(min = 0, max = 1 << 20) int where) {
         Vir0Program p = new ProgramGenerator(seed).program();
@@ -48,7 +48,7 @@ class Vir0PropertiesTest {
         assertThatThrownBy(() -> Vir0Program.fromBytes(mutated)).isInstanceOf(Vir0Exception.class);
     }
 
-    @Property(tries = 1000)
+    @Property
     void decodingRandomCorruptionFailsOnlyWithVir0Exception(@ForAll long seed, @ForAll @IntRange(min = 0) int position,
                                                            @ForAll byte value) {
         byte[] bytes = new ProgramGenerator(seed).program().encode();
