@@ -27,6 +27,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Kills the job mid-way (a task throws after a checkpoint completed; the restart strategy restores from
@@ -65,11 +67,19 @@ class ExactlyOnceFailoverITCase {
         }
     }
 
-    @Test
-    void shouldRecoverWithoutLosingOrRepeatingAnything() throws Exception {
+    /**
+     * @param smallFiles 4 files read in ranges and chunks, or 200 small files the reader packs into shared chunks
+     */
+    @ParameterizedTest(name = "small files {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldRecoverWithoutLosingOrRepeatingAnything(boolean smallFiles) throws Exception {
+        CHECKPOINTED.set(false);
+        FAILED.set(false);
+        SEEN.set(0);
         Path in = dir.resolve("in");
         Path out = dir.resolve("out");
-        ScanCorpus corpus = new ScanCorpus(new Random(17), in, 12, 4, 120_000);
+        ScanCorpus corpus = smallFiles ? new ScanCorpus(new Random(19), in, 12, 200, 2_400)
+            : new ScanCorpus(new Random(17), in, 12, 4, 120_000);
         List<byte[]> patterns = corpus.patterns;
         List<String> expected = corpus.expected;
         assertThat(expected.size()).as("enough data to fail mid-way").isGreaterThan(6000);
@@ -82,8 +92,8 @@ class ExactlyOnceFailoverITCase {
         env.setParallelism(2);
         env.enableCheckpointing(100, CheckpointingMode.EXACTLY_ONCE);
         VyreSource<ScanMatch> source = VyreSource.builder().setPaths(in.toString())
-            .setProgram(VyrePrograms.scan(patterns, false)).setBackend(BackendKind.CPU).setChunkBytes(8192)
-            .setSplitBytes(40_000).build();
+            .setProgram(VyrePrograms.scan(patterns, false)).setBackend(BackendKind.CPU)
+            .setChunkBytes(smallFiles ? 64 << 10 : 8192).setSplitBytes(40_000).build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "vyre-scan")
             .map(new FailOnceAfterCheckpoint())
             .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())

@@ -13,7 +13,9 @@ public final class ScanProgram extends VyreProgram<ScanMatch> {
     private static final long serialVersionUID = 1L;
     private final ArrayList<byte[]> patterns;
     private final boolean ignoreCase;
+    private final int overlap;
     private transient Vir0Program program;
+    private transient Vir0Program staged;
 
     ScanProgram(List<byte[]> patterns, boolean ignoreCase) {
         if (patterns.isEmpty()) {
@@ -21,6 +23,7 @@ public final class ScanProgram extends VyreProgram<ScanMatch> {
         }
         this.patterns = new ArrayList<>(patterns);
         this.ignoreCase = ignoreCase;
+        this.overlap = patterns.stream().mapToInt(p -> p.length).max().orElse(1) - 1;
         program(0);
     }
 
@@ -43,8 +46,21 @@ public final class ScanProgram extends VyreProgram<ScanMatch> {
     }
 
     @Override
+    public Vir0Program stagedProgram() {
+        if (staged == null) {
+            staged = StandardPrograms.scanStaged(patterns, ignoreCase);
+        }
+        return staged;
+    }
+
+    @Override
+    public int matchLength(int patternId) {
+        return patterns.get(patternId).length;
+    }
+
+    @Override
     public int overlap() {
-        return patterns.stream().mapToInt(p -> p.length).max().orElse(1) - 1;
+        return overlap;
     }
 
     @Override

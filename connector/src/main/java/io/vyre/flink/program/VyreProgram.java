@@ -38,6 +38,21 @@ public abstract class VyreProgram<T> implements Serializable {
         return 0;
     }
 
+    /**
+     * MATCHES: the program over bytes the reader staged in an ingest buffer ({@code r1} buffer, {@code r2} valid
+     * bytes, {@code r3} output region, as {@link io.vyre.runtime.bytecode.StandardPrograms#scanStaged}), which
+     * lets a reader pack many small files into one chunk; {@code null} (the default) when the program only reads
+     * files itself. A program that has one also gives {@link #matchLength}.
+     */
+    public Vir0Program stagedProgram() {
+        return null;
+    }
+
+    /** MATCHES with a {@link #stagedProgram()}: the bytes a match of {@code patternId} covers. */
+    public int matchLength(int patternId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no staged program");
+    }
+
     /** MATCHES: the record of a match starting at {@code offset} in {@code path}. */
     public T match(String path, long offset, int patternId) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not emit matches");

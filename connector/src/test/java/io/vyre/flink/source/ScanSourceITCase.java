@@ -78,6 +78,44 @@ class ScanSourceITCase {
         assertThat(got).isEqualTo(expected);
     }
 
+    /**
+     * A folder of small files, which the reader packs into shared chunks, and one large file read chunk by chunk:
+     * no match runs from one file into the next, none is lost. With dense matches a packed chunk overflows its
+     * output region and its files are read one by one instead.
+     */
+    @ParameterizedTest(name = "dense {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldScanSmallFilesPackedIntoSharedChunksExactly(boolean dense, @TempDir Path small) throws Exception {
+        Random rnd = new Random(dense ? 13 : 11);
+        List<byte[]> smallPatterns = dense ? List.of("a".getBytes(), "aa".getBytes()) : patterns;
+        List<ScanMatch> want = new ArrayList<>();
+        int files = dense ? 100 : 300;
+        for (int f = 0; f <= files; f++) {
+            byte[] data = new byte[f == files ? (dense ? 20_000 : 200_000) : 1 + rnd.nextInt(dense ? 2000 : 3000)];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) (dense ? 'a' : 'a' + rnd.nextInt(4));
+            }
+            Path file = small.resolve(String.format("f-%03d.log", f));
+            Files.write(file, data);
+            for (NaiveScan.Match m : NaiveScan.find(data, smallPatterns, false)) {
+                want.add(new ScanMatch(file.toString(), m.offset(), m.patternId()));
+            }
+        }
+        want.sort(null);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        VyreSource<ScanMatch> source = VyreSource.builder().setPaths(small.toString())
+            .setProgram(VyrePrograms.scan(smallPatterns, false)).setBackend(BackendKind.CPU)
+            .setChunkBytes(64 << 10).build();
+        List<ScanMatch> got = new ArrayList<>();
+        try (var it = env.fromSource(source, WatermarkStrategy.noWatermarks(), "scan").executeAndCollect()) {
+            it.forEachRemaining(got::add);
+        }
+        got.sort(null);
+        assertThat(got).hasSize(want.size());
+        assertThat(got).isEqualTo(want);
+    }
+
     /** io_uring refused (the fallback forced) or used: the same output, exactly. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = IoPath.class, names = {"FILE_CHANNEL", "IO_URING"})

@@ -41,6 +41,22 @@ public final class StandardPrograms {
     }
 
     /**
+     * Every occurrence of every pattern in bytes the host staged in an ingest buffer: how a reader scans many
+     * small files in one slot (it packs them into one buffer and assigns each match to the file it starts in).
+     * <pre>
+     *   r1 ingest buffer  r2 valid bytes  r3 output region: [offset in buffer, pattern id] per match
+     * </pre>
+     */
+    public static Vir0Program scanStaged(List<byte[]> patterns, boolean ignoreCase) {
+        Vir0Program.Builder b = Vir0Program.builder();
+        int c = b.constant(new PatternsConstant(patterns, ignoreCase));
+        return b.op(Opcode.INPUT, r(1), r(2))
+            .op(Opcode.MATCH, c, NO_LIMIT)
+            .op(Opcode.EMIT_MATCHES, r(3))
+            .build();
+    }
+
+    /**
      * The lines of a byte range of a file that pass an optional filter.
      * <pre>
      *   r1 file handle   r2 offset low   r3 offset high   r4 bytes to read

@@ -622,6 +622,27 @@ public abstract class MegakernelContractTest {
         assertThat(got).isEqualTo(NaiveScan.find(data, patterns, false));
     }
 
+    @Test
+    void shouldScanBytesTheHostStagedInAnIngestBuffer() {
+        Random rnd = new Random(43);
+        byte[] data = letters(rnd, 6_000, 4);
+        List<byte[]> patterns = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            patterns.add(letters(rnd, 2 + rnd.nextInt(5), 4));
+        }
+        LoadedProgram staged = rt.load(StandardPrograms.scanStaged(patterns, false));
+        Lane lane = rt.lanes().get(1);
+        lane.ingest().buffer().putBytes(0, data);
+        rt.stageInput(lane, data.length);
+        lane.output().reset();
+        SlotResult r = call(staged, lane.ingestHandle(), data.length, lane.output().handle());
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        List<NaiveScan.Match> got = new ArrayList<>();
+        lane.output().forEachMatch((off, id) -> got.add(new NaiveScan.Match(off, id)));
+        got.sort(null);
+        assertThat(got).isEqualTo(NaiveScan.find(data, patterns, false));
+    }
+
     /** Whether this variant runs the million-pattern set (a minute of Vectorscan compiling on a small machine). */
     protected boolean coversMillionPatternSets() {
         return true;

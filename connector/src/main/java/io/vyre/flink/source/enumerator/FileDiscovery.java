@@ -32,6 +32,11 @@ public final class FileDiscovery implements Serializable {
         this.splitBytes = splitBytes;
     }
 
+    /** The most bytes one split covers: larger files are cut into ranges of this size. */
+    public long splitBytes() {
+        return splitBytes;
+    }
+
     /** Files not in {@code known}, by absolute path, with their current sizes. */
     public TreeMap<String, Long> newFiles(Set<String> known) {
         TreeMap<String, Long> found = new TreeMap<>();

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.SplitsAssignment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,14 @@ import org.slf4j.LoggerFactory;
 @Internal
 public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, VyreEnumeratorState> {
     private static final Logger LOG = LoggerFactory.getLogger(VyreFileEnumerator.class);
+    /**
+     * Bounded: one request takes splits until they hold this many bytes, or the source's split size if that is
+     * smaller (at least one split), at most {@link #BATCH_SPLITS}: a folder of small files then costs one
+     * request per batch, not one per file (each request is a round trip through the coordinator), while ranges
+     * of large files still go one per request, so the readers share the work at the granularity the user chose.
+     */
+    static final long BATCH_BYTES = 4L << 20;
+    static final int BATCH_SPLITS = 256;
 
     private final SplitEnumeratorContext<VyreFileSplit> context;
     private final FileDiscovery discovery;
@@ -103,9 +112,20 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
             pushToReaders();
             return;
         }
-        VyreFileSplit next = unassigned.poll();
-        if (next != null) {
-            context.assignSplit(next, subtaskId);
+        List<VyreFileSplit> batch = new ArrayList<>();
+        long bytes = 0;
+        long batchBytes = Math.min(BATCH_BYTES, discovery.splitBytes());
+        while (!unassigned.isEmpty() && batch.size() < BATCH_SPLITS) {
+            VyreFileSplit next = unassigned.peek();
+            long size = next.end() - next.offset();
+            if (!batch.isEmpty() && size > batchBytes - bytes) {
+                break;
+            }
+            batch.add(unassigned.poll());
+            bytes += size;
+        }
+        if (!batch.isEmpty()) {
+            context.assignSplits(new SplitsAssignment<>(Map.of(subtaskId, batch)));
         } else if (noMoreSplitsSent.add(subtaskId)) {
             context.signalNoMoreSplits(subtaskId);
         }

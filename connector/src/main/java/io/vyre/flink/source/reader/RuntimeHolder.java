@@ -26,6 +26,7 @@ final class RuntimeHolder implements AutoCloseable {
     private final List<Integer> assignedGpus;
     private final Map<Integer, LoadedProgram> loaded = new HashMap<>();
     private final Map<String, FileHandle> files = new HashMap<>();
+    private LoadedProgram staged;
     private volatile VyreTenant tenant;
     private boolean closed;
 
@@ -80,6 +81,14 @@ final class RuntimeHolder implements AutoCloseable {
 
     synchronized LoadedProgram program(int flags) {
         return loaded.computeIfAbsent(flags, f -> tenant().load(program.program(f)));
+    }
+
+    /** The program's {@link VyreProgram#stagedProgram()}, loaded on first use. */
+    synchronized LoadedProgram stagedProgram() {
+        if (staged == null) {
+            staged = tenant().load(program.stagedProgram());
+        }
+        return staged;
     }
 
     /** A split of {@code path} starts using the file's handle. */

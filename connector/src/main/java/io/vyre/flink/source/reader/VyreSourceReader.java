@@ -28,6 +28,9 @@ public final class VyreSourceReader<T>
      * file is one chunk, so with a single split the other lanes sat idle between split assignments.
      */
     private final int initialSplits;
+    /** Bytes of the assigned splits not yet read (kept by the fetcher), and the level below which to ask for more. */
+    private final AtomicLong pendingBytes;
+    private final long refillBytes;
 
     private VyreSourceReader(RuntimeHolder holder, VyreProgram<T> program, VyreRuntimeSettings settings,
                              SourceReaderContext context, boolean skipUnreadable, Duration pollInterval,
@@ -39,6 +42,8 @@ public final class VyreSourceReader<T>
             context.getConfiguration(), context, rateLimiter);
         this.holder = holder;
         this.initialSplits = settings.lanes();
+        this.pendingBytes = pendingBytes;
+        this.refillBytes = (long) settings.lanes() * settings.chunkBytes();
     }
 
     public static <T> VyreSourceReader<T> create(VyreProgram<T> program, VyreRuntimeSettings settings,
@@ -64,9 +69,15 @@ public final class VyreSourceReader<T>
         }
     }
 
+    /**
+     * Asks for more once fewer splits than lanes are left, or less than a chunk per lane is still to be read
+     * (a request may bring a batch of small files, which the reader packs into few chunks).
+     */
     @Override
     protected void onSplitFinished(Map<String, VyreFileSplitState> finished) {
-        context.sendSplitRequest();
+        if (getNumberOfCurrentlyAssignedSplits() < initialSplits || pendingBytes.get() < refillBytes) {
+            context.sendSplitRequest();
+        }
     }
 
     @Override

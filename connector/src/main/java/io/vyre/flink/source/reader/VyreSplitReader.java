@@ -13,7 +13,10 @@ import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.protocol.SlotError;
 import io.vyre.runtime.protocol.SlotResult;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,11 +42,19 @@ import org.slf4j.LoggerFactory;
  * lane (ingest buffer and output region), and up to {@code lanes} chunks are in flight. Results are
  * handed on in issue order, one chunk per fetch, sorted so that a restored reader can skip exactly what
  * it emitted before.
+ *
+ * <p>Small splits (whole small files, the usual log folder) are packed: when the program has a
+ * {@linkplain VyreProgram#stagedProgram() staged form}, the reader reads up to {@link #PACK_SPLITS} of them
+ * into one lane's ingest buffer itself and scans them with one CALL, so a 10 KB file costs neither a ring
+ * round trip nor a file handle of its own; each match goes to the file it starts in, and a match that runs
+ * past its file's bytes into the next file's is dropped.
  */
 final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(VyreSplitReader.class);
     private static final int MIN_CHUNK = 4096;
     private static final byte[] NO_BYTES = new byte[0];
+    /** Most splits packed into one chunk. */
+    static final int PACK_SPLITS = 128;
 
     private final RuntimeHolder holder;
     private final VyreProgram<T> program;
@@ -89,6 +100,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         boolean busy;
         boolean failed;
         int inFlight;
+        /** Not to be packed again (its packed chunk overflowed the output region). */
+        boolean noPack;
         /** Dropped: release the file handle when no chunk of it is in flight any more. */
         boolean releasePending;
         /** Tailed split: the file size at which the last read made no progress (wait for it to grow). */
@@ -142,9 +155,16 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         final Lane lane;
         final long sequence;
         final long issuedNanos = System.nanoTime();
+        /** A packed chunk: the splits whose bytes it holds, in buffer order; {@code null} for one split's chunk. */
+        final List<Packed> packed;
 
         Chunk(Cursor cursor, long stateOffset, long readFrom, int own, int count, int flags, int skip, Lane lane,
               long sequence) {
+            this(cursor, stateOffset, readFrom, own, count, flags, skip, lane, sequence, null);
+        }
+
+        Chunk(Cursor cursor, long stateOffset, long readFrom, int own, int count, int flags, int skip, Lane lane,
+              long sequence, List<Packed> packed) {
             this.cursor = cursor;
             this.stateOffset = stateOffset;
             this.readFrom = readFrom;
@@ -156,6 +176,32 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             this.lastId = cursor.lastId;
             this.lane = lane;
             this.sequence = sequence;
+            this.packed = packed;
+        }
+
+        /** The cursors with bytes in this chunk. */
+        List<Cursor> cursors() {
+            if (packed == null) {
+                return List.of(cursor);
+            }
+            List<Cursor> all = new ArrayList<>(packed.size());
+            for (Packed p : packed) {
+                all.add(p.cursor);
+            }
+            return all;
+        }
+    }
+
+    /** One split's bytes in a packed chunk: {@code length} bytes from buffer offset {@code at}. */
+    private final class Packed {
+        final Cursor cursor;
+        final int at;
+        final int length;
+
+        Packed(Cursor cursor, int at, int length) {
+            this.cursor = cursor;
+            this.at = at;
+            this.length = length;
         }
     }
 
@@ -188,8 +234,10 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         try {
             result = holder.tenant().await(chunk.sequence, Duration.ofMinutes(10));
         } finally {
-            chunk.cursor.inFlight--;
-            releaseWhenIdle(chunk.cursor);
+            for (Cursor c : chunk.cursors()) {
+                c.inFlight--;
+                releaseWhenIdle(c);
+            }
         }
         t = metrics.stages().since(Stage.SOURCE_KERNEL, t);
         PipelineStages.chunkDone();
@@ -215,8 +263,13 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         return finished;
     }
 
-    /** Issues chunks while lanes are free, round-robin over the splits that can go on. */
+    /** Issues chunks while lanes are free: packs of small splits first, then round-robin over the others. */
     private void issue() throws IOException, InterruptedException {
+        if (program.stagedProgram() != null) {
+            while (inFlight.size() < settings.lanes() && issuePacked()) {
+                // one packed chunk per free lane while small splits wait
+            }
+        }
         boolean progress = true;
         while (progress && inFlight.size() < settings.lanes()) {
             progress = false;
@@ -229,6 +282,105 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
                 }
             }
         }
+    }
+
+    /** A fresh bounded split small enough to share a chunk with others. */
+    private boolean packable(Cursor c) {
+        VyreFileSplit split = c.split;
+        return !split.isTail() && !c.failed && !c.busy && !c.noPack && c.inFlight == 0 && c.skip == 0
+            && c.lastStart == VyreFileSplit.NONE && c.next == split.start() && split.end() > split.start()
+            && split.end() - split.start() + program.overlap() <= settings.chunkBytes() / 4;
+    }
+
+    /**
+     * Reads small splits into one free lane, back to back (each with the overlap past its end, as its own
+     * chunk would have), and publishes one staged CALL over them.
+     *
+     * @return whether a chunk went out
+     */
+    private boolean issuePacked() throws IOException, InterruptedException {
+        if (produced >= recordLimit) {
+            return false;
+        }
+        List<Cursor> candidates = new ArrayList<>();
+        for (Cursor c : cursors.values()) {
+            if (packable(c)) {
+                candidates.add(c);
+                if (candidates.size() == PACK_SPLITS) {
+                    break;
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            return false;
+        }
+        VyreTenant tenant = holder.tenant();
+        Lane lane = tenant.acquireLane();
+        List<Packed> packed = new ArrayList<>(candidates.size());
+        int at = 0;
+        try {
+            ByteBuffer ingest = lane.ingest().byteBuffer().duplicate();
+            for (Cursor c : candidates) {
+                long start = c.split.start();
+                int want = (int) (c.split.end() - start + program.overlap());
+                if (at + want > ingest.capacity()) {
+                    break;
+                }
+                int read = readInto(c, start, ingest.clear().limit(at + want).position(at).slice());
+                if (read < 0) {
+                    continue;  // unreadable and skipped
+                }
+                packed.add(new Packed(c, at, read));
+                c.next = c.split.end();
+                c.inFlight++;
+                at += read;
+            }
+        } catch (IOException | RuntimeException e) {
+            tenant.releaseLane(lane);
+            throw e;
+        }
+        if (packed.isEmpty()) {
+            tenant.releaseLane(lane);
+            return !candidates.isEmpty();
+        }
+        lane.output().reset();
+        tenant.stageInput(lane, at);
+        long seq = tenant.publishCall(holder.stagedProgram(), 0, lane.ingestHandle(), at, lane.output().handle());
+        Cursor first = packed.get(0).cursor;
+        inFlight.add(new Chunk(first, first.split.start(), first.split.start(), at, at, 0, 0, lane, seq, packed));
+        PipelineStages.chunkIssued();
+        return true;
+    }
+
+    /**
+     * Reads a small split's bytes (and the overlap past its end, where the file has it) into {@code into}.
+     *
+     * @return bytes read, or -1 when the file cannot be read and unreadable files are skipped
+     */
+    private int readInto(Cursor c, long start, ByteBuffer into) throws IOException {
+        try (FileChannel channel = FileChannel.open(Path.of(c.split.path()))) {
+            long position = start;
+            while (into.hasRemaining()) {
+                int n = channel.read(into, position);
+                if (n < 0) {
+                    break;
+                }
+                position += n;
+            }
+        } catch (NoSuchFileException e) {
+            unreadable(c, "it no longer exists (deleted after it was listed?)", e);
+            return -1;
+        } catch (IOException e) {
+            unreadable(c, e.getMessage(), e);
+            return -1;
+        }
+        int read = into.position();
+        if (start + read < c.split.end()) {
+            unreadable(c, "it is " + (start + read) + " bytes, shorter than the " + c.split.end()
+                + " it had when it was listed (truncated underneath?)", null);
+            return -1;
+        }
+        return read;
     }
 
     private boolean tryIssue(Cursor c) throws IOException, InterruptedException {
@@ -316,6 +468,9 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     }
 
     private RecordsWithSplitIds<VyreElement<T>> complete(Chunk chunk, SlotResult result) throws IOException {
+        if (chunk.packed != null) {
+            return completePacked(chunk, result);
+        }
         Cursor c = chunk.cursor;
         if (!cursors.containsKey(c.id()) || c.failed) {
             return new RecordsBySplits<>(Map.of(), Set.of());
@@ -335,6 +490,64 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         }
         Map<String, Collection<VyreElement<T>>> records = new LinkedHashMap<>();
         records.put(c.id(), elements);
+        return new RecordsBySplits<>(records, finished);
+    }
+
+    /**
+     * A packed chunk's matches, split by file: a match belongs to the split it starts in and counts only if it
+     * ends within that split's bytes. Every split of the chunk finishes with it. An overflowing output region
+     * sends the splits back to be read one by one.
+     */
+    private RecordsWithSplitIds<VyreElement<T>> completePacked(Chunk chunk, SlotResult result) throws IOException {
+        if (!result.ok()) {
+            if (result.error() == SlotError.OUTPUT_OVERFLOW) {
+                LOG.info("a chunk of {} packed files overflowed its output region; reading them one by one",
+                    chunk.packed.size());
+                for (Packed p : chunk.packed) {
+                    p.cursor.noPack = true;
+                    p.cursor.next = p.cursor.split.start();
+                }
+                return new RecordsBySplits<>(Map.of(), Set.of());
+            }
+            throw new IOException("the megakernel failed on a chunk of " + chunk.packed.size() + " files (from "
+                + chunk.cursor.split.path() + "): " + result.describe());
+        }
+        long[] entries = new long[chunk.lane.output().filledWords() / 2];
+        int[] n = {0};
+        chunk.lane.output().forEachMatch((offset, id) -> entries[n[0]++] = (Integer.toUnsignedLong(offset) << 32) | id);
+        java.util.Arrays.sort(entries, 0, n[0]);
+        Map<String, Collection<VyreElement<T>>> records = new LinkedHashMap<>();
+        Set<String> finished = new HashSet<>();
+        int i = 0;
+        for (Packed p : chunk.packed) {
+            Cursor c = p.cursor;
+            long start = c.split.start();
+            long own = c.split.end() - start;
+            List<VyreElement<T>> out = new ArrayList<>();
+            for (; i < n[0] && (entries[i] >>> 32) < p.at + own; i++) {
+                long at = entries[i] >>> 32;
+                int id = (int) entries[i];
+                if (at >= p.at && at + program.matchLength(id) <= p.at + p.length) {
+                    long offset = start + at - p.at;
+                    out.add(new VyreElement<>(program.match(c.split.path(), offset, id), start, offset, id,
+                        c.split.end(), false));
+                }
+            }
+            if (!cursors.containsKey(c.id()) || c.failed) {
+                continue;
+            }
+            bytesIn.inc(own);
+            finish(out, start, c.split.end());
+            if (out.size() == 1 && out.get(0).record() == null) {
+                out = List.of();  // the split finishes here: no position marker needed
+            }
+            records.put(c.id(), out);
+            if (c.inFlight == 0) {
+                finished.add(c.id());
+                cursors.remove(c.id());
+                holder.release(c.split.path());
+            }
+        }
         return new RecordsBySplits<>(records, finished);
     }
 

@@ -87,4 +87,52 @@ class VyreFileEnumeratorTest {
         FileDiscovery.add(present, java.util.Set.of(), found);
         org.assertj.core.api.Assertions.assertThat(found).containsExactly(java.util.Map.entry(present.toString(), 3L));
     }
+
+    @Test
+    void shouldHandOutSmallFilesInBatchesAndLargeRangesOneAtATime() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            java.nio.file.Files.write(dir.resolve(String.format("a-%03d.log", i)), new byte[1000]);
+        }
+        java.nio.file.Files.write(dir.resolve("z-large.log"), new byte[10 << 20]);
+        TestingSplitEnumeratorContext<VyreFileSplit> context = new TestingSplitEnumeratorContext<>(2);
+        context.registerReader(0, "host");
+        VyreFileEnumerator enumerator = new VyreFileEnumerator(context,
+            new FileDiscovery(java.util.List.of(dir.toString()), 4L << 20), null, null);
+        enumerator.start();
+        java.util.List<Integer> perRequest = new java.util.ArrayList<>();
+        for (int request = 0; request < 6; request++) {
+            int before = assigned(context);
+            enumerator.handleSplitRequest(0, "host");
+            perRequest.add(assigned(context) - before);
+        }
+        // 300 files of 1 kB in two batches (at most 256 splits each), then the 10 MiB file's three ranges singly
+        org.assertj.core.api.Assertions.assertThat(perRequest).containsExactly(256, 44, 1, 1, 1, 0);
+        org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(0).hasReceivedNoMoreSplitsSignal())
+            .isTrue();
+    }
+
+    @Test
+    void shouldNotBatchMoreThanOneSplitSizeSoReadersShareSmallJobs() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            java.nio.file.Files.write(dir.resolve("f-" + i + ".log"), new byte[1000]);
+        }
+        TestingSplitEnumeratorContext<VyreFileSplit> context = new TestingSplitEnumeratorContext<>(2);
+        context.registerReader(0, "host");
+        VyreFileEnumerator enumerator = new VyreFileEnumerator(context,
+            new FileDiscovery(java.util.List.of(dir.toString()), 2000), null, null);
+        enumerator.start();
+        java.util.List<Integer> perRequest = new java.util.ArrayList<>();
+        for (int request = 0; request < 3; request++) {
+            int before = assigned(context);
+            enumerator.handleSplitRequest(0, "host");
+            perRequest.add(assigned(context) - before);
+        }
+        // a request carries at most the split size (2000 bytes): two files, two files, one file
+        org.assertj.core.api.Assertions.assertThat(perRequest).containsExactly(2, 2, 1);
+    }
+
+    private static int assigned(TestingSplitEnumeratorContext<VyreFileSplit> context) {
+        var assignment = context.getSplitAssignments().get(0);
+        return assignment == null ? 0 : assignment.getAssignedSplits().size();
+    }
 }
