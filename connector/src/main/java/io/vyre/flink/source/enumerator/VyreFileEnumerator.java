@@ -26,9 +26,11 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     private static final Logger LOG = LoggerFactory.getLogger(VyreFileEnumerator.class);
     /**
      * Bounded: one request takes splits until they hold this many bytes, or the source's split size if that is
-     * smaller (at least one split), at most {@link #BATCH_SPLITS}: a folder of small files then costs one
-     * request per batch, not one per file (each request is a round trip through the coordinator), while ranges
-     * of large files still go one per request, so the readers share the work at the granularity the user chose.
+     * smaller (at least one split), at most {@link #BATCH_SPLITS}, and at most half the waiting splits' share of
+     * one reader (guided self-scheduling: batches shrink as the queue drains, so the readers finish together).
+     * A folder of small files then costs one request per batch, not one per file (each request is a round trip
+     * through the coordinator), while ranges of large files still go one per request, so the readers share the
+     * work at the granularity the user chose.
      */
     static final long BATCH_BYTES = 4L << 20;
     static final int BATCH_SPLITS = 256;
@@ -115,7 +117,9 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
         List<VyreFileSplit> batch = new ArrayList<>();
         long bytes = 0;
         long batchBytes = Math.min(BATCH_BYTES, discovery.splitBytes());
-        while (!unassigned.isEmpty() && batch.size() < BATCH_SPLITS) {
+        int readers = Math.max(1, context.registeredReaders().size());
+        int batchSplits = (int) Math.min(BATCH_SPLITS, Math.max(1, (unassigned.size() + 2L * readers - 1) / (2L * readers)));
+        while (!unassigned.isEmpty() && batch.size() < batchSplits) {
             VyreFileSplit next = unassigned.peek();
             long size = next.end() - next.offset();
             if (!batch.isEmpty() && size > batchBytes - bytes) {

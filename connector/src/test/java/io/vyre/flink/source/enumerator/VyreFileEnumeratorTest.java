@@ -100,13 +100,14 @@ class VyreFileEnumeratorTest {
             new FileDiscovery(java.util.List.of(dir.toString()), 4L << 20), null, null);
         enumerator.start();
         java.util.List<Integer> perRequest = new java.util.ArrayList<>();
-        for (int request = 0; request < 6; request++) {
+        for (int request = 0; request < 11; request++) {
             int before = assigned(context);
             enumerator.handleSplitRequest(0, "host");
             perRequest.add(assigned(context) - before);
         }
-        // 300 files of 1 kB in two batches (at most 256 splits each), then the 10 MiB file's three ranges singly
-        org.assertj.core.api.Assertions.assertThat(perRequest).containsExactly(256, 44, 1, 1, 1, 0);
+        // 303 splits for one reader: batches of half of what waits (152 of 303, 76 of 151, ...) while the files
+        // are small, then the 10 MiB file's three ranges of 4 MiB singly
+        org.assertj.core.api.Assertions.assertThat(perRequest).containsExactly(152, 76, 38, 19, 9, 5, 1, 1, 1, 1, 0);
         org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(0).hasReceivedNoMoreSplitsSignal())
             .isTrue();
     }
@@ -128,7 +129,28 @@ class VyreFileEnumeratorTest {
             perRequest.add(assigned(context) - before);
         }
         // a request carries at most the split size (2000 bytes): two files, two files, one file
+        // (and at most half of what waits: three of five, two of three, one of one)
         org.assertj.core.api.Assertions.assertThat(perRequest).containsExactly(2, 2, 1);
+    }
+
+    @Test
+    void shouldShareAFewSmallFilesAmongTheReadersRatherThanHandThemAllToTheFirst() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            java.nio.file.Files.write(dir.resolve("f-" + i + ".log"), new byte[40_000]);
+        }
+        TestingSplitEnumeratorContext<VyreFileSplit> context = new TestingSplitEnumeratorContext<>(2);
+        context.registerReader(0, "host");
+        context.registerReader(1, "host");
+        VyreFileEnumerator enumerator = new VyreFileEnumerator(context,
+            new FileDiscovery(java.util.List.of(dir.toString()), 64L << 20), null, null);
+        enumerator.start();
+        for (int request = 0; request < 4; request++) {
+            enumerator.handleSplitRequest(0, "host");  // each reader asks once per lane as it starts
+            enumerator.handleSplitRequest(1, "host");
+        }
+        // a batch of everything waiting would have left the second reader idle
+        org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(0).getAssignedSplits()).hasSize(2);
+        org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(1).getAssignedSplits()).hasSize(2);
     }
 
     private static int assigned(TestingSplitEnumeratorContext<VyreFileSplit> context) {
