@@ -43,6 +43,8 @@ class ExactlyOnceFailoverITCase {
     static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
     static final AtomicBoolean FAILED = new AtomicBoolean();
     static final AtomicInteger SEEN = new AtomicInteger();
+    /** Records to pass on before the failure (once a checkpoint completed). */
+    static volatile int failAfter = 3000;
 
     @TempDir
     Path dir;
@@ -55,7 +57,7 @@ class ExactlyOnceFailoverITCase {
             if (n % 200 == 0) {
                 Thread.sleep(2);
             }
-            if (CHECKPOINTED.get() && n > 3000 && FAILED.compareAndSet(false, true)) {
+            if (CHECKPOINTED.get() && n > failAfter && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure after " + n + " records");
             }
             return match.toLine();
@@ -68,18 +70,26 @@ class ExactlyOnceFailoverITCase {
     }
 
     /**
-     * @param smallFiles 4 files read in ranges and chunks, or 200 small files the reader packs into shared chunks
+     * @param input {@code ranges}: 4 files read in ranges and chunks; {@code small files}: 200 small files the
+     *              reader packs into shared chunks; {@code gzip}: 4 compressed files, each one split read through
+     *              its decompressor (a restore decompresses again and skips to its position)
      */
-    @ParameterizedTest(name = "small files {0}")
-    @ValueSource(booleans = {false, true})
-    void shouldRecoverWithoutLosingOrRepeatingAnything(boolean smallFiles) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ranges", "small files", "gzip"})
+    void shouldRecoverWithoutLosingOrRepeatingAnything(String input) throws Exception {
         CHECKPOINTED.set(false);
         FAILED.set(false);
         SEEN.set(0);
+        boolean smallFiles = input.equals("small files");
         Path in = dir.resolve("in");
         Path out = dir.resolve("out");
         ScanCorpus corpus = smallFiles ? new ScanCorpus(new Random(19), in, 12, 200, 2_400)
             : new ScanCorpus(new Random(17), in, 12, 4, 120_000);
+        failAfter = 3000;
+        if (input.equals("gzip")) {
+            corpus.compress(in);
+            failAfter = corpus.expected.size() / 2;  // late enough that the restored positions are inside the files
+        }
         List<byte[]> patterns = corpus.patterns;
         List<String> expected = corpus.expected;
         assertThat(expected.size()).as("enough data to fail mid-way").isGreaterThan(6000);

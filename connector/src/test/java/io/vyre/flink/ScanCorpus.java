@@ -43,6 +43,23 @@ final class ScanCorpus {
         expected.sort(null);
     }
 
+    /**
+     * Replaces each file of the corpus with its gzip-compressed copy ({@code NAME.gz}); the expected lines name
+     * the compressed files, with the same (decompressed) offsets.
+     */
+    void compress(Path in) throws IOException {
+        try (Stream<Path> files = Files.list(in)) {
+            for (Path f : files.toList()) {
+                try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(Path.of(f + ".gz")))) {
+                    Files.copy(f, out);
+                }
+                Files.delete(f);
+            }
+        }
+        expected.replaceAll(line -> line.replaceFirst("\t", ".gz\t"));
+        expected.sort(null);
+    }
+
     /** The lines of the committed part files under {@code out} (in-progress files, hidden, left out), sorted. */
     static List<String> committed(Path out) throws IOException {
         List<String> lines = new ArrayList<>();

@@ -28,6 +28,7 @@ public final class LinesProgram<T> extends VyreProgram<T> {
     /** The records are the lines' bytes exactly as in the file ('\r' and invalid UTF-8 kept), not a mapper's. */
     private final boolean raw;
     private transient Vir0Program[] programs;
+    private transient Vir0Program[] staged;
 
     LinesProgram(Expr filter, LineMapper<T> mapper, TypeInformation<T> type) {
         this(filter, mapper, type, true, false);
@@ -93,6 +94,17 @@ public final class LinesProgram<T> extends VyreProgram<T> {
             programs[flags] = StandardPrograms.lines(filter, flags);
         }
         return programs[flags];
+    }
+
+    @Override
+    public Vir0Program stagedProgram(int flags) {
+        if (staged == null) {
+            staged = new Vir0Program[8];
+        }
+        if (staged[flags] == null) {
+            staged[flags] = StandardPrograms.linesStaged(filter, flags);
+        }
+        return staged[flags];
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class ScanProgram extends VyreProgram<ScanMatch> {
     }
 
     @Override
-    public Vir0Program stagedProgram() {
+    public Vir0Program stagedProgram(int flags) {
         if (staged == null) {
             staged = StandardPrograms.scanStaged(patterns, ignoreCase);
         }

@@ -39,16 +39,18 @@ public abstract class VyreProgram<T> implements Serializable {
     }
 
     /**
-     * MATCHES: the program over bytes the reader staged in an ingest buffer ({@code r1} buffer, {@code r2} valid
-     * bytes, {@code r3} output region, as {@link io.vyre.runtime.bytecode.StandardPrograms#scanStaged}), which
-     * lets a reader pack many small files into one chunk; {@code null} (the default) when the program only reads
-     * files itself. A program that has one also gives {@link #matchLength}.
+     * The program over bytes the reader staged in an ingest buffer itself ({@code r1} buffer, {@code r2} valid
+     * bytes, {@code r3} output region, as {@link io.vyre.runtime.bytecode.StandardPrograms#scanStaged} and
+     * {@link io.vyre.runtime.bytecode.StandardPrograms#linesStaged}): how a reader packs many small files into
+     * one chunk (MATCHES) and reads compressed files through their decompressor (both framings). LINES programs
+     * receive FRAME_DELIM flags as for {@link #program(int)}. {@code null} (the default) when the program only
+     * reads files itself; a MATCHES program that has one also gives {@link #matchLength}.
      */
-    public Vir0Program stagedProgram() {
+    public Vir0Program stagedProgram(int flags) {
         return null;
     }
 
-    /** MATCHES with a {@link #stagedProgram()}: the bytes a match of {@code patternId} covers. */
+    /** MATCHES with a {@link #stagedProgram(int)}: the bytes a match of {@code patternId} covers. */
     public int matchLength(int patternId) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no staged program");
     }

@@ -79,6 +79,27 @@ public final class StandardPrograms {
     }
 
     /**
+     * The lines of bytes the host staged in an ingest buffer that pass an optional filter: how a reader frames
+     * a decompressed stream, whose bytes it produces itself. The input starts at a line start.
+     * <pre>
+     *   r1 ingest buffer  r2 valid bytes  r3 output region: [offset in buffer, length, 0] per line
+     *   DETAIL (r9): the offset where framing stopped; the next input starts there
+     * </pre>
+     *
+     * @param filter a BOOL expression, or {@code null} for every line
+     * @param flags  {@link #FINAL}, {@link #TAIL}
+     */
+    public static Vir0Program linesStaged(Expr filter, int flags) {
+        Vir0Program.Builder b = Vir0Program.builder();
+        b.op(Opcode.INPUT, r(1), r(2))
+            .op(Opcode.FRAME_DELIM, (int) '\n', NO_LIMIT, flags);
+        if (filter != null) {
+            b.op(Opcode.FILTER, b.constant(new ExprConstant(filter)));
+        }
+        return b.op(Opcode.EMIT_RECORDS, r(3)).build();
+    }
+
+    /**
      * Masks every occurrence of every pattern in an ingest buffer the host filled, then writes the buffer
      * to a file through the IO queue.
      * <pre>

@@ -516,6 +516,27 @@ public abstract class MegakernelContractTest {
     }
 
     @Test
+    void shouldFrameLinesTheHostStagedLeavingAnUnterminatedOneForTheNextInput() {
+        Expr errors = Expr.builder().record(0).test(ExprOp.CONTAINS, 1, 0, "ERROR".getBytes(US_ASCII)).ret(1).build();
+        LoadedProgram tail = rt.load(StandardPrograms.linesStaged(errors, StandardPrograms.TAIL));
+        LoadedProgram last = rt.load(StandardPrograms.linesStaged(null, StandardPrograms.TAIL | StandardPrograms.FINAL));
+        Lane lane = rt.lanes().get(2);
+        lane.ingest().buffer().putBytes(0, LINES.getBytes(US_ASCII));
+        rt.stageInput(lane, LINES.length());
+        lane.output().reset();
+        SlotResult r = call(tail, lane.ingestHandle(), LINES.length(), lane.output().handle());
+        assertThat(r.ok()).as(r.describe()).isTrue();
+        assertThat(emittedLines(lane)).containsExactly("alpha ERROR one|0", "gamma ERROR two|0");
+        assertThat(r.detail()).as("framing stops at the unterminated last line").isEqualTo(LINES.indexOf("delta"));
+        lane.ingest().buffer().putBytes(0, "delta".getBytes(US_ASCII));
+        rt.stageInput(lane, 5);
+        lane.output().reset();
+        SlotResult end = call(last, lane.ingestHandle(), 5, lane.output().handle());
+        assertThat(emittedLines(lane)).containsExactly("delta|0");
+        assertThat(end.detail()).isEqualTo(5);
+    }
+
+    @Test
     void shouldFrameFixedRecordsProjectAndHashThem() throws IOException {
         int handle = rt.registerFileForRead(file("fixed.bin", "aaaabbbbccccdd".getBytes(US_ASCII)));
         Expr length = Expr.builder().record(0).length(1, 0).ret(1).build();

@@ -1,5 +1,6 @@
 package io.vyre.flink.source.enumerator;
 
+import io.vyre.flink.source.split.Compression;
 import io.vyre.flink.source.split.VyreFileSplit;
 import java.io.IOException;
 import java.io.Serializable;
@@ -93,8 +94,14 @@ public final class FileDiscovery implements Serializable {
         }
     }
 
-    /** Byte ranges of at most {@code splitBytes}; an empty file has no split. */
+    /**
+     * Byte ranges of at most {@code splitBytes}; an empty file has no split; a compressed file is one split (it
+     * is read through its decompressor from the start).
+     */
     public List<VyreFileSplit> rangesOf(String path, long size) {
+        if (size > 0 && Compression.of(path).compressed()) {
+            return List.of(VyreFileSplit.range(path, 0, size));
+        }
         List<VyreFileSplit> splits = new ArrayList<>();
         for (long start = 0; start < size; start += splitBytes) {
             splits.add(VyreFileSplit.range(path, start, Math.min(size, start + splitBytes)));

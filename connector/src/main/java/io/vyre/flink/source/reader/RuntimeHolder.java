@@ -26,7 +26,7 @@ final class RuntimeHolder implements AutoCloseable {
     private final List<Integer> assignedGpus;
     private final Map<Integer, LoadedProgram> loaded = new HashMap<>();
     private final Map<String, FileHandle> files = new HashMap<>();
-    private LoadedProgram staged;
+    private final Map<Integer, LoadedProgram> staged = new HashMap<>();
     private volatile VyreTenant tenant;
     private boolean closed;
 
@@ -83,12 +83,9 @@ final class RuntimeHolder implements AutoCloseable {
         return loaded.computeIfAbsent(flags, f -> tenant().load(program.program(f)));
     }
 
-    /** The program's {@link VyreProgram#stagedProgram()}, loaded on first use. */
-    synchronized LoadedProgram stagedProgram() {
-        if (staged == null) {
-            staged = tenant().load(program.stagedProgram());
-        }
-        return staged;
+    /** The program's {@link VyreProgram#stagedProgram(int)} for {@code flags}, loaded on first use. */
+    synchronized LoadedProgram stagedProgram(int flags) {
+        return staged.computeIfAbsent(flags, f -> tenant().load(program.stagedProgram(f)));
     }
 
     /** A split of {@code path} starts using the file's handle. */

@@ -6,6 +6,7 @@ import io.vyre.flink.runtime.PipelineStages;
 import io.vyre.flink.runtime.PipelineStages.Stage;
 import io.vyre.flink.runtime.RuntimeMetrics;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.flink.source.split.Compression;
 import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.runtime.Lane;
 import io.vyre.runtime.VyreTenant;
@@ -13,6 +14,7 @@ import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.protocol.SlotError;
 import io.vyre.runtime.protocol.SlotResult;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -44,10 +46,15 @@ import org.slf4j.LoggerFactory;
  * it emitted before.
  *
  * <p>Small splits (whole small files, the usual log folder) are packed: when the program has a
- * {@linkplain VyreProgram#stagedProgram() staged form}, the reader reads up to {@link #PACK_SPLITS} of them
+ * {@linkplain VyreProgram#stagedProgram(int) staged form}, the reader reads up to {@link #PACK_SPLITS} of them
  * into one lane's ingest buffer itself and scans them with one CALL, so a 10 KB file costs neither a ring
  * round trip nor a file handle of its own; each match goes to the file it starts in, and a match that runs
  * past its file's bytes into the next file's is dropped.
+ *
+ * <p>A compressed file ({@link Compression}, by its name) is one split read through its decompressor on this
+ * thread: each chunk is staged by the reader (for matches, with the previous chunk's last overlap bytes
+ * in front; for lines, with the previous chunk's unframed end), and every offset counts decompressed bytes.
+ * A restore decompresses from the start again and skips to its position, as Flink's FileSource does.
  */
 final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(VyreSplitReader.class);
@@ -70,6 +77,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     private long produced;
     private final LinkedHashMap<String, Cursor> cursors = new LinkedHashMap<>();
     private final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
+    /** Decompressed bytes on their way from a compressed split's stream into a lane. */
+    private final byte[] inflated = new byte[1 << 16];
     private volatile boolean wokenUp;
 
     VyreSplitReader(RuntimeHolder holder, VyreProgram<T> program, VyreRuntimeSettings settings, RuntimeMetrics metrics,
@@ -102,6 +111,14 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         int inFlight;
         /** Not to be packed again (its packed chunk overflowed the output region). */
         boolean noPack;
+        /** Compressed: read through the decompressor; {@link #next} counts decompressed bytes. */
+        final Compression compression;
+        /** Compressed: the open stream, positioned {@link #carry} bytes past {@link #next}; null until read. */
+        InputStream stream;
+        /** Compressed: bytes from {@link #next} on already taken from the stream, to go first into the next chunk. */
+        byte[] carry = NO_BYTES;
+        /** Compressed: the stream has ended; the last chunk is issued. */
+        boolean eof;
         /** Dropped: release the file handle when no chunk of it is in flight any more. */
         boolean releasePending;
         /** Tailed split: the file size at which the last read made no progress (wait for it to grow). */
@@ -129,6 +146,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             this.lastStart = split.lastStart();
             this.lastId = split.lastId();
             this.maxChunk = settings.chunkBytes();
+            this.compression = Compression.of(split.path());
         }
 
         String id() {
@@ -136,7 +154,25 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         }
 
         boolean exhausted() {
-            return !split.isTail() && next >= split.end();
+            return !split.isTail() && (compression.compressed() ? eof : next >= split.end());
+        }
+
+        /** Compressed: closes the stream; the next read reopens it and skips to {@link #next}. */
+        void rewind() {
+            closeStream();
+            carry = NO_BYTES;
+            eof = false;
+        }
+
+        void closeStream() {
+            if (stream != null) {
+                try {
+                    stream.close();
+                } catch (IOException e) {
+                    LOG.debug("closing the decompressor of {}: {}", split.path(), e.toString());
+                }
+                stream = null;
+            }
         }
     }
 
@@ -265,7 +301,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
 
     /** Issues chunks while lanes are free: packs of small splits first, then round-robin over the others. */
     private void issue() throws IOException, InterruptedException {
-        if (program.stagedProgram() != null) {
+        if (program.framing() == Framing.MATCHES && program.stagedProgram(0) != null) {
             while (inFlight.size() < settings.lanes() && issuePacked()) {
                 // one packed chunk per free lane while small splits wait
             }
@@ -287,7 +323,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     /** A fresh bounded split small enough to share a chunk with others. */
     private boolean packable(Cursor c) {
         VyreFileSplit split = c.split;
-        return !split.isTail() && !c.failed && !c.busy && !c.noPack && c.inFlight == 0 && c.skip == 0
+        return !split.isTail() && !c.compression.compressed() && !c.failed && !c.busy && !c.noPack && c.inFlight == 0 && c.skip == 0
             && c.lastStart == VyreFileSplit.NONE && c.next == split.start() && split.end() > split.start()
             && split.end() - split.start() + program.overlap() <= settings.chunkBytes() / 4;
     }
@@ -345,7 +381,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         }
         lane.output().reset();
         tenant.stageInput(lane, at);
-        long seq = tenant.publishCall(holder.stagedProgram(), 0, lane.ingestHandle(), at, lane.output().handle());
+        long seq = tenant.publishCall(holder.stagedProgram(0), 0, lane.ingestHandle(), at, lane.output().handle());
         Cursor first = packed.get(0).cursor;
         inFlight.add(new Chunk(first, first.split.start(), first.split.start(), at, at, 0, 0, lane, seq, packed));
         PipelineStages.chunkIssued();
@@ -383,12 +419,126 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         return read;
     }
 
+    /**
+     * Stages the next decompressed chunk of a compressed split: what is carried from the previous chunk, then
+     * what the stream gives up to the chunk size.
+     */
+    private boolean issueDecompressed(Cursor c) throws IOException, InterruptedException {
+        if (program.stagedProgram(0) == null) {
+            throw new IOException("cannot read " + c.split.path() + ": it is " + c.compression + "-compressed, and "
+                + program.describe() + " reads files itself, so it would see the compressed bytes; decompress the"
+                + " file first, or use a scan or lines program");
+        }
+        int overlap = program.framing() == Framing.MATCHES ? program.overlap() : 0;
+        if (c.stream == null && !openDecompressed(c)) {
+            return false;
+        }
+        VyreTenant tenant = holder.tenant();
+        Lane lane = tenant.acquireLane();
+        int n;
+        boolean eof = false;
+        try {
+            int capacity = Math.min(c.maxChunk, lane.ingest().capacity());
+            if (capacity <= overlap) {
+                throw new IOException("a chunk of " + capacity + " bytes cannot hold the " + (overlap + 1) + " bytes of"
+                    + " the longest pattern: raise the source's chunk size (chunk-bytes)");
+            }
+            lane.ingest().buffer().putBytes(0, c.carry);
+            n = c.carry.length;
+            while (n < capacity) {
+                int r = c.stream.read(inflated, 0, Math.min(inflated.length, capacity - n));
+                if (r < 0) {
+                    eof = true;
+                    break;
+                }
+                lane.ingest().buffer().putBytes(n, inflated, 0, r);
+                n += r;
+            }
+        } catch (IOException e) {
+            tenant.releaseLane(lane);
+            if (e.getMessage() != null && e.getMessage().startsWith("a chunk of")) {
+                throw e;
+            }
+            return unreadable(c, "its " + c.compression + " data is corrupt or truncated (" + reason(e) + ")", e);
+        }
+        if (eof) {
+            c.closeStream();
+            c.eof = true;
+        }
+        if (n == 0) {
+            tenant.releaseLane(lane);
+            c.carry = NO_BYTES;
+            return false;
+        }
+        int own;
+        int flags = 0;
+        if (program.framing() == Framing.MATCHES) {
+            own = eof ? n : n - overlap;
+            c.carry = eof ? NO_BYTES : new byte[n - own];
+            lane.ingest().buffer().getBytes(own, c.carry);
+        } else {
+            own = n;
+            flags = StandardPrograms.TAIL | (eof ? StandardPrograms.FINAL : 0);
+            c.carry = NO_BYTES;  // what the kernel does not frame comes back from the lane when the chunk is done
+            c.busy = true;
+        }
+        lane.output().reset();
+        tenant.stageInput(lane, n);
+        long seq = tenant.publishCall(holder.stagedProgram(flags), 0, lane.ingestHandle(), n, lane.output().handle());
+        c.inFlight++;
+        inFlight.add(new Chunk(c, c.next, c.next, own, n, flags, c.skip, lane, seq));
+        PipelineStages.chunkIssued();
+        c.skip = 0;
+        if (program.framing() == Framing.MATCHES) {
+            c.next += own;
+            if (c.lastStart < c.next) {
+                c.lastStart = VyreFileSplit.NONE;  // later chunks start past the restored key
+            }
+        }
+        return true;
+    }
+
+    /** Opens a compressed split's stream and skips to its position (a restore decompresses from the start). */
+    private boolean openDecompressed(Cursor c) throws IOException {
+        try {
+            c.stream = c.compression.open(Path.of(c.split.path()));
+            if (c.next > 0) {
+                LOG.info("{}: resuming at decompressed byte {} (decompressing and skipping what comes before)",
+                    c.split.path(), c.next);
+            }
+            c.stream.skipNBytes(c.next);
+            c.carry = NO_BYTES;
+            return true;
+        } catch (NoSuchFileException e) {
+            c.closeStream();
+            return unreadable(c, "it no longer exists (deleted after it was listed?)", e);
+        } catch (java.io.EOFException e) {
+            c.closeStream();
+            return unreadable(c, "it decompresses to fewer than the " + c.next + " bytes already read from it"
+                + " (replaced or truncated underneath?)", e);
+        } catch (IOException e) {
+            c.closeStream();
+            return unreadable(c, "its " + c.compression + " data cannot be read (" + reason(e) + ")", e);
+        }
+    }
+
+    private static String reason(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
     private boolean tryIssue(Cursor c) throws IOException, InterruptedException {
         if (produced >= recordLimit && !c.split.isTail()) {
             c.next = Math.max(c.next, c.split.end());  // the limit is reached: the rest of the split is not needed
+            if (c.compression.compressed() && !c.busy) {
+                c.closeStream();
+                c.eof = true;
+            }
         }
         if (c.exhausted() || c.busy || produced >= recordLimit) {
             return false;
+        }
+        if (c.compression.compressed()) {
+            return issueDecompressed(c);
         }
         long[] file;
         try {
@@ -560,7 +710,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         bytesIn.inc(chunk.own);
         List<VyreElement<T>> out = new ArrayList<>(Math.max(1, n[0] - chunk.skip));
         String path = chunk.cursor.split.path();
-        for (int i = chunk.skip; i < n[0]; i++) {
+        for (int i = chunk.skip; i < n[0] && (entries[i] >>> 32) < chunk.own; i++) {
             long offset = chunk.readFrom + (entries[i] >>> 32);
             int id = (int) entries[i];
             if (!emittedBefore(chunk, offset, id)) {
@@ -584,7 +734,11 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             c.stalledAtSize = chunk.readFrom + chunk.count;
         }
         boolean eof = (chunk.flags & StandardPrograms.FINAL) != 0 && Integer.toUnsignedLong(consumed) >= chunk.count;
-        if (!c.split.isTail() && (eof || nextOffset >= c.split.end())) {
+        if (c.compression.compressed()) {
+            // the unframed end (an unfinished line) goes first into the next chunk
+            c.carry = new byte[chunk.count - consumed];
+            chunk.lane.ingest().buffer().getBytes(consumed, c.carry);
+        } else if (!c.split.isTail() && (eof || nextOffset >= c.split.end())) {
             nextOffset = Math.max(nextOffset, c.split.end());
         }
         c.next = Math.max(c.next, nextOffset);
@@ -642,9 +796,13 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             c.skip = chunk.skip;
             c.busy = false;
             discardLaterChunksOf(c);
+            if (c.compression.compressed()) {
+                c.rewind();
+            }
             return new RecordsBySplits<>(Map.of(), Set.of());
         }
-        String lastError = holder.tenant().lastIoError((int) holder.file(c.split.path(), false)[0]);
+        String lastError = c.compression.compressed() ? null
+            : holder.tenant().lastIoError((int) holder.file(c.split.path(), false)[0]);
         String message = "the megakernel failed on " + c.split.path() + " at byte " + chunk.readFrom + ": "
             + result.describe() + (lastError != null ? " (" + lastError + ")" : "");
         if (skipUnreadable && (result.error() == SlotError.IO_ERROR || result.error() == SlotError.SHORT_READ)) {
@@ -676,6 +834,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         c.failed = true;
         c.next = c.split.isTail() ? c.next : c.split.end();
         c.busy = false;
+        c.closeStream();
+        c.eof = true;
         if (c.split.isTail() && cursors.remove(c.id()) != null) {
             c.releasePending = true;
             releaseWhenIdle(c);
@@ -706,7 +866,9 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     private void updatePending() {
         long pending = 0;
         for (Cursor c : cursors.values()) {
-            if (!c.split.isTail()) {
+            if (c.compression.compressed()) {
+                pending += c.eof ? 0 : c.split.end();  // compressed bytes: unknown how many are left, until the end
+            } else if (!c.split.isTail()) {
                 pending += Math.max(0, c.split.end() - c.next);
             }
         }
@@ -731,6 +893,9 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
 
     @Override
     public void close() {
+        for (Cursor c : cursors.values()) {
+            c.closeStream();
+        }
         VyreTenant tenant = holder.tenantOrNull();
         while (!inFlight.isEmpty()) {
             Chunk chunk = inFlight.poll();

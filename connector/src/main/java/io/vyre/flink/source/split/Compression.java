@@ -1,0 +1,75 @@
+package io.vyre.flink.source.split;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+import org.apache.flink.annotation.Internal;
+
+/**
+ * How a file is compressed, known by its name's extension (as Flink's FileSource decides): such a file is one
+ * split, read through its decompressor, and every offset in it counts decompressed bytes.
+ */
+@Internal
+public enum Compression {
+    NONE(""),
+    GZIP(".gz", ".gzip"),
+    BZIP2(".bz2"),
+    XZ(".xz"),
+    ZSTD(".zst", ".zstd");
+
+    private final String[] extensions;
+
+    Compression(String... extensions) {
+        this.extensions = extensions;
+    }
+
+    /** The compression of the file named {@code path}. */
+    public static Compression of(String path) {
+        String name = path.toLowerCase(Locale.ROOT);
+        for (Compression c : values()) {
+            for (String e : c.extensions) {
+                if (!e.isEmpty() && name.endsWith(e)) {
+                    return c;
+                }
+            }
+        }
+        return NONE;
+    }
+
+    public boolean compressed() {
+        return this != NONE;
+    }
+
+    /** The decompressed bytes of {@code file} (concatenated gzip members and bzip2 streams included). */
+    public InputStream open(Path file) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        try {
+            return switch (this) {
+                case NONE -> raw;
+                case GZIP -> new GzipCompressorInputStream(raw, true);
+                case BZIP2 -> new BZip2CompressorInputStream(raw, true);
+                case XZ -> new XZCompressorInputStream(raw, true);
+                case ZSTD -> new ZstdCompressorInputStream(raw);
+            };
+        } catch (LinkageError e) {
+            raw.close();
+            throw new IOException("cannot decompress " + file + ": the " + this + " decompressor cannot load ("
+                + e + "); it needs " + (this == ZSTD ? "zstd-jni" : "org.tukaani:xz") + " on the classpath", e);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
