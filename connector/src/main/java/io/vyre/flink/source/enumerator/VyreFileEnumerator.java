@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
@@ -46,6 +47,7 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     private volatile Set<String> knownForListing;
     private final ArrayDeque<VyreFileSplit> unassigned;
     private final Set<Integer> noMoreSplitsSent = new HashSet<>();
+    private final Set<Integer> finishedReaders = new HashSet<>();
     private int nextReader;
 
     public VyreFileEnumerator(SplitEnumeratorContext<VyreFileSplit> context, FileDiscovery discovery,
@@ -74,6 +76,25 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
                 unassigned.addAll(discovery.rangesOf(f.getKey(), f.getValue()));
             }
             LOG.info("bounded Vyre source: {} files, {} splits", files.size(), unassigned.size());
+        }
+        if (!continuous()) {
+            // checkpoints at execution.checkpointing.interval-during-backlog (where set) while the files are read
+            context.setIsProcessingBacklog(true);
+        }
+    }
+
+    /**
+     * A bounded reader has read all it will get. Once every reader has, the source stops reporting backlog:
+     * the checkpoint interval drops to execution.checkpointing.interval, and the final checkpoint that a
+     * bounded streaming job waits for before it finishes (FLIP-147) comes at that interval, not up to a whole
+     * backlog interval later.
+     */
+    @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent event) {
+        if (event instanceof ReaderFinishedEvent && finishedReaders.add(subtaskId)
+            && finishedReaders.size() >= context.currentParallelism()) {
+            LOG.info("bounded Vyre source: all {} readers finished; no more backlog", finishedReaders.size());
+            context.setIsProcessingBacklog(false);
         }
     }
 
@@ -141,6 +162,8 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
         noMoreSplitsSent.remove(subtaskId);
         if (continuous()) {
             pushToReaders();
+        } else {
+            readerRestarted(subtaskId);
         }
     }
 
@@ -148,7 +171,17 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     public void addReader(int subtaskId) {
         if (continuous()) {
             pushToReaders();
+        } else {
+            readerRestarted(subtaskId);
         }
+    }
+
+    /** A bounded reader that failed and came back reads again: the source is back in backlog until it is done. */
+    private void readerRestarted(int subtaskId) {
+        if (finishedReaders.size() >= context.currentParallelism()) {
+            context.setIsProcessingBacklog(true);
+        }
+        finishedReaders.remove(subtaskId);
     }
 
     @Override

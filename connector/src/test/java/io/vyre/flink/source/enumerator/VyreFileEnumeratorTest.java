@@ -55,6 +55,41 @@ class VyreFileEnumeratorTest {
         }
     }
 
+    /** Flink's testing context, which refuses backlog reports, recording them instead. */
+    private static final class BacklogContext extends TestingSplitEnumeratorContext<VyreFileSplit> {
+        final java.util.List<Boolean> backlog = new java.util.ArrayList<>();
+
+        BacklogContext(int parallelism) {
+            super(parallelism);
+        }
+
+        @Override
+        public void setIsProcessingBacklog(boolean isProcessingBacklog) {
+            backlog.add(isProcessingBacklog);
+        }
+    }
+
+    @Test
+    void shouldReportBacklogUntilEveryReaderHasFinishedAndAgainWhenOneComesBack() throws Exception {
+        java.nio.file.Files.write(dir.resolve("a.log"), new byte[1000]);
+        BacklogContext context = new BacklogContext(2);
+        context.registerReader(0, "host");
+        context.registerReader(1, "host");
+        VyreFileEnumerator enumerator = new VyreFileEnumerator(context,
+            new FileDiscovery(java.util.List.of(dir.toString()), 64L << 20), null, null);
+        enumerator.start();
+        org.assertj.core.api.Assertions.assertThat(context.backlog).containsExactly(true);
+        enumerator.handleSourceEvent(0, new ReaderFinishedEvent());
+        enumerator.handleSourceEvent(0, new ReaderFinishedEvent());
+        org.assertj.core.api.Assertions.assertThat(context.backlog).as("one reader of two is not all").containsExactly(true);
+        enumerator.handleSourceEvent(1, new ReaderFinishedEvent());
+        org.assertj.core.api.Assertions.assertThat(context.backlog).containsExactly(true, false);
+        enumerator.addSplitsBack(java.util.List.of(VyreFileSplit.range(dir.resolve("a.log").toString(), 0, 1000)), 1);
+        org.assertj.core.api.Assertions.assertThat(context.backlog).containsExactly(true, false, true);
+        enumerator.handleSourceEvent(1, new ReaderFinishedEvent());
+        org.assertj.core.api.Assertions.assertThat(context.backlog).containsExactly(true, false, true, false);
+    }
+
     @Test
     void shouldListWhileTheCoordinatorRecordsNewFiles() throws Exception {
         ThreadedContext context = new ThreadedContext();
@@ -94,7 +129,7 @@ class VyreFileEnumeratorTest {
             java.nio.file.Files.write(dir.resolve(String.format("a-%03d.log", i)), new byte[1000]);
         }
         java.nio.file.Files.write(dir.resolve("z-large.log"), new byte[10 << 20]);
-        TestingSplitEnumeratorContext<VyreFileSplit> context = new TestingSplitEnumeratorContext<>(2);
+        BacklogContext context = new BacklogContext(2);
         context.registerReader(0, "host");
         VyreFileEnumerator enumerator = new VyreFileEnumerator(context,
             new FileDiscovery(java.util.List.of(dir.toString()), 4L << 20), null, null);
@@ -117,7 +152,7 @@ class VyreFileEnumeratorTest {
         for (int i = 0; i < 5; i++) {
             java.nio.file.Files.write(dir.resolve("f-" + i + ".log"), new byte[1000]);
         }
-        TestingSplitEnumeratorContext<VyreFileSplit> context = new TestingSplitEnumeratorContext<>(2);
+        BacklogContext context = new BacklogContext(2);
         context.registerReader(0, "host");
         VyreFileEnumerator enumerator = new VyreFileEnumerator(context,
             new FileDiscovery(java.util.List.of(dir.toString()), 2000), null, null);
@@ -138,7 +173,7 @@ class VyreFileEnumeratorTest {
         for (int i = 0; i < 4; i++) {
             java.nio.file.Files.write(dir.resolve("f-" + i + ".log"), new byte[40_000]);
         }
-        TestingSplitEnumeratorContext<VyreFileSplit> context = new TestingSplitEnumeratorContext<>(2);
+        BacklogContext context = new BacklogContext(2);
         context.registerReader(0, "host");
         context.registerReader(1, "host");
         VyreFileEnumerator enumerator = new VyreFileEnumerator(context,

@@ -25,8 +25,9 @@ public final class CommonOptions {
     public Integer parallelism;
 
     @Option(names = "--checkpoint-interval", paramLabel = "DURATION", converter = DurationConverter.class,
-        description = "Checkpoint (and commit output) every DURATION, e.g. 10s; 0 turns checkpoints off"
-            + " (output is then committed at the end) (default: 10s).")
+        description = "Checkpoint (and commit output) every DURATION while the input is read, e.g. 10s, and at"
+            + " once when it has been (scan, redact); 0 turns checkpoints off (output is then committed at the end)"
+            + " (default: 10s).")
     public Duration checkpointInterval = Duration.ofSeconds(10);
 
     @Option(names = "--restart-attempts", paramLabel = "N",

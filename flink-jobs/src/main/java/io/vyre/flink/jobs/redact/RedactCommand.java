@@ -81,7 +81,7 @@ public final class RedactCommand implements Callable<Integer> {
             parallelism = JobEnvironment.defaultParallelism(backend, common);
         }
 
-        StreamExecutionEnvironment env = JobEnvironment.create(common, embeddedOnly, parallelism);
+        StreamExecutionEnvironment env = JobEnvironment.createForVyreSources(common, embeddedOnly, parallelism);
         VyreSource<byte[]> source = VyreSource.builder().setPaths(paths).setProgram(VyrePrograms.lineBytes())
             .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(common.backend).devices(common.devices)
                 .cpuWorkers(1))

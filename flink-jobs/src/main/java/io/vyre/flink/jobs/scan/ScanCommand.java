@@ -85,7 +85,7 @@ public final class ScanCommand implements Callable<Integer> {
 
     /** On a cluster: the inputs and the output folder are the task managers' business. */
     private int submit(List<String> paths, List<byte[]> patterns, Path out) throws Exception {
-        StreamExecutionEnvironment env = JobEnvironment.create(common, new Configuration(), 0);
+        StreamExecutionEnvironment env = JobEnvironment.createForVyreSources(common, new Configuration(), 0);
         ScanJob.define(env, jobSpec(paths, patterns, out));
         JobExecutionResult result = env.execute(jobName(patterns, paths.size() + " inputs"));
         PrintWriter stdout = spec.commandLine().getOut();
@@ -105,7 +105,7 @@ public final class ScanCommand implements Callable<Integer> {
             List.of(VyrePrograms.scan(patterns, input.ignoreCase).program(0)), Path.of(files.firstKey()));
         long total = JobInputs.totalBytes(files);
         Set<Path> before = MatchCounts.partFiles(out);
-        StreamExecutionEnvironment env = JobEnvironment.create(common,
+        StreamExecutionEnvironment env = JobEnvironment.createForVyreSources(common,
             ProgressReporter.configuration(ScanJob.SOURCE_NAME, total), JobEnvironment.defaultParallelism(backend, common));
         ScanJob.define(env, jobSpec(paths, patterns, out));
         PipelineStages.resetTotals();
