@@ -13,7 +13,9 @@ public final class ScanProgram extends VyreProgram<ScanMatch> {
     private static final long serialVersionUID = 1L;
     private final ArrayList<byte[]> patterns;
     private final boolean ignoreCase;
-    private final int overlap;
+    /** Computed on first use, also after deserialization (transient: the serialized form stays as it was). */
+    private transient int overlap;
+    private transient boolean overlapKnown;
     private transient Vir0Program program;
     private transient Vir0Program staged;
 
@@ -23,7 +25,6 @@ public final class ScanProgram extends VyreProgram<ScanMatch> {
         }
         this.patterns = new ArrayList<>(patterns);
         this.ignoreCase = ignoreCase;
-        this.overlap = patterns.stream().mapToInt(p -> p.length).max().orElse(1) - 1;
         program(0);
     }
 
@@ -60,6 +61,10 @@ public final class ScanProgram extends VyreProgram<ScanMatch> {
 
     @Override
     public int overlap() {
+        if (!overlapKnown) {
+            overlap = patterns.stream().mapToInt(p -> p.length).max().orElse(1) - 1;
+            overlapKnown = true;
+        }
         return overlap;
     }
 

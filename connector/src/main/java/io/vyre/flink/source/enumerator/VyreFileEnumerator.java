@@ -1,9 +1,11 @@
 package io.vyre.flink.source.enumerator;
 
+import io.vyre.flink.source.split.Compression;
 import io.vyre.flink.source.split.VyreFileSplit;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,9 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     private final ArrayDeque<VyreFileSplit> unassigned;
     private final Set<Integer> noMoreSplitsSent = new HashSet<>();
     private final Set<Integer> finishedReaders = new HashSet<>();
+    /** Continuous mode: compressed files seen once, by size; listed again until the size holds. */
+    private final Map<String, Long> settlingCompressed = new HashMap<>();
+    private boolean backlogEnded;
     private int nextReader;
 
     public VyreFileEnumerator(SplitEnumeratorContext<VyreFileSplit> context, FileDiscovery discovery,
@@ -91,9 +96,10 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
      */
     @Override
     public void handleSourceEvent(int subtaskId, SourceEvent event) {
-        if (event instanceof ReaderFinishedEvent && finishedReaders.add(subtaskId)
-            && finishedReaders.size() >= context.currentParallelism()) {
+        if (event instanceof ReaderFinishedEvent && finishedReaders.add(subtaskId) && !backlogEnded
+            && finishedReaders.containsAll(context.registeredReaders().keySet())) {
             LOG.info("bounded Vyre source: all {} readers finished; no more backlog", finishedReaders.size());
+            backlogEnded = true;
             context.setIsProcessingBacklog(false);
         }
     }
@@ -103,13 +109,30 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
             throw new IllegalStateException("listing the monitored input failed: " + error.getMessage(), error);
         }
         boolean found = false;
-        for (String path : files.keySet()) {
-            if (knownFiles.add(path)) {
-                found = true;
+        for (Map.Entry<String, Long> f : files.entrySet()) {
+            String path = f.getKey();
+            long size = f.getValue();
+            if (knownFiles.contains(path)) {
+                continue;
+            }
+            if (Compression.of(path).compressed()) {
+                // a compressed file cannot be tailed: it is read once, whole, when two listings saw the same size
+                Long seen = settlingCompressed.put(path, size);
+                if (size == 0 || seen == null || seen != size) {
+                    continue;
+                }
+                settlingCompressed.remove(path);
+                unassigned.addAll(discovery.rangesOf(path, size));
+                LOG.info("monitored Vyre source found {} ({}-compressed: read once, its size has settled)", path,
+                    Compression.of(path));
+            } else {
                 unassigned.add(VyreFileSplit.tail(path));
                 LOG.info("monitored Vyre source found {}", path);
             }
+            knownFiles.add(path);
+            found = true;
         }
+        settlingCompressed.keySet().retainAll(files.keySet());  // gone before it settled
         if (found) {
             knownForListing = Set.copyOf(knownFiles);
         }
@@ -162,8 +185,6 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
         noMoreSplitsSent.remove(subtaskId);
         if (continuous()) {
             pushToReaders();
-        } else {
-            readerRestarted(subtaskId);
         }
     }
 
@@ -176,12 +197,16 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
         }
     }
 
-    /** A bounded reader that failed and came back reads again: the source is back in backlog until it is done. */
+    /**
+     * A bounded reader that (re)started reads again: the source is back in backlog until it is done. Only readers
+     * that registered count, so a subtask whose reader never runs again (finished on restore) holds nothing up.
+     */
     private void readerRestarted(int subtaskId) {
-        if (finishedReaders.size() >= context.currentParallelism()) {
+        finishedReaders.remove(subtaskId);
+        if (backlogEnded) {
+            backlogEnded = false;
             context.setIsProcessingBacklog(true);
         }
-        finishedReaders.remove(subtaskId);
     }
 
     @Override

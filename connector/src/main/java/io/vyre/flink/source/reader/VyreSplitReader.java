@@ -14,7 +14,8 @@ import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.protocol.SlotError;
 import io.vyre.runtime.protocol.SlotResult;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.EOFException;
+import java.io.PushbackInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -114,7 +115,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         /** Compressed: read through the decompressor; {@link #next} counts decompressed bytes. */
         final Compression compression;
         /** Compressed: the open stream, positioned {@link #carry} bytes past {@link #next}; null until read. */
-        InputStream stream;
+        PushbackInputStream stream;
         /** Compressed: bytes from {@link #next} on already taken from the stream, to go first into the next chunk. */
         byte[] carry = NO_BYTES;
         /** Compressed: the stream has ended; the last chunk is issued. */
@@ -260,10 +261,11 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         }
         updatePending();
         if (inFlight.isEmpty()) {
-            if (!cursors.isEmpty()) {
+            Set<String> finished = finishedWithoutWork();
+            if (finished.isEmpty() && !cursors.isEmpty()) {
                 idle();
             }
-            return new RecordsBySplits<>(Map.of(), finishedWithoutWork());
+            return new RecordsBySplits<>(Map.of(), finished);
         }
         Chunk chunk = inFlight.poll();
         SlotResult result;
@@ -379,9 +381,19 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             tenant.releaseLane(lane);
             return !candidates.isEmpty();
         }
-        lane.output().reset();
-        tenant.stageInput(lane, at);
-        long seq = tenant.publishCall(holder.stagedProgram(0), 0, lane.ingestHandle(), at, lane.output().handle());
+        long seq;
+        try {
+            lane.output().reset();
+            tenant.stageInput(lane, at);
+            seq = tenant.publishCall(holder.stagedProgram(0), 0, lane.ingestHandle(), at, lane.output().handle());
+        } catch (RuntimeException e) {
+            for (Packed p : packed) {
+                p.cursor.next = p.cursor.split.start();
+                p.cursor.inFlight--;
+            }
+            tenant.releaseLane(lane);
+            throw e;
+        }
         Cursor first = packed.get(0).cursor;
         inFlight.add(new Chunk(first, first.split.start(), first.split.start(), at, at, 0, 0, lane, seq, packed));
         PipelineStages.chunkIssued();
@@ -430,6 +442,11 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
                 + " file first, or use a scan or lines program");
         }
         int overlap = program.framing() == Framing.MATCHES ? program.overlap() : 0;
+        int capacity = Math.min(c.maxChunk, settings.chunkBytes());
+        if (capacity <= overlap) {
+            throw new IOException("a chunk of " + capacity + " bytes cannot hold the " + (overlap + 1) + " bytes of"
+                + " the longest pattern: raise the source's chunk size (chunk-bytes)");
+        }
         if (c.stream == null && !openDecompressed(c)) {
             return false;
         }
@@ -438,11 +455,6 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         int n;
         boolean eof = false;
         try {
-            int capacity = Math.min(c.maxChunk, lane.ingest().capacity());
-            if (capacity <= overlap) {
-                throw new IOException("a chunk of " + capacity + " bytes cannot hold the " + (overlap + 1) + " bytes of"
-                    + " the longest pattern: raise the source's chunk size (chunk-bytes)");
-            }
             lane.ingest().buffer().putBytes(0, c.carry);
             n = c.carry.length;
             while (n < capacity) {
@@ -454,12 +466,17 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
                 lane.ingest().buffer().putBytes(n, inflated, 0, r);
                 n += r;
             }
-        } catch (IOException e) {
-            tenant.releaseLane(lane);
-            if (e.getMessage() != null && e.getMessage().startsWith("a chunk of")) {
-                throw e;
+            if (!eof) {
+                int ahead = c.stream.read();  // a stream that ends exactly here makes this chunk the last
+                if (ahead < 0) {
+                    eof = true;
+                } else {
+                    c.stream.unread(ahead);
+                }
             }
-            return unreadable(c, "its " + c.compression + " data is corrupt or truncated (" + reason(e) + ")", e);
+        } catch (IOException | RuntimeException e) {  // decoders throw either on corrupt data
+            tenant.releaseLane(lane);
+            return corrupt(c, e);
         }
         if (eof) {
             c.closeStream();
@@ -470,21 +487,28 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             c.carry = NO_BYTES;
             return false;
         }
-        int own;
+        int own = n;
         int flags = 0;
+        byte[] carry = NO_BYTES;
         if (program.framing() == Framing.MATCHES) {
             own = eof ? n : n - overlap;
-            c.carry = eof ? NO_BYTES : new byte[n - own];
-            lane.ingest().buffer().getBytes(own, c.carry);
+            carry = new byte[n - own];
+            lane.ingest().buffer().getBytes(own, carry);
         } else {
-            own = n;
             flags = StandardPrograms.TAIL | (eof ? StandardPrograms.FINAL : 0);
-            c.carry = NO_BYTES;  // what the kernel does not frame comes back from the lane when the chunk is done
-            c.busy = true;
         }
-        lane.output().reset();
-        tenant.stageInput(lane, n);
-        long seq = tenant.publishCall(holder.stagedProgram(flags), 0, lane.ingestHandle(), n, lane.output().handle());
+        long seq;
+        try {
+            lane.output().reset();
+            tenant.stageInput(lane, n);
+            seq = tenant.publishCall(holder.stagedProgram(flags), 0, lane.ingestHandle(), n, lane.output().handle());
+        } catch (RuntimeException e) {
+            tenant.releaseLane(lane);
+            throw e;
+        }
+        // for lines, what the kernel does not frame comes back from the lane when the chunk is done
+        c.carry = carry;
+        c.busy = program.framing() == Framing.LINES;
         c.inFlight++;
         inFlight.add(new Chunk(c, c.next, c.next, own, n, flags, c.skip, lane, seq));
         PipelineStages.chunkIssued();
@@ -501,25 +525,46 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     /** Opens a compressed split's stream and skips to its position (a restore decompresses from the start). */
     private boolean openDecompressed(Cursor c) throws IOException {
         try {
-            c.stream = c.compression.open(Path.of(c.split.path()));
+            c.stream = new PushbackInputStream(c.compression.open(Path.of(c.split.path())), 1);
             if (c.next > 0) {
                 LOG.info("{}: resuming at decompressed byte {} (decompressing and skipping what comes before)",
                     c.split.path(), c.next);
+                try {
+                    c.stream.skipNBytes(c.next);
+                } catch (EOFException e) {
+                    c.closeStream();
+                    return unreadable(c, "it decompresses to fewer than the " + c.next + " bytes already read from it"
+                        + " (replaced or truncated underneath?)", e);
+                }
             }
-            c.stream.skipNBytes(c.next);
             c.carry = NO_BYTES;
             return true;
         } catch (NoSuchFileException e) {
             c.closeStream();
             return unreadable(c, "it no longer exists (deleted after it was listed?)", e);
-        } catch (java.io.EOFException e) {
+        } catch (Compression.DecoderUnavailableException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
             c.closeStream();
-            return unreadable(c, "it decompresses to fewer than the " + c.next + " bytes already read from it"
-                + " (replaced or truncated underneath?)", e);
-        } catch (IOException e) {
-            c.closeStream();
-            return unreadable(c, "its " + c.compression + " data cannot be read (" + reason(e) + ")", e);
+            return corrupt(c, e);
         }
+    }
+
+    /**
+     * Compressed data that cannot be decoded: fails the job, or with skip-unreadable-files ends the split where
+     * it broke, keeping the chunks before it (they are in flight or emitted, and their bytes were good).
+     */
+    private boolean corrupt(Cursor c, Exception e) throws IOException {
+        String message = "cannot read " + c.split.path() + ": its " + c.compression + " data is corrupt or truncated ("
+            + reason(e) + ")";
+        if (!skipUnreadable) {
+            throw new IOException(message + " (set skip-unreadable-files to skip such files instead)", e);
+        }
+        LOG.warn("{}; skipping the rest of split {} after decompressed byte {}", message, c.id(), c.next);
+        c.closeStream();
+        c.carry = NO_BYTES;
+        c.eof = true;
+        return false;
     }
 
     private static String reason(Exception e) {
@@ -528,9 +573,11 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
 
     private boolean tryIssue(Cursor c) throws IOException, InterruptedException {
         if (produced >= recordLimit && !c.split.isTail()) {
-            c.next = Math.max(c.next, c.split.end());  // the limit is reached: the rest of the split is not needed
-            if (c.compression.compressed() && !c.busy) {
-                c.closeStream();
+            // the limit is reached: the rest of the split is not needed
+            if (!c.compression.compressed()) {
+                c.next = Math.max(c.next, c.split.end());
+            } else if (!c.busy) {
+                c.closeStream();  // next stays in decompressed bytes, where the emitted records put it
                 c.eof = true;
             }
         }
@@ -794,6 +841,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             c.maxChunk /= 2;
             c.next = chunk.stateOffset;
             c.skip = chunk.skip;
+            c.lastStart = chunk.lastStart;  // a restored key filters the re-read as it did the first read
+            c.lastId = chunk.lastId;
             c.busy = false;
             discardLaterChunksOf(c);
             if (c.compression.compressed()) {

@@ -60,11 +60,28 @@ public enum Compression {
             };
         } catch (LinkageError e) {
             raw.close();
-            throw new IOException("cannot decompress " + file + ": the " + this + " decompressor cannot load ("
-                + e + "); it needs " + (this == ZSTD ? "zstd-jni" : "org.tukaani:xz") + " on the classpath", e);
+            throw new DecoderUnavailableException("cannot decompress " + file + ": the " + this + " decoder cannot"
+                + " load (" + e + "); it needs " + library() + " on the classpath (the connector jars ship it)", e);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
+        }
+    }
+
+    private String library() {
+        return switch (this) {
+            case XZ -> "org.tukaani:xz";
+            case ZSTD -> "com.github.luben:zstd-jni (and its native library for this platform)";
+            default -> "org.apache.commons:commons-compress";
+        };
+    }
+
+    /** A decoder's library is missing: a set-up problem, never a file to skip. */
+    public static final class DecoderUnavailableException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        DecoderUnavailableException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -85,9 +85,34 @@ class VyreFileEnumeratorTest {
         enumerator.handleSourceEvent(1, new ReaderFinishedEvent());
         org.assertj.core.api.Assertions.assertThat(context.backlog).containsExactly(true, false);
         enumerator.addSplitsBack(java.util.List.of(VyreFileSplit.range(dir.resolve("a.log").toString(), 0, 1000)), 1);
+        enumerator.addReader(1);  // the failed subtask's reader comes back
         org.assertj.core.api.Assertions.assertThat(context.backlog).containsExactly(true, false, true);
         enumerator.handleSourceEvent(1, new ReaderFinishedEvent());
         org.assertj.core.api.Assertions.assertThat(context.backlog).containsExactly(true, false, true, false);
+    }
+
+    @Test
+    void shouldReadACompressedFileOnceWholeWhenMonitoredNotTailIt() throws Exception {
+        Path gz = dir.resolve("old.log.gz");
+        java.nio.file.Files.write(gz, new byte[100]);
+        java.nio.file.Files.write(dir.resolve("live.log"), new byte[10]);
+        BacklogContext context = new BacklogContext(1);
+        context.registerReader(0, "host");
+        VyreFileEnumerator enumerator = new VyreFileEnumerator(context,
+            new FileDiscovery(java.util.List.of(dir.toString()), 64L << 20), Duration.ofMillis(10), null);
+        enumerator.start();
+        context.triggerAllActions();
+        java.nio.file.Files.write(gz, new byte[200]);  // still being written
+        context.triggerAllActions();
+        org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(0).getAssignedSplits())
+            .as("the plain file is tailed at once, the compressed one waits").containsExactly(
+                VyreFileSplit.tail(dir.resolve("live.log").toString()));
+        context.triggerAllActions();
+        context.triggerAllActions();
+        org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(0).getAssignedSplits())
+            .as("once its size held for a listing: one bounded split of the whole file, never again").containsExactly(
+                VyreFileSplit.tail(dir.resolve("live.log").toString()), VyreFileSplit.range(gz.toString(), 0, 200));
+        org.assertj.core.api.Assertions.assertThat(context.backlog).as("a monitored source reports no backlog").isEmpty();
     }
 
     @Test

@@ -195,6 +195,43 @@ class VyreSourceReaderTest {
         assertThat(all).hasSize(2 * expected);
     }
 
+    @Test
+    void shouldEmitNothingTwiceWhenARestoredChunkOverflowsAndIsReadAgainSmaller() throws Exception {
+        byte[] data = new byte[200 << 10];
+        int expected = 0;
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i % 4 == 3 ? '.' : 'a');  // 0.75 matches a byte: a 64 KiB chunk overflows, 32 KiB fit
+            expected += data[i] == 'a' ? 1 : 0;
+        }
+        Path file = Files.write(dir.resolve("overflowing.log"), data);
+        List<byte[]> patterns = List.of("a".getBytes(StandardCharsets.US_ASCII));
+        VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(64 << 10);
+        TestingReaderOutput<ScanMatch> before = new TestingReaderOutput<>();
+        List<VyreFileSplit> checkpoint;
+        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false), settings,
+            new TestingReaderContext(), false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null,
+            Long.MAX_VALUE)) {
+            reader.start();
+            reader.addSplits(List.of(VyreFileSplit.range(file.toString(), 0, data.length)));
+            readUntil(reader, before, 10_000);  // inside the first (halved) chunk's results
+            checkpoint = reader.snapshotState(1);
+        }
+        // restored, the first chunk is 64 KiB again, overflows, and is read again at 32 KiB: the key still filters it
+        TestingReaderOutput<ScanMatch> after = new TestingReaderOutput<>();
+        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false), settings,
+            new TestingReaderContext(), false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null,
+            Long.MAX_VALUE)) {
+            reader.start();
+            reader.addSplits(checkpoint);
+            reader.notifyNoMoreSplits();
+            readUntil(reader, after, Integer.MAX_VALUE);
+        }
+        List<ScanMatch> all = new java.util.ArrayList<>(before.getEmittedRecords());
+        all.addAll(after.getEmittedRecords());
+        assertThat(new java.util.HashSet<>(all)).as("nothing emitted twice").hasSize(all.size());
+        assertThat(all).hasSize(expected);
+    }
+
     /** Polls {@code reader} until {@code done} holds (or 20 s passed). */
     private static <T> void pollUntil(VyreSourceReader<T> reader, TestingReaderOutput<T> output,
                                       java.util.function.Predicate<List<T>> done) throws Exception {
