@@ -13,8 +13,8 @@ import io.vyre.runtime.VyreTenant;
 import io.vyre.runtime.bytecode.StandardPrograms;
 import io.vyre.runtime.protocol.SlotError;
 import io.vyre.runtime.protocol.SlotResult;
-import java.io.IOException;
 import java.io.EOFException;
+import java.io.IOException;
 import java.io.PushbackInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
 final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(VyreSplitReader.class);
     private static final int MIN_CHUNK = 4096;
-    private static final byte[] NO_BYTES = new byte[0];
+    private static final byte[] NO_BYTES = SplitCursor.NO_BYTES;
     /** Most splits packed into one chunk. */
     static final int PACK_SPLITS = 128;
 
@@ -76,7 +76,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     /** LIMIT push-down: once this many records are produced, bounded splits end unread (Flink applies the limit). */
     private final long recordLimit;
     private long produced;
-    private final LinkedHashMap<String, Cursor> cursors = new LinkedHashMap<>();
+    private final LinkedHashMap<String, SplitCursor> cursors = new LinkedHashMap<>();
     private final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
     /** Decompressed bytes on their way from a compressed split's stream into a lane. */
     private final byte[] inflated = new byte[1 << 16];
@@ -95,157 +95,6 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         this.pollInterval = pollInterval;
         this.tailFinalNanos = tailFinalAfter.toNanos();
         this.recordLimit = recordLimit;
-    }
-
-    /** The read position of one split. */
-    private final class Cursor {
-        final VyreFileSplit split;
-        long next;
-        /** Restored from a version 1 checkpoint: results of the first chunk to skip by position. */
-        int skip;
-        /** Restored: results keyed at or below (lastStart, lastId) were emitted; NONE once read past. */
-        long lastStart;
-        int lastId;
-        int maxChunk;
-        boolean busy;
-        boolean failed;
-        int inFlight;
-        /** Not to be packed again (its packed chunk overflowed the output region). */
-        boolean noPack;
-        /** Compressed: read through the decompressor; {@link #next} counts decompressed bytes. */
-        final Compression compression;
-        /** Compressed: the open stream, positioned {@link #carry} bytes past {@link #next}; null until read. */
-        PushbackInputStream stream;
-        /** Compressed: bytes from {@link #next} on already taken from the stream, to go first into the next chunk. */
-        byte[] carry = NO_BYTES;
-        /** Compressed: the stream has ended; the last chunk is issued. */
-        boolean eof;
-        /** Dropped: release the file handle when no chunk of it is in flight any more. */
-        boolean releasePending;
-        /** Tailed split: the file size at which the last read made no progress (wait for it to grow). */
-        long stalledAtSize = -1;
-        /** Tailed split: the size last seen, when it last changed, and the size whose end was scanned as final. */
-        long lastSize = -1;
-        long grewNanos = System.nanoTime();
-        long finalAtSize = -1;
-
-        /** A tailed file that has not grown for the final-after time: its end is scanned (once per size). */
-        boolean quiet(long size) {
-            long now = System.nanoTime();
-            if (size != lastSize) {
-                lastSize = size;
-                grewNanos = now;
-                return false;
-            }
-            return now - grewNanos >= tailFinalNanos;
-        }
-
-        Cursor(VyreFileSplit split) {
-            this.split = split;
-            this.next = split.offset();
-            this.skip = split.skip();
-            this.lastStart = split.lastStart();
-            this.lastId = split.lastId();
-            this.maxChunk = settings.chunkBytes();
-            this.compression = Compression.of(split.path());
-        }
-
-        String id() {
-            return split.splitId();
-        }
-
-        boolean exhausted() {
-            return !split.isTail() && (compression.compressed() ? eof : next >= split.end());
-        }
-
-        /** Compressed: closes the stream; the next read reopens it and skips to {@link #next}. */
-        void rewind() {
-            closeStream();
-            carry = NO_BYTES;
-            eof = false;
-        }
-
-        void closeStream() {
-            if (stream != null) {
-                try {
-                    stream.close();
-                } catch (IOException e) {
-                    LOG.debug("closing the decompressor of {}: {}", split.path(), e.toString());
-                }
-                stream = null;
-            }
-        }
-    }
-
-    /** One CALL in flight. */
-    private final class Chunk {
-        final Cursor cursor;
-        final long stateOffset;
-        final long readFrom;
-        final int own;
-        final int count;
-        final int flags;
-        final int skip;
-        /** Results keyed at or below (lastStart, lastId) were emitted before a restore; lastStart NONE: none. */
-        final long lastStart;
-        final int lastId;
-        final Lane lane;
-        final long sequence;
-        final long issuedNanos = System.nanoTime();
-        /** A packed chunk: the splits whose bytes it holds, in buffer order; {@code null} for one split's chunk. */
-        final List<Packed> packed;
-
-        Chunk(Cursor cursor, long stateOffset, long readFrom, int own, int count, int flags, int skip, Lane lane,
-              long sequence) {
-            this(cursor, stateOffset, readFrom, own, count, flags, skip, lane, sequence, null);
-        }
-
-        Chunk(Cursor cursor, long stateOffset, long readFrom, int own, int count, int flags, int skip, Lane lane,
-              long sequence, List<Packed> packed) {
-            this.cursor = cursor;
-            this.stateOffset = stateOffset;
-            this.readFrom = readFrom;
-            this.own = own;
-            this.count = count;
-            this.flags = flags;
-            this.skip = skip;
-            this.lastStart = cursor.lastStart;
-            this.lastId = cursor.lastId;
-            this.lane = lane;
-            this.sequence = sequence;
-            this.packed = packed;
-        }
-
-        /** The cursors with bytes in this chunk. */
-        List<Cursor> cursors() {
-            if (packed == null) {
-                return List.of(cursor);
-            }
-            List<Cursor> all = new ArrayList<>(packed.size());
-            for (Packed p : packed) {
-                all.add(p.cursor);
-            }
-            return all;
-        }
-    }
-
-    /** One split's bytes in a packed chunk: {@code length} bytes from buffer offset {@code at}. */
-    private final class Packed {
-        final Cursor cursor;
-        final int at;
-        final int length;
-
-        Packed(Cursor cursor, int at, int length) {
-            this.cursor = cursor;
-            this.at = at;
-            this.length = length;
-        }
-    }
-
-    /** Whether the result keyed {@code (start, id)} was emitted before the restore this chunk continues. */
-    private boolean emittedBefore(Chunk chunk, long start, int id) {
-        return chunk.lastStart != VyreFileSplit.NONE
-            && (start < chunk.lastStart || (start == chunk.lastStart && Integer.compareUnsigned(id, chunk.lastId) <= 0));
     }
 
     @Override
@@ -272,7 +121,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         try {
             result = holder.tenant().await(chunk.sequence, Duration.ofMinutes(10));
         } finally {
-            for (Cursor c : chunk.cursors()) {
+            for (SplitCursor c : chunk.cursors()) {
                 c.inFlight--;
                 releaseWhenIdle(c);
             }
@@ -290,8 +139,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
 
     private Set<String> finishedWithoutWork() {
         Set<String> finished = new HashSet<>();
-        for (Iterator<Cursor> it = cursors.values().iterator(); it.hasNext(); ) {
-            Cursor c = it.next();
+        for (Iterator<SplitCursor> it = cursors.values().iterator(); it.hasNext(); ) {
+            SplitCursor c = it.next();
             if (c.exhausted() && c.inFlight == 0 && !c.busy) {
                 finished.add(c.id());
                 holder.release(c.split.path());
@@ -311,7 +160,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         boolean progress = true;
         while (progress && inFlight.size() < settings.lanes()) {
             progress = false;
-            for (Cursor c : new ArrayList<>(cursors.values())) {
+            for (SplitCursor c : new ArrayList<>(cursors.values())) {
                 if (inFlight.size() >= settings.lanes()) {
                     break;
                 }
@@ -323,7 +172,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     }
 
     /** A fresh bounded split small enough to share a chunk with others. */
-    private boolean packable(Cursor c) {
+    private boolean packable(SplitCursor c) {
         VyreFileSplit split = c.split;
         return !split.isTail() && !c.compression.compressed() && !c.failed && !c.busy && !c.noPack && c.inFlight == 0 && c.skip == 0
             && c.lastStart == VyreFileSplit.NONE && c.next == split.start() && split.end() > split.start()
@@ -340,8 +189,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         if (produced >= recordLimit) {
             return false;
         }
-        List<Cursor> candidates = new ArrayList<>();
-        for (Cursor c : cursors.values()) {
+        List<SplitCursor> candidates = new ArrayList<>();
+        for (SplitCursor c : cursors.values()) {
             if (packable(c)) {
                 candidates.add(c);
                 if (candidates.size() == PACK_SPLITS) {
@@ -354,11 +203,11 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         }
         VyreTenant tenant = holder.tenant();
         Lane lane = tenant.acquireLane();
-        List<Packed> packed = new ArrayList<>(candidates.size());
+        List<Chunk.Packed> packed = new ArrayList<>(candidates.size());
         int at = 0;
         try {
             ByteBuffer ingest = lane.ingest().byteBuffer().duplicate();
-            for (Cursor c : candidates) {
+            for (SplitCursor c : candidates) {
                 long start = c.split.start();
                 int want = (int) (c.split.end() - start + program.overlap());
                 if (at + want > ingest.capacity()) {
@@ -368,7 +217,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
                 if (read < 0) {
                     continue;  // unreadable and skipped
                 }
-                packed.add(new Packed(c, at, read));
+                packed.add(new Chunk.Packed(c, at, read));
                 c.next = c.split.end();
                 c.inFlight++;
                 at += read;
@@ -387,14 +236,14 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             tenant.stageInput(lane, at);
             seq = tenant.publishCall(holder.stagedProgram(0), 0, lane.ingestHandle(), at, lane.output().handle());
         } catch (RuntimeException e) {
-            for (Packed p : packed) {
+            for (Chunk.Packed p : packed) {
                 p.cursor.next = p.cursor.split.start();
                 p.cursor.inFlight--;
             }
             tenant.releaseLane(lane);
             throw e;
         }
-        Cursor first = packed.get(0).cursor;
+        SplitCursor first = packed.get(0).cursor;
         inFlight.add(new Chunk(first, first.split.start(), first.split.start(), at, at, 0, 0, lane, seq, packed));
         PipelineStages.chunkIssued();
         return true;
@@ -405,7 +254,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
      *
      * @return bytes read, or -1 when the file cannot be read and unreadable files are skipped
      */
-    private int readInto(Cursor c, long start, ByteBuffer into) throws IOException {
+    private int readInto(SplitCursor c, long start, ByteBuffer into) throws IOException {
         try (FileChannel channel = FileChannel.open(Path.of(c.split.path()))) {
             long position = start;
             while (into.hasRemaining()) {
@@ -435,7 +284,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
      * Stages the next decompressed chunk of a compressed split: what is carried from the previous chunk, then
      * what the stream gives up to the chunk size.
      */
-    private boolean issueDecompressed(Cursor c) throws IOException, InterruptedException {
+    private boolean issueDecompressed(SplitCursor c) throws IOException, InterruptedException {
         if (program.stagedProgram(0) == null) {
             throw new IOException("cannot read " + c.split.path() + ": it is " + c.compression + "-compressed, and "
                 + program.describe() + " reads files itself, so it would see the compressed bytes; decompress the"
@@ -523,7 +372,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     }
 
     /** Opens a compressed split's stream and skips to its position (a restore decompresses from the start). */
-    private boolean openDecompressed(Cursor c) throws IOException {
+    private boolean openDecompressed(SplitCursor c) throws IOException {
         try {
             c.stream = new PushbackInputStream(c.compression.open(Path.of(c.split.path())), 1);
             if (c.next > 0) {
@@ -554,7 +403,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
      * Compressed data that cannot be decoded: fails the job, or with skip-unreadable-files ends the split where
      * it broke, keeping the chunks before it (they are in flight or emitted, and their bytes were good).
      */
-    private boolean corrupt(Cursor c, Exception e) throws IOException {
+    private boolean corrupt(SplitCursor c, Exception e) throws IOException {
         String message = "cannot read " + c.split.path() + ": its " + c.compression + " data is corrupt or truncated ("
             + reason(e) + ")";
         if (!skipUnreadable) {
@@ -571,7 +420,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    private boolean tryIssue(Cursor c) throws IOException, InterruptedException {
+    private boolean tryIssue(SplitCursor c) throws IOException, InterruptedException {
         if (produced >= recordLimit && !c.split.isTail()) {
             // the limit is reached: the rest of the split is not needed
             if (!c.compression.compressed()) {
@@ -612,7 +461,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     }
 
     /** @param quiet a tailed file that stopped growing: its end is scanned (else held back for what may follow) */
-    private boolean issueMatches(Cursor c, int handle, long size, boolean quiet) throws InterruptedException {
+    private boolean issueMatches(SplitCursor c, int handle, long size, boolean quiet) throws InterruptedException {
         int overlap = program.overlap();
         long limitEnd = c.split.isTail() ? (quiet ? size : size - overlap) : c.split.end();
         long own = Math.min(Math.max(MIN_CHUNK, c.maxChunk - overlap), limitEnd - c.next);
@@ -630,7 +479,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         return true;
     }
 
-    private boolean issueLines(Cursor c, int handle, long size, boolean quiet) throws InterruptedException {
+    private boolean issueLines(SplitCursor c, int handle, long size, boolean quiet) throws InterruptedException {
         boolean inside = c.next == c.split.start() && c.split.start() > 0;
         long readFrom = inside ? c.next - 1 : c.next;
         long available = size - readFrom;
@@ -652,7 +501,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         return true;
     }
 
-    private void publish(Cursor c, long stateOffset, long readFrom, int own, int count, int flags, int skip, int handle)
+    private void publish(SplitCursor c, long stateOffset, long readFrom, int own, int count, int flags, int skip, int handle)
         throws InterruptedException {
         VyreTenant tenant = holder.tenant();
         Lane lane = tenant.acquireLane();
@@ -668,7 +517,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         if (chunk.packed != null) {
             return completePacked(chunk, result);
         }
-        Cursor c = chunk.cursor;
+        SplitCursor c = chunk.cursor;
         if (!cursors.containsKey(c.id()) || c.failed) {
             return new RecordsBySplits<>(Map.of(), Set.of());
         }
@@ -700,7 +549,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             if (result.error() == SlotError.OUTPUT_OVERFLOW) {
                 LOG.info("a chunk of {} packed files overflowed its output region; reading them one by one",
                     chunk.packed.size());
-                for (Packed p : chunk.packed) {
+                for (Chunk.Packed p : chunk.packed) {
                     p.cursor.noPack = true;
                     p.cursor.next = p.cursor.split.start();
                 }
@@ -716,8 +565,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         Map<String, Collection<VyreElement<T>>> records = new LinkedHashMap<>();
         Set<String> finished = new HashSet<>();
         int i = 0;
-        for (Packed p : chunk.packed) {
-            Cursor c = p.cursor;
+        for (Chunk.Packed p : chunk.packed) {
+            SplitCursor c = p.cursor;
             long start = c.split.start();
             long own = c.split.end() - start;
             List<VyreElement<T>> out = new ArrayList<>();
@@ -760,7 +609,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         for (int i = chunk.skip; i < n[0] && (entries[i] >>> 32) < chunk.own; i++) {
             long offset = chunk.readFrom + (entries[i] >>> 32);
             int id = (int) entries[i];
-            if (!emittedBefore(chunk, offset, id)) {
+            if (!chunk.emittedBefore(offset, id)) {
                 out.add(new VyreElement<>(program.match(path, offset, id), chunk.stateOffset, offset, id, nextOffset,
                     false));
             }
@@ -769,7 +618,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     }
 
     private List<VyreElement<T>> lines(Chunk chunk, SlotResult result) throws IOException {
-        Cursor c = chunk.cursor;
+        SplitCursor c = chunk.cursor;
         c.busy = false;
         int consumed = result.detail();
         long nextOffset = chunk.readFrom + Integer.toUnsignedLong(consumed);
@@ -799,7 +648,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         for (int i = chunk.skip; i < entries.size(); i++) {
             long[] e = entries.get(i);
             long start = chunk.readFrom + e[0];
-            if (emittedBefore(chunk, start, 0)) {
+            if (chunk.emittedBefore(start, 0)) {
                 continue;
             }
             byte[] bytes = NO_BYTES;
@@ -833,7 +682,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     }
 
     private RecordsWithSplitIds<VyreElement<T>> failed(Chunk chunk, SlotResult result) throws IOException {
-        Cursor c = chunk.cursor;
+        SplitCursor c = chunk.cursor;
         if (result.error() == SlotError.OUTPUT_OVERFLOW && c.maxChunk / 2 >= MIN_CHUNK) {
             // too many results for one output region: re-read from this chunk with half the size
             LOG.info("{}: chunk at {} overflowed its output region; retrying with {} bytes", c.split.path(),
@@ -861,7 +710,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         throw new IOException(message);
     }
 
-    private void discardLaterChunksOf(Cursor c) {
+    private void discardLaterChunksOf(SplitCursor c) {
         for (Iterator<Chunk> it = inFlight.iterator(); it.hasNext(); ) {
             Chunk later = it.next();
             if (later.cursor == c) {
@@ -874,7 +723,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     }
 
     /** A file that cannot be read: fail the job with the reason, or skip the rest of the split when allowed. */
-    private boolean unreadable(Cursor c, String why, Exception cause) throws IOException {
+    private boolean unreadable(SplitCursor c, String why, Exception cause) throws IOException {
         String message = "cannot read " + c.split.path() + ": " + why;
         if (!skipUnreadable) {
             throw new IOException(message + " (set skip-unreadable-files to skip such files instead)", cause);
@@ -893,7 +742,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     }
 
     /** A dropped cursor gives up its file handle once none of its chunks is in flight. */
-    private void releaseWhenIdle(Cursor c) {
+    private void releaseWhenIdle(SplitCursor c) {
         if (c.releasePending && c.inFlight == 0) {
             c.releasePending = false;
             holder.release(c.split.path());
@@ -914,7 +763,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
 
     private void updatePending() {
         long pending = 0;
-        for (Cursor c : cursors.values()) {
+        for (SplitCursor c : cursors.values()) {
             if (c.compression.compressed()) {
                 pending += c.eof ? 0 : c.split.end();  // compressed bytes: unknown how many are left, until the end
             } else if (!c.split.isTail()) {
@@ -928,7 +777,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     public void handleSplitsChanges(SplitsChange<VyreFileSplit> change) {
         if (change instanceof SplitsAddition) {
             for (VyreFileSplit split : change.splits()) {
-                if (cursors.putIfAbsent(split.splitId(), new Cursor(split)) == null) {
+                if (cursors.putIfAbsent(split.splitId(), new SplitCursor(split, settings.chunkBytes(), tailFinalNanos)) == null) {
                     holder.retain(split.path());
                 }
             }
@@ -942,7 +791,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
 
     @Override
     public void close() {
-        for (Cursor c : cursors.values()) {
+        for (SplitCursor c : cursors.values()) {
             c.closeStream();
         }
         VyreTenant tenant = holder.tenantOrNull();

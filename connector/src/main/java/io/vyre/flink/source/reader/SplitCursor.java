@@ -1,0 +1,97 @@
+package io.vyre.flink.source.reader;
+
+import io.vyre.flink.source.split.Compression;
+import io.vyre.flink.source.split.VyreFileSplit;
+import java.io.IOException;
+import java.io.PushbackInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read position of one split in {@link VyreSplitReader}: where the next chunk starts, the restored key that
+ * filters what was emitted before, and per kind of split what reading it needs (a compressed file's stream and
+ * carried bytes, a tailed file's growth).
+ */
+final class SplitCursor {
+    private static final Logger LOG = LoggerFactory.getLogger(SplitCursor.class);
+    static final byte[] NO_BYTES = new byte[0];
+
+    final VyreFileSplit split;
+    long next;
+    /** Restored from a version 1 checkpoint: results of the first chunk to skip by position. */
+    int skip;
+    /** Restored: results keyed at or below (lastStart, lastId) were emitted; NONE once read past. */
+    long lastStart;
+    int lastId;
+    int maxChunk;
+    boolean busy;
+    boolean failed;
+    int inFlight;
+    /** Not to be packed again (its packed chunk overflowed the output region). */
+    boolean noPack;
+    /** Compressed: read through the decompressor; {@link #next} counts decompressed bytes. */
+    final Compression compression;
+    /** Compressed: the open stream, positioned {@link #carry} bytes past {@link #next}; null until read. */
+    PushbackInputStream stream;
+    /** Compressed: bytes from {@link #next} on already taken from the stream, to go first into the next chunk. */
+    byte[] carry = NO_BYTES;
+    /** Compressed: the stream has ended; the last chunk is issued. */
+    boolean eof;
+    /** Dropped: release the file handle when no chunk of it is in flight any more. */
+    boolean releasePending;
+    /** Tailed split: the file size at which the last read made no progress (wait for it to grow). */
+    long stalledAtSize = -1;
+    /** Tailed split: the size last seen, when it last changed, and the size whose end was scanned as final. */
+    long lastSize = -1;
+    long grewNanos = System.nanoTime();
+    long finalAtSize = -1;
+    private final long tailFinalNanos;
+
+    SplitCursor(VyreFileSplit split, int chunkBytes, long tailFinalNanos) {
+        this.split = split;
+        this.next = split.offset();
+        this.skip = split.skip();
+        this.lastStart = split.lastStart();
+        this.lastId = split.lastId();
+        this.maxChunk = chunkBytes;
+        this.compression = Compression.of(split.path());
+        this.tailFinalNanos = tailFinalNanos;
+    }
+
+    /** A tailed file that has not grown for the final-after time: its end is scanned (once per size). */
+    boolean quiet(long size) {
+        long now = System.nanoTime();
+        if (size != lastSize) {
+            lastSize = size;
+            grewNanos = now;
+            return false;
+        }
+        return now - grewNanos >= tailFinalNanos;
+    }
+
+    String id() {
+        return split.splitId();
+    }
+
+    boolean exhausted() {
+        return !split.isTail() && (compression.compressed() ? eof : next >= split.end());
+    }
+
+    /** Compressed: closes the stream; the next read reopens it and skips to {@link #next}. */
+    void rewind() {
+        closeStream();
+        carry = NO_BYTES;
+        eof = false;
+    }
+
+    void closeStream() {
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (IOException e) {
+                LOG.debug("closing the decompressor of {}: {}", split.path(), e.toString());
+            }
+            stream = null;
+        }
+    }
+}
