@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
@@ -49,10 +48,11 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     private volatile Set<String> knownForListing;
     private final ArrayDeque<VyreFileSplit> unassigned;
     private final Set<Integer> noMoreSplitsSent = new HashSet<>();
-    private final Set<Integer> finishedReaders = new HashSet<>();
     /** Continuous mode: compressed files seen once, by size; listed again until the size holds. */
     private final Map<String, Long> settlingCompressed = new HashMap<>();
     private boolean backlogEnded;
+    /** Started without restored state: the only case in which the source reports backlog (see {@link #start}). */
+    private final boolean fresh;
     private int nextReader;
 
     public VyreFileEnumerator(SplitEnumeratorContext<VyreFileSplit> context, FileDiscovery discovery,
@@ -63,6 +63,7 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
         this.knownFiles = new HashSet<>(restored == null ? Set.of() : restored.knownFiles());
         this.knownForListing = Set.copyOf(knownFiles);
         this.unassigned = new ArrayDeque<>(restored == null ? List.of() : restored.unassigned());
+        this.fresh = restored == null;
     }
 
     private boolean continuous() {
@@ -82,25 +83,12 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
             }
             LOG.info("bounded Vyre source: {} files, {} splits", files.size(), unassigned.size());
         }
-        if (!continuous()) {
-            // checkpoints at execution.checkpointing.interval-during-backlog (where set) while the files are read
+        if (!continuous() && fresh && !unassigned.isEmpty()) {
+            // checkpoints at execution.checkpointing.interval-during-backlog (where set) while splits wait; not
+            // after a restore, whose readers may include finished ones that Flink cannot deliver the report to
             context.setIsProcessingBacklog(true);
-        }
-    }
-
-    /**
-     * A bounded reader has read all it will get. Once every reader has, the source stops reporting backlog:
-     * the checkpoint interval drops to execution.checkpointing.interval, and the final checkpoint that a
-     * bounded streaming job waits for before it finishes (FLIP-147) comes at that interval, not up to a whole
-     * backlog interval later.
-     */
-    @Override
-    public void handleSourceEvent(int subtaskId, SourceEvent event) {
-        if (event instanceof ReaderFinishedEvent && finishedReaders.add(subtaskId) && !backlogEnded
-            && finishedReaders.containsAll(context.registeredReaders().keySet())) {
-            LOG.info("bounded Vyre source: all {} readers finished; no more backlog", finishedReaders.size());
+        } else {
             backlogEnded = true;
-            context.setIsProcessingBacklog(false);
         }
     }
 
@@ -175,6 +163,7 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
         if (!batch.isEmpty()) {
             context.assignSplits(new SplitsAssignment<>(Map.of(subtaskId, batch)));
         } else if (noMoreSplitsSent.add(subtaskId)) {
+            endBacklog();
             context.signalNoMoreSplits(subtaskId);
         }
     }
@@ -192,20 +181,22 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     public void addReader(int subtaskId) {
         if (continuous()) {
             pushToReaders();
-        } else {
-            readerRestarted(subtaskId);
         }
     }
 
     /**
-     * A bounded reader that (re)started reads again: the source is back in backlog until it is done. Only readers
-     * that registered count, so a subtask whose reader never runs again (finished on restore) holds nothing up.
+     * Every split is handed out: the source stops reporting backlog, so the checkpoint interval drops to
+     * execution.checkpointing.interval and the final checkpoint, which a bounded streaming job waits for before it
+     * finishes (FLIP-147), comes at that interval, not up to a whole backlog interval later. It is reported before
+     * the first reader is told there are no more splits: Flink delivers the report to every subtask of the source
+     * and fails over when one has already finished, and a reader finishes only after that signal. For the same
+     * reason it is never reported again (a reader that restarts and reads more splits does so at the short interval).
      */
-    private void readerRestarted(int subtaskId) {
-        finishedReaders.remove(subtaskId);
-        if (backlogEnded) {
-            backlogEnded = false;
-            context.setIsProcessingBacklog(true);
+    private void endBacklog() {
+        if (!backlogEnded) {
+            backlogEnded = true;
+            LOG.info("bounded Vyre source: every split is handed out; no more backlog");
+            context.setIsProcessingBacklog(false);
         }
     }
 

@@ -4,7 +4,6 @@ import io.vyre.flink.program.VyreProgram;
 import io.vyre.flink.runtime.GpuResources;
 import io.vyre.flink.runtime.RuntimeMetrics;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
-import io.vyre.flink.source.enumerator.ReaderFinishedEvent;
 import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.flink.source.split.VyreFileSplitState;
 import java.time.Duration;
@@ -32,9 +31,6 @@ public final class VyreSourceReader<T>
     /** Bytes of the assigned splits not yet read (kept by the fetcher), and the level below which to ask for more. */
     private final AtomicLong pendingBytes;
     private final long refillBytes;
-    /** Bounded: the enumerator has no more splits for this reader; and whether it was told this reader is done. */
-    private boolean noMoreSplits;
-    private boolean reportedFinished;
 
     private VyreSourceReader(RuntimeHolder holder, VyreProgram<T> program, VyreRuntimeSettings settings,
                              SourceReaderContext context, boolean skipUnreadable, Duration pollInterval,
@@ -79,25 +75,8 @@ public final class VyreSourceReader<T>
      */
     @Override
     protected void onSplitFinished(Map<String, VyreFileSplitState> finished) {
-        if (noMoreSplits) {
-            reportFinishedOnce();
-        } else if (getNumberOfCurrentlyAssignedSplits() < initialSplits || pendingBytes.get() < refillBytes) {
+        if (getNumberOfCurrentlyAssignedSplits() < initialSplits || pendingBytes.get() < refillBytes) {
             context.sendSplitRequest();
-        }
-    }
-
-    @Override
-    public void notifyNoMoreSplits() {
-        super.notifyNoMoreSplits();
-        noMoreSplits = true;
-        reportFinishedOnce();
-    }
-
-    /** Tells the enumerator once that this reader has read all it will get (see {@link ReaderFinishedEvent}). */
-    private void reportFinishedOnce() {
-        if (!reportedFinished && getNumberOfCurrentlyAssignedSplits() == 0) {
-            reportedFinished = true;
-            context.sendSourceEventToCoordinator(new ReaderFinishedEvent());
         }
     }
 
