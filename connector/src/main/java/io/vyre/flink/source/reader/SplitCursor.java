@@ -4,6 +4,7 @@ import io.vyre.flink.source.split.Compression;
 import io.vyre.flink.source.split.VyreFileSplit;
 import java.io.IOException;
 import java.io.PushbackInputStream;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,9 @@ final class SplitCursor {
     byte[] carry = NO_BYTES;
     /** Compressed: the stream has ended; the last chunk is issued. */
     boolean eof;
+    /** Compressed: file bytes the decoder took, and how many of them were counted as read (numBytesIn). */
+    final LongAdder compressedRead = new LongAdder();
+    long compressedCounted;
     /** Dropped: release the file handle when no chunk of it is in flight any more. */
     boolean releasePending;
     /** Tailed split: the file size at which the last read made no progress (wait for it to grow). */

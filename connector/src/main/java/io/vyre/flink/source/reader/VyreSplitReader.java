@@ -268,7 +268,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             unreadable(c, "it no longer exists (deleted after it was listed?)", e);
             return -1;
         } catch (IOException e) {
-            unreadable(c, e.getMessage(), e);
+            unreadable(c, reason(e), e);
             return -1;
         }
         int read = into.position();
@@ -357,6 +357,9 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         }
         // for lines, what the kernel does not frame comes back from the lane when the chunk is done
         c.carry = carry;
+        long taken = c.compressedRead.sum();  // numBytesIn counts file bytes, as the progress against file sizes
+        bytesIn.inc(taken - c.compressedCounted);
+        c.compressedCounted = taken;
         c.busy = program.framing() == Framing.LINES;
         c.inFlight++;
         inFlight.add(new Chunk(c, c.next, c.next, own, n, flags, c.skip, lane, seq));
@@ -374,7 +377,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     /** Opens a compressed split's stream and skips to its position (a restore decompresses from the start). */
     private boolean openDecompressed(SplitCursor c) throws IOException {
         try {
-            c.stream = new PushbackInputStream(c.compression.open(Path.of(c.split.path())), 1);
+            c.stream = new PushbackInputStream(c.compression.open(Path.of(c.split.path()), c.compressedRead), 1);
             if (c.next > 0) {
                 LOG.info("{}: resuming at decompressed byte {} (decompressing and skipping what comes before)",
                     c.split.path(), c.next);
@@ -387,6 +390,9 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
                 }
             }
             c.carry = NO_BYTES;
+            if (c.next > 0) {
+                c.compressedCounted = c.compressedRead.sum();  // what a restore skips was counted before it
+            }
             return true;
         } catch (NoSuchFileException e) {
             c.closeStream();
@@ -442,7 +448,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         } catch (NoSuchFileException e) {
             return unreadable(c, "it no longer exists (deleted after it was listed?)", e);
         } catch (IOException e) {
-            return unreadable(c, e.getMessage(), e);
+            return unreadable(c, reason(e), e);
         }
         int handle = (int) file[0];
         long size = file[1];
@@ -603,7 +609,9 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         chunk.lane.output().forEachMatch((offset, id) -> entries[n[0]++] = (Integer.toUnsignedLong(offset) << 32) | id);
         java.util.Arrays.sort(entries, 0, n[0]);
         long nextOffset = chunk.stateOffset + chunk.own;
-        bytesIn.inc(chunk.own);
+        if (!chunk.cursor.compression.compressed()) {
+            bytesIn.inc(chunk.own);
+        }
         List<VyreElement<T>> out = new ArrayList<>(Math.max(1, n[0] - chunk.skip));
         String path = chunk.cursor.split.path();
         for (int i = chunk.skip; i < n[0] && (entries[i] >>> 32) < chunk.own; i++) {
@@ -638,7 +646,9 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             nextOffset = Math.max(nextOffset, c.split.end());
         }
         c.next = Math.max(c.next, nextOffset);
-        bytesIn.inc(Math.max(0, nextOffset - chunk.stateOffset));
+        if (!c.compression.compressed()) {
+            bytesIn.inc(Math.max(0, nextOffset - chunk.stateOffset));
+        }
         List<long[]> entries = new ArrayList<>();
         chunk.lane.output().forEachRecord((offset, length, value) -> entries.add(new long[] {
             Integer.toUnsignedLong(offset), Integer.toUnsignedLong(length), value}));
@@ -765,7 +775,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         long pending = 0;
         for (SplitCursor c : cursors.values()) {
             if (c.compression.compressed()) {
-                pending += c.eof ? 0 : c.split.end();  // compressed bytes: unknown how many are left, until the end
+                pending += c.eof ? 0 : Math.max(0, c.split.end() - c.compressedRead.sum());  // file bytes
             } else if (!c.split.isTail()) {
                 pending += Math.max(0, c.split.end() - c.next);
             }

@@ -1,11 +1,13 @@
 package io.vyre.flink.source.split;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
@@ -49,7 +51,12 @@ public enum Compression {
 
     /** The decompressed bytes of {@code file} (concatenated gzip members and bzip2 streams included). */
     public InputStream open(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        return open(file, new LongAdder());
+    }
+
+    /** As {@link #open(Path)}, adding to {@code compressedRead} the compressed bytes the decoder takes from the file. */
+    public InputStream open(Path file, LongAdder compressedRead) throws IOException {
+        InputStream raw = new BufferedInputStream(new Counting(Files.newInputStream(file), compressedRead), 1 << 16);
         try {
             return switch (this) {
                 case NONE -> raw;
@@ -74,6 +81,34 @@ public enum Compression {
             case ZSTD -> "com.github.luben:zstd-jni (and its native library for this platform)";
             default -> "org.apache.commons:commons-compress";
         };
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class Counting extends FilterInputStream {
+        private final LongAdder read;
+
+        Counting(InputStream in, LongAdder read) {
+            super(in);
+            this.read = read;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                read.increment();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                read.add(n);
+            }
+            return n;
+        }
     }
 
     /** A decoder's library is missing: a set-up problem, never a file to skip. */

@@ -103,6 +103,32 @@ class VyreSourceReaderTest {
     }
 
     @Test
+    void shouldCountTheFileBytesOfACompressedFileInNumBytesIn() throws Exception {
+        byte[] data = new byte[300 << 10];
+        new java.util.Random(3).nextBytes(data);  // hardly compressible: several chunks of file bytes
+        byte[] needle = "needle".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(needle, 0, data, 200_000, needle.length);
+        Path file = dir.resolve("random.bin.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(data);
+        }
+        SourceReaderMetricGroup metrics = InternalSourceReaderMetricGroup.wrap(new CountingOperatorGroup());
+        TestingReaderContext context = new TestingReaderContext(new Configuration(), metrics);
+        TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
+        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(List.of(needle), false),
+            VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16), context, false,
+            Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null, Long.MAX_VALUE)) {
+            reader.start();
+            reader.addSplits(List.of(VyreFileSplit.range(file.toString(), 0, Files.size(file))));
+            reader.notifyNoMoreSplits();
+            readUntil(reader, output, Integer.MAX_VALUE);
+        }
+        assertThat(output.getEmittedRecords()).extracting(m -> m.offset).containsExactly(200_000L);
+        assertThat(metrics.getIOMetricGroup().getNumBytesInCounter().getCount())
+            .as("the compressed file's bytes, so progress against file sizes ends at 100%").isEqualTo(Files.size(file));
+    }
+
+    @Test
     void shouldEndItsSplitsUnreadOnceTheRecordLimitIsReached() throws Exception {
         // 40 chunks of 64 KiB with an occurrence every 1,000 bytes; a limit of 5 needs only the first chunks
         byte[] data = new byte[40 << 16];
