@@ -171,12 +171,7 @@ class VyreFileEnumeratorTest {
         VyreFileEnumerator enumerator = new VyreFileEnumerator(context,
             new FileDiscovery(java.util.List.of(dir.toString()), 4L << 20), null, null);
         enumerator.start();
-        java.util.List<Integer> perRequest = new java.util.ArrayList<>();
-        for (int request = 0; request < 11; request++) {
-            int before = assigned(context);
-            enumerator.handleSplitRequest(0, "host");
-            perRequest.add(assigned(context) - before);
-        }
+        java.util.List<Integer> perRequest = splitsPerRequest(enumerator, context, 11);
         // 303 splits for one reader: batches of half of what waits (152 of 303, 76 of 151, ...) while the files
         // are small, then the 10 MiB file's three ranges of 4 MiB singly
         org.assertj.core.api.Assertions.assertThat(perRequest).containsExactly(152, 76, 38, 19, 9, 5, 1, 1, 1, 1, 0);
@@ -194,12 +189,7 @@ class VyreFileEnumeratorTest {
         VyreFileEnumerator enumerator = new VyreFileEnumerator(context,
             new FileDiscovery(java.util.List.of(dir.toString()), 2000), null, null);
         enumerator.start();
-        java.util.List<Integer> perRequest = new java.util.ArrayList<>();
-        for (int request = 0; request < 3; request++) {
-            int before = assigned(context);
-            enumerator.handleSplitRequest(0, "host");
-            perRequest.add(assigned(context) - before);
-        }
+        java.util.List<Integer> perRequest = splitsPerRequest(enumerator, context, 3);
         // a request carries at most the split size (2000 bytes): two files, two files, one file
         // (and at most half of what waits: three of five, two of three, one of one)
         org.assertj.core.api.Assertions.assertThat(perRequest).containsExactly(2, 2, 1);
@@ -223,6 +213,18 @@ class VyreFileEnumeratorTest {
         // a batch of everything waiting would have left the second reader idle
         org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(0).getAssignedSplits()).hasSize(2);
         org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(1).getAssignedSplits()).hasSize(2);
+    }
+
+    /** Splits reader 0 got from each of {@code requests} requests in a row. */
+    private static java.util.List<Integer> splitsPerRequest(VyreFileEnumerator enumerator, BacklogContext context,
+                                                            int requests) {
+        java.util.List<Integer> perRequest = new java.util.ArrayList<>();
+        for (int request = 0; request < requests; request++) {
+            int before = assigned(context);
+            enumerator.handleSplitRequest(0, "host");
+            perRequest.add(assigned(context) - before);
+        }
+        return perRequest;
     }
 
     private static int assigned(TestingSplitEnumeratorContext<VyreFileSplit> context) {

@@ -191,32 +191,14 @@ class VyreSourceReaderTest {
         }
         Path file = Files.write(dir.resolve("dense.log"), data);
         List<byte[]> patterns = List.of(needle, "eed".getBytes(StandardCharsets.US_ASCII));
-        TestingReaderOutput<ScanMatch> before = new TestingReaderOutput<>();
-        List<VyreFileSplit> checkpoint;
         // a first run with 256 KiB chunks stops mid-way through its first chunk's results and checkpoints
-        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false),
-            VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(256 << 10), new TestingReaderContext(),
-            false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null,
-            Long.MAX_VALUE)) {
-            reader.start();
-            reader.addSplits(List.of(VyreFileSplit.range(file.toString(), 0, data.length)));
-            readUntil(reader, before, 301);
-            checkpoint = reader.snapshotState(1);
-        }
+        TestingReaderOutput<ScanMatch> before = new TestingReaderOutput<>();
+        List<VyreFileSplit> checkpoint = readAndCheckpoint(patterns, 256 << 10,
+            VyreFileSplit.range(file.toString(), 0, data.length), before, 301);
         assertThat(before.getEmittedRecords()).hasSize(301);
         // restored with 64 KiB chunks: the chunk at the checkpointed offset holds fewer results than were emitted
-        TestingReaderOutput<ScanMatch> after = new TestingReaderOutput<>();
-        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false),
-            VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(64 << 10), new TestingReaderContext(),
-            false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null,
-            Long.MAX_VALUE)) {
-            reader.start();
-            reader.addSplits(checkpoint);
-            reader.notifyNoMoreSplits();
-            readUntil(reader, after, Integer.MAX_VALUE);
-        }
         List<ScanMatch> all = new java.util.ArrayList<>(before.getEmittedRecords());
-        all.addAll(after.getEmittedRecords());
+        all.addAll(readRestored(patterns, 64 << 10, checkpoint));
         assertThat(new java.util.HashSet<>(all)).as("nothing emitted twice").hasSize(all.size());
         assertThat(all).hasSize(2 * expected);
     }
@@ -231,31 +213,46 @@ class VyreSourceReaderTest {
         }
         Path file = Files.write(dir.resolve("overflowing.log"), data);
         List<byte[]> patterns = List.of("a".getBytes(StandardCharsets.US_ASCII));
-        VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(64 << 10);
         TestingReaderOutput<ScanMatch> before = new TestingReaderOutput<>();
-        List<VyreFileSplit> checkpoint;
-        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false), settings,
-            new TestingReaderContext(), false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null,
-            Long.MAX_VALUE)) {
-            reader.start();
-            reader.addSplits(List.of(VyreFileSplit.range(file.toString(), 0, data.length)));
-            readUntil(reader, before, 10_000);  // inside the first (halved) chunk's results
-            checkpoint = reader.snapshotState(1);
-        }
+        // inside the first (halved) chunk's results
+        List<VyreFileSplit> checkpoint = readAndCheckpoint(patterns, 64 << 10,
+            VyreFileSplit.range(file.toString(), 0, data.length), before, 10_000);
         // restored, the first chunk is 64 KiB again, overflows, and is read again at 32 KiB: the key still filters it
-        TestingReaderOutput<ScanMatch> after = new TestingReaderOutput<>();
-        try (VyreSourceReader<ScanMatch> reader = VyreSourceReader.create(VyrePrograms.scan(patterns, false), settings,
-            new TestingReaderContext(), false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null,
-            Long.MAX_VALUE)) {
+        List<ScanMatch> all = new java.util.ArrayList<>(before.getEmittedRecords());
+        all.addAll(readRestored(patterns, 64 << 10, checkpoint));
+        assertThat(new java.util.HashSet<>(all)).as("nothing emitted twice").hasSize(all.size());
+        assertThat(all).hasSize(expected);
+    }
+
+    /** Scans {@code split} with {@code chunkBytes} chunks until {@code records} are emitted; its checkpoint then. */
+    private static List<VyreFileSplit> readAndCheckpoint(List<byte[]> patterns, int chunkBytes, VyreFileSplit split,
+                                                         TestingReaderOutput<ScanMatch> output, int records)
+        throws Exception {
+        try (VyreSourceReader<ScanMatch> reader = scanReader(patterns, chunkBytes)) {
+            reader.start();
+            reader.addSplits(List.of(split));
+            readUntil(reader, output, records);
+            return reader.snapshotState(1);
+        }
+    }
+
+    /** What a reader restored from {@code checkpoint}, with {@code chunkBytes} chunks, emits to the end. */
+    private static List<ScanMatch> readRestored(List<byte[]> patterns, int chunkBytes, List<VyreFileSplit> checkpoint)
+        throws Exception {
+        TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
+        try (VyreSourceReader<ScanMatch> reader = scanReader(patterns, chunkBytes)) {
             reader.start();
             reader.addSplits(checkpoint);
             reader.notifyNoMoreSplits();
-            readUntil(reader, after, Integer.MAX_VALUE);
+            readUntil(reader, output, Integer.MAX_VALUE);
         }
-        List<ScanMatch> all = new java.util.ArrayList<>(before.getEmittedRecords());
-        all.addAll(after.getEmittedRecords());
-        assertThat(new java.util.HashSet<>(all)).as("nothing emitted twice").hasSize(all.size());
-        assertThat(all).hasSize(expected);
+        return output.getEmittedRecords();
+    }
+
+    private static VyreSourceReader<ScanMatch> scanReader(List<byte[]> patterns, int chunkBytes) {
+        return VyreSourceReader.create(VyrePrograms.scan(patterns, false),
+            VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(chunkBytes), new TestingReaderContext(),
+            false, Duration.ofMillis(100), VyreSource.DEFAULT_TAIL_FINAL_AFTER, null, Long.MAX_VALUE);
     }
 
     /** Polls {@code reader} until {@code done} holds (or 20 s passed). */
