@@ -94,20 +94,9 @@ class ExactlyOnceFailoverITCase {
         List<String> expected = corpus.expected;
         assertThat(expected.size()).as("enough data to fail mid-way").isGreaterThan(6000);
 
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = restartingEnvironment();
         env.enableCheckpointing(100, CheckpointingMode.EXACTLY_ONCE);
-        VyreSource<ScanMatch> source = VyreSource.builder().setPaths(in.toString())
-            .setProgram(VyrePrograms.scan(patterns, false)).setBackend(BackendKind.CPU)
-            .setChunkBytes(smallFiles ? 64 << 10 : 8192).setSplitBytes(40_000).build();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "vyre-scan")
-            .map(new FailOnceAfterCheckpoint())
-            .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())
-                .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(16 << 10)).build());
+        scanIntoSink(env, in, patterns, smallFiles ? 64 << 10 : 8192, new FailOnceAfterCheckpoint(), out);
         env.execute("exactly-once failover");
 
         assertThat(FAILED).as("the injected failure happened").isTrue();
@@ -141,25 +130,37 @@ class ExactlyOnceFailoverITCase {
         Path in = dir.resolve("in");
         Path out = dir.resolve("out");
         ScanCorpus corpus = new ScanCorpus(new Random(23), in, 12, 4, 120_000);
+        // checkpointing off (a long interval still lets Flink's random first delay fire one early): the restarted
+        // attempt gets no writer state at all, and the sink commits at the end of the input
+        StreamExecutionEnvironment env = restartingEnvironment();
+        scanIntoSink(env, in, corpus.patterns, 8192, new FailOnceBeforeAnyCheckpoint(), out);
+        env.execute("failure before the first checkpoint");
+
+        assertThat(FAILED_EARLY).as("the injected failure happened").isTrue();
+        assertThat(ScanCorpus.committed(out)).isEqualTo(corpus.expected);
+        assertThat(ScanCorpus.inProgress(out)).as("the first attempt's in-progress files are gone").isEmpty();
+    }
+
+    /** Two subtasks, restarted up to three times. */
+    private static StreamExecutionEnvironment restartingEnvironment() {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        // checkpointing off (a long interval still lets Flink's random first delay fire one early): the restarted
-        // attempt gets no writer state at all, and the sink commits at the end of the input
+        return env;
+    }
+
+    /** Vyre scan source (40,000-byte splits) -> {@code failing} -> Vyre sink into {@code out}, on the CPU backend. */
+    private static void scanIntoSink(StreamExecutionEnvironment env, Path in, List<byte[]> patterns, int chunkBytes,
+                                     MapFunction<ScanMatch, String> failing, Path out) {
         VyreSource<ScanMatch> source = VyreSource.builder().setPaths(in.toString())
-            .setProgram(VyrePrograms.scan(corpus.patterns, false)).setBackend(BackendKind.CPU).setChunkBytes(8192)
+            .setProgram(VyrePrograms.scan(patterns, false)).setBackend(BackendKind.CPU).setChunkBytes(chunkBytes)
             .setSplitBytes(40_000).build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "vyre-scan")
-            .map(new FailOnceBeforeAnyCheckpoint())
+            .map(failing)
             .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())
                 .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(16 << 10)).build());
-        env.execute("failure before the first checkpoint");
-
-        assertThat(FAILED_EARLY).as("the injected failure happened").isTrue();
-        assertThat(ScanCorpus.committed(out)).isEqualTo(corpus.expected);
-        assertThat(ScanCorpus.inProgress(out)).as("the first attempt's in-progress files are gone").isEmpty();
     }
 }

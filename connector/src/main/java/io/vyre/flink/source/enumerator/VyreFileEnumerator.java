@@ -103,7 +103,8 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
             if (knownFiles.contains(path)) {
                 continue;
             }
-            if (Compression.of(path).compressed()) {
+            Compression compression = Compression.of(path);
+            if (compression.compressed()) {
                 // a compressed file cannot be tailed: it is read once, whole, when two listings saw the same size
                 Long seen = settlingCompressed.put(path, size);
                 if (size == 0 || seen == null || seen != size) {
@@ -112,7 +113,7 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
                 settlingCompressed.remove(path);
                 unassigned.addAll(discovery.rangesOf(path, size));
                 LOG.info("monitored Vyre source found {} ({}-compressed: read once, its size has settled)", path,
-                    Compression.of(path));
+                    compression);
             } else {
                 unassigned.add(VyreFileSplit.tail(path));
                 LOG.info("monitored Vyre source found {}", path);

@@ -61,6 +61,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     private static final Logger LOG = LoggerFactory.getLogger(VyreSplitReader.class);
     private static final int MIN_CHUNK = 4096;
     private static final byte[] NO_BYTES = SplitCursor.NO_BYTES;
+    private static final String GONE = "it no longer exists (deleted after it was listed?)";
     /** Most splits packed into one chunk. */
     static final int PACK_SPLITS = 128;
 
@@ -228,25 +229,39 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         }
         if (packed.isEmpty()) {
             tenant.releaseLane(lane);
-            return !candidates.isEmpty();
+            return true;  // every candidate was unreadable and skipped: the next candidates may go out
         }
         long seq;
         try {
-            lane.output().reset();
-            tenant.stageInput(lane, at);
-            seq = tenant.publishCall(holder.stagedProgram(0), 0, lane.ingestHandle(), at, lane.output().handle());
+            seq = publishStaged(tenant, lane, at, 0);
         } catch (RuntimeException e) {
             for (Chunk.Packed p : packed) {
                 p.cursor.next = p.cursor.split.start();
                 p.cursor.inFlight--;
             }
-            tenant.releaseLane(lane);
             throw e;
         }
         SplitCursor first = packed.get(0).cursor;
         inFlight.add(new Chunk(first, first.split.start(), first.split.start(), at, at, 0, 0, lane, seq, packed));
         PipelineStages.chunkIssued();
         return true;
+    }
+
+    /**
+     * Publishes the staged program over the first {@code bytes} of {@code lane}'s ingest buffer, which the reader
+     * filled; gives the lane back if that fails.
+     *
+     * @return the slot's sequence
+     */
+    private long publishStaged(VyreTenant tenant, Lane lane, int bytes, int flags) {
+        try {
+            lane.output().reset();
+            tenant.stageInput(lane, bytes);
+            return tenant.publishCall(holder.stagedProgram(flags), 0, lane.ingestHandle(), bytes, lane.output().handle());
+        } catch (RuntimeException e) {
+            tenant.releaseLane(lane);
+            throw e;
+        }
     }
 
     /**
@@ -265,7 +280,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
                 position += n;
             }
         } catch (NoSuchFileException e) {
-            unreadable(c, "it no longer exists (deleted after it was listed?)", e);
+            unreadable(c, GONE, e);
             return -1;
         } catch (IOException e) {
             unreadable(c, reason(e), e);
@@ -346,15 +361,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         } else {
             flags = StandardPrograms.TAIL | (eof ? StandardPrograms.FINAL : 0);
         }
-        long seq;
-        try {
-            lane.output().reset();
-            tenant.stageInput(lane, n);
-            seq = tenant.publishCall(holder.stagedProgram(flags), 0, lane.ingestHandle(), n, lane.output().handle());
-        } catch (RuntimeException e) {
-            tenant.releaseLane(lane);
-            throw e;
-        }
+        long seq = publishStaged(tenant, lane, n, flags);
         // for lines, what the kernel does not frame comes back from the lane when the chunk is done
         c.carry = carry;
         long taken = c.compressedRead.sum();  // numBytesIn counts file bytes, as the progress against file sizes
@@ -396,7 +403,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             return true;
         } catch (NoSuchFileException e) {
             c.closeStream();
-            return unreadable(c, "it no longer exists (deleted after it was listed?)", e);
+            return unreadable(c, GONE, e);
         } catch (Compression.DecoderUnavailableException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -446,7 +453,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         try {
             file = holder.file(c.split.path(), c.split.isTail());
         } catch (NoSuchFileException e) {
-            return unreadable(c, "it no longer exists (deleted after it was listed?)", e);
+            return unreadable(c, GONE, e);
         } catch (IOException e) {
             return unreadable(c, reason(e), e);
         }
@@ -564,10 +571,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             throw new IOException("the megakernel failed on a chunk of " + chunk.packed.size() + " files (from "
                 + chunk.cursor.split.path() + "): " + result.describe());
         }
-        long[] entries = new long[chunk.lane.output().filledWords() / 2];
-        int[] n = {0};
-        chunk.lane.output().forEachMatch((offset, id) -> entries[n[0]++] = (Integer.toUnsignedLong(offset) << 32) | id);
-        java.util.Arrays.sort(entries, 0, n[0]);
+        long[] entries = sortedMatches(chunk);
         Map<String, Collection<VyreElement<T>>> records = new LinkedHashMap<>();
         Set<String> finished = new HashSet<>();
         int i = 0;
@@ -576,7 +580,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             long start = c.split.start();
             long own = c.split.end() - start;
             List<VyreElement<T>> out = new ArrayList<>();
-            for (; i < n[0] && (entries[i] >>> 32) < p.at + own; i++) {
+            for (; i < entries.length && (entries[i] >>> 32) < p.at + own; i++) {
                 long at = entries[i] >>> 32;
                 int id = (int) entries[i];
                 if (at >= p.at && at + program.matchLength(id) <= p.at + p.length) {
@@ -603,18 +607,25 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         return new RecordsBySplits<>(records, finished);
     }
 
-    private List<VyreElement<T>> matches(Chunk chunk) {
+    /** The chunk's [offset, pattern id] entries as {@code offset << 32 | id}, in order of offset, then id. */
+    private static long[] sortedMatches(Chunk chunk) {
         long[] entries = new long[chunk.lane.output().filledWords() / 2];
         int[] n = {0};
         chunk.lane.output().forEachMatch((offset, id) -> entries[n[0]++] = (Integer.toUnsignedLong(offset) << 32) | id);
-        java.util.Arrays.sort(entries, 0, n[0]);
+        long[] filled = n[0] == entries.length ? entries : java.util.Arrays.copyOf(entries, n[0]);
+        java.util.Arrays.sort(filled);
+        return filled;
+    }
+
+    private List<VyreElement<T>> matches(Chunk chunk) {
+        long[] entries = sortedMatches(chunk);
         long nextOffset = chunk.stateOffset + chunk.own;
         if (!chunk.cursor.compression.compressed()) {
             bytesIn.inc(chunk.own);
         }
-        List<VyreElement<T>> out = new ArrayList<>(Math.max(1, n[0] - chunk.skip));
+        List<VyreElement<T>> out = new ArrayList<>(Math.max(1, entries.length - chunk.skip));
         String path = chunk.cursor.split.path();
-        for (int i = chunk.skip; i < n[0] && (entries[i] >>> 32) < chunk.own; i++) {
+        for (int i = chunk.skip; i < entries.length && (entries[i] >>> 32) < chunk.own; i++) {
             long offset = chunk.readFrom + (entries[i] >>> 32);
             int id = (int) entries[i];
             if (!chunk.emittedBefore(offset, id)) {
