@@ -44,6 +44,11 @@ public final class DeviceRuntimes {
      * (docs/BENCHMARKS.md).
      */
     public static final String IO_PUMPS_PROPERTY = "vyre.io.pumps";
+    /**
+     * How a device runtime's pumps read through io_uring: the JVM property {@value} (bytes per piece, 0 for
+     * inline reads), else the owner's {@link VyreRuntimeContext#ioReadPieceBytes}.
+     */
+    public static final String IO_READ_PIECE_BYTES_PROPERTY = "vyre.io.read-piece-bytes";
 
     private final Map<String, List<Shared>> runtimes = new HashMap<>();
     private final AtomicLong opened = new AtomicLong();
@@ -164,6 +169,23 @@ public final class DeviceRuntimes {
             + " remove it for one pump per two cores (" + byCores + " here)");
     }
 
+    static int ioReadPieceBytes(int owners) {
+        String configured = System.getProperty(IO_READ_PIECE_BYTES_PROPERTY);
+        if (configured == null) {
+            return owners;
+        }
+        try {
+            int bytes = Integer.parseInt(configured.trim());
+            if (bytes >= 0 && bytes % 4096 == 0) {
+                return bytes;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new VyreRuntimeException("-D" + IO_READ_PIECE_BYTES_PROPERTY + "=" + configured + " is not 0 (inline"
+            + " reads) or a positive multiple of 4096: remove it for " + owners);
+    }
+
     /** The device runtime's own context: the owner's device and kernel settings, room for the tenants. */
     private static VyreRuntimeContext deviceContext(VyreRuntimeContext owner, EngineChoice.Choice choice, int device,
                                                     int others) {
@@ -179,7 +201,8 @@ public final class DeviceRuntimes {
             .ringCapacity(Math.min(WorkRingDescriptor.MAX_CAPACITY,
                 WorkRingDescriptor.capacityFor((tenants + 1) * 2 * owner.lanes())))
             .lanes(1).ingestBufferBytes(NativeMemory.PAGE_SIZE).outputRegionWords(1024)
-            .ioPath(owner.ioPath()).watchdogTimeout(owner.watchdogTimeout()).cpuMatchEngine(owner.cpuMatchEngine())
+            .ioPath(owner.ioPath()).ioReadPieceBytes(ioReadPieceBytes(owner.ioReadPieceBytes()))
+            .watchdogTimeout(owner.watchdogTimeout()).cpuMatchEngine(owner.cpuMatchEngine())
             .kernelLimits(owner.kernelLimits()).gpuBlocks(owner.gpuBlocks()).deviceArenaBytes(owner.deviceArenaBytes())
             .nativeMemoryLimit(Long.MAX_VALUE);
         if (owner.hasBackendFactory()) {

@@ -8,6 +8,7 @@ import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.bytecode.Vir0Validator;
 import io.vyre.runtime.io.Capability;
 import io.vyre.runtime.io.IoCapabilities;
+import io.vyre.runtime.io.IoPath;
 import io.vyre.runtime.io.IoPumpAgent;
 import io.vyre.runtime.memory.NativeBuffer;
 import io.vyre.runtime.memory.NativeMemory;
@@ -123,6 +124,7 @@ public final class VyreRuntime implements AutoCloseable {
                 for (int shard = 0; shard < shards; shard++) {
                     String pumpName = "vyre-io-pump-" + context.name() + (shards > 1 ? "-" + shard : "");
                     IoPumpAgent agent = new IoPumpAgent(pumpName, ioQueue, capabilities, context.ioPath(),
+                        context.ioReadPieceBytes(),
                         (request, completion) -> b.ioCompletions().publish(request, completion), shard, shards);
                     if (context.tenants() > 0) {
                         agent.servePartitionsBelow(1);  // raised as tenants take their ids
@@ -168,7 +170,9 @@ public final class VyreRuntime implements AutoCloseable {
         }
         LOG.info("{}: runtime open: {}, IO path {}, ring {} slots, {} lanes of {} bytes, room for {} tenants",
             context.name(), backend.description(), pumps.isEmpty() ? "served by the application"
-                : pumps.get(0).stats().path() + " (" + pumps.size() + " pump" + (pumps.size() > 1 ? "s" : "") + ")",
+                : pumps.get(0).stats().path() + " (" + pumps.size() + " pump" + (pumps.size() > 1 ? "s" : "")
+                + (pumps.get(0).stats().path() == IoPath.IO_URING && context.ioReadPieceBytes() > 0
+                    ? ", reads in io-wq pieces of " + context.ioReadPieceBytes() + " bytes" : "") + ")",
             context.ringCapacity(), context.lanes(), context.ingestBufferBytes(), context.tenants());
     }
 

@@ -37,6 +37,7 @@ public final class VyreRuntimeContext {
     private int tenants;
     private int ioPumps = 1;
     private IoPath ioPath = IoPath.AUTO;
+    private int ioReadPieceBytes;
     private int lanes = 4;
     private int ingestBufferBytes = 4 << 20;
     private int outputRegionWords = 1 << 20;
@@ -177,6 +178,20 @@ public final class VyreRuntimeContext {
         return this;
     }
 
+    /**
+     * How io_uring reads (default 0): 0 makes each read inline on its pump's thread (one core copies out of
+     * the page cache per pump); more sends reads to the kernel's io-wq workers in pieces of at most this
+     * many bytes (a multiple of 4096), so a pump's reads are copied on many cores at once.
+     */
+    public VyreRuntimeContext ioReadPieceBytes(int ioReadPieceBytes) {
+        this.ioReadPieceBytes = ioReadPieceBytes;
+        return this;
+    }
+
+    public int ioReadPieceBytes() {
+        return ioReadPieceBytes;
+    }
+
     /** Invocations that can be in flight at once: each lane is one ingest buffer plus one output region. */
     public VyreRuntimeContext lanes(int lanes) {
         this.lanes = lanes;
@@ -271,6 +286,8 @@ public final class VyreRuntimeContext {
             + ioQueuePartitions() + "]: each pump serves at least one IO queue partition (one per tenant, plus the"
             + " runtime's own)");
         require(ioPath != null, "ioPath", "must be AUTO, IO_URING or FILE_CHANNEL");
+        require(ioReadPieceBytes >= 0 && ioReadPieceBytes % 4096 == 0, "ioReadPieceBytes", ioReadPieceBytes
+            + " must be 0 (inline reads) or a positive multiple of 4096");
         require(lanes >= 1 && lanes <= ringCapacity, "lanes", lanes + " must be in [1, ringCapacity=" + ringCapacity + "]");
         require(ingestBufferBytes >= NativeMemory.PAGE_SIZE && ingestBufferBytes <= (1 << 30), "ingestBufferBytes",
             ingestBufferBytes + " is outside [" + NativeMemory.PAGE_SIZE + ", 1 GiB]");

@@ -28,6 +28,14 @@ public final class FileIoFactory {
     }
 
     public static FileIo create(IoPath requested) {
+        return create(requested, 0);
+    }
+
+    /**
+     * @param readPieceBytes for io_uring: 0 reads inline on the pump's thread, more sends reads to the
+     *                       kernel's io-wq workers in pieces of at most that many bytes ({@link IoUringFileIo})
+     */
+    public static FileIo create(IoPath requested, int readPieceBytes) {
         switch (requested) {
             case FILE_CHANNEL:
                 return new FileChannelFileIo();
@@ -38,13 +46,13 @@ public final class FileIoFactory {
                         + ": use AUTO or FILE_CHANNEL, or run where io_uring is allowed (Docker's default seccomp"
                         + " profile blocks it)");
                 }
-                return new IoUringFileIo(RING_SIZE);
+                return new IoUringFileIo(RING_SIZE, readPieceBytes);
             }
             default: {
                 String reason = ioUringUnavailableReason();
                 if (reason == null) {
                     try {
-                        return new IoUringFileIo(RING_SIZE);
+                        return new IoUringFileIo(RING_SIZE, readPieceBytes);
                     } catch (RuntimeException e) {
                         reason = "io_uring set-up failed: " + e;
                     }

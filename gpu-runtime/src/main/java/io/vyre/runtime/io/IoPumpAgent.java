@@ -76,7 +76,14 @@ public final class IoPumpAgent implements Agent {
      */
     public IoPumpAgent(String roleName, MegakernelIoQueue queue, IoCapabilities capabilities, IoPath requestedPath,
                        IoCompletionPublisher completions, int shard, int shards) {
-        this(roleName, queue, capabilities, () -> FileIoFactory.create(requestedPath), completions, shard, shards);
+        this(roleName, queue, capabilities, requestedPath, 0, completions, shard, shards);
+    }
+
+    /** As above; {@code readPieceBytes} as {@link FileIoFactory#create(IoPath, int)} takes it. */
+    public IoPumpAgent(String roleName, MegakernelIoQueue queue, IoCapabilities capabilities, IoPath requestedPath,
+                       int readPieceBytes, IoCompletionPublisher completions, int shard, int shards) {
+        this(roleName, queue, capabilities, () -> FileIoFactory.create(requestedPath, readPieceBytes), completions,
+            shard, shards);
     }
 
     /** With a {@link FileIo} of the caller's (tests hold or fail operations with one). */
