@@ -30,8 +30,8 @@ public final class ScanJob {
     }
 
     public static void define(StreamExecutionEnvironment env, Spec spec) {
-        // every occurrence passes source -> format -> sink in one chained task: without object reuse Flink
-        // deep-copies each ScanMatch (a POJO, by reflection) between them; format only reads it
+        // every occurrence passes source -> sink in one chained task: without object reuse Flink deep-copies
+        // each ScanMatch (a POJO, by reflection) between them; the sink only reads it
         env.getConfig().enableObjectReuse();
         var builder = VyreSource.builder()
             .setPaths(spec.inputs())
@@ -46,8 +46,8 @@ public final class ScanJob {
         VyreRuntimeSettings sinkRuntime = VyreRuntimeSettings.defaults().backend(BackendKind.CPU).cpuWorkers(1)
             .chunkBytes(1 << 20);
         env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME).uid("vyre-scan-source")
-            .map(ScanMatch::toLine).name("format").uid("vyre-scan-format")
-            .sinkTo(VyreSink.<String>builder().setOutputDirectory(spec.output().toString())
-                .setRuntimeSettings(sinkRuntime).build()).name("vyre-part-files").uid("vyre-scan-sink");
+            .sinkTo(VyreSink.<ScanMatch>builder().setOutputDirectory(spec.output().toString())
+                .setEncoder(new ScanLineEncoder()).setRuntimeSettings(sinkRuntime).build())
+            .name("vyre-part-files").uid("vyre-scan-sink");
     }
 }
