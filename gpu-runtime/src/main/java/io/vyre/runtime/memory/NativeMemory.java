@@ -56,8 +56,8 @@ public final class NativeMemory implements AutoCloseable {
         long base = BufferUtil.address(allocation);
         int offset = (int) ((PAGE_SIZE - (base & (PAGE_SIZE - 1))) & (PAGE_SIZE - 1));
         ByteBuffer view = allocation.duplicate().position(offset).limit(offset + capacity).slice();
+        // allocateDirect hands out zeroed memory: no second pass over it (its first touch is the cost)
         NativeBuffer buffer = new NativeBuffer(name, allocation, view, base + offset, capacity);
-        buffer.buffer().setMemory(0, capacity, (byte) 0);
         live.put(buffer, Boolean.TRUE);
         bytes += capacity;
         GLOBAL_BYTES.addAndGet(capacity);

@@ -51,6 +51,13 @@ public final class ScanCommand implements Callable<Integer> {
         description = "Emit at most N matches per second over all subtasks (default: unlimited).")
     long maxRecordsPerSecond;
 
+    @Option(names = "--lanes", paramLabel = "N", description = "Chunks each source subtask keeps in flight"
+        + " (default: ${DEFAULT-VALUE}): more overlap reading, the kernel and emitting, for more memory.")
+    int lanes = 4;
+
+    @Option(names = "--chunk-mb", paramLabel = "MB", description = "Bytes per chunk, in MiB (default: ${DEFAULT-VALUE}).")
+    int chunkMb = 4;
+
     @Option(names = "--demo", description = "Generate a sample of log files with planted indicators, scan it and"
         + " print what was found.")
     boolean demo;
@@ -71,6 +78,13 @@ public final class ScanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (maxRecordsPerSecond < 0) {
             throw new UserError("--max-records-per-second must be 0 (unlimited) or more, got " + maxRecordsPerSecond,
+                VyreJobs.EXIT_USAGE, null);
+        }
+        if (lanes < 1 || lanes > 64) {
+            throw new UserError("--lanes must be in [1, 64], got " + lanes, VyreJobs.EXIT_USAGE, null);
+        }
+        if (chunkMb < 1 || chunkMb > 256) {
+            throw new UserError("--chunk-mb must be in [1, 256], got " + chunkMb,
                 VyreJobs.EXIT_USAGE, null);
         }
         boolean embedded = JobEnvironment.embedded();
@@ -146,7 +160,7 @@ public final class ScanCommand implements Callable<Integer> {
 
     private ScanJob.Spec jobSpec(List<String> paths, List<byte[]> patterns, Path out) {
         return new ScanJob.Spec(paths, patterns, input.ignoreCase, out, common.backend, common.devices,
-            maxRecordsPerSecond);
+            maxRecordsPerSecond, lanes, chunkMb << 20);
     }
 
     private static String jobName(List<byte[]> patterns, String over) {

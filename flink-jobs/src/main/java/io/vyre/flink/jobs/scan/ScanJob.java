@@ -24,9 +24,9 @@ public final class ScanJob {
     private ScanJob() {
     }
 
-    /** What one scan needs. {@code maxRecordsPerSecond} 0 means unlimited. */
+    /** What one scan needs. {@code maxRecordsPerSecond} 0 means unlimited; lanes and chunk bytes per source subtask. */
     public record Spec(List<String> inputs, List<byte[]> patterns, boolean ignoreCase, Path output,
-                       BackendKind backend, List<Integer> devices, long maxRecordsPerSecond) {
+                       BackendKind backend, List<Integer> devices, long maxRecordsPerSecond, int lanes, int chunkBytes) {
     }
 
     public static void define(StreamExecutionEnvironment env, Spec spec) {
@@ -37,7 +37,9 @@ public final class ScanJob {
             .setPaths(spec.inputs())
             .setProgram(VyrePrograms.scan(spec.patterns(), spec.ignoreCase()))
             .setBackend(spec.backend())
-            .setDevices(spec.devices());
+            .setDevices(spec.devices())
+            .setLanes(spec.lanes())
+            .setChunkBytes(spec.chunkBytes());
         if (spec.maxRecordsPerSecond() > 0) {
             builder.setRateLimiter(RateLimiterStrategy.perSecond(spec.maxRecordsPerSecond()));
         }
