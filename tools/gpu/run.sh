@@ -5,7 +5,7 @@
 #   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | suite | choice, logs under $OUT
 # jobs: JOB_RUNS lists BACKEND:PARALLELISM runs (cpu, cuda, auto; PARALLELISM 'default' lets scan choose;
 #       vectorscan:N is the CPU baseline: Vectorscan itself on N threads); JOB_JAVA_OPTS go to the scan JVMs
-#       (@RUN@ in them names the run, e.g. for a flight recording's file);
+#       (@RUN@ in them names the run, e.g. for a flight recording's file); JOB_ARGS go to scan itself (--lanes 8);
 #       JOB_PATTERNS picks which of the generated PATTERN_COUNTS the runs use
 # suite: every engine on the same files, one results row each into $OUT/results.tsv (tools/gpu/report.sh turns
 #       them into a section of docs/BENCHMARKS.md with plots): SUITE_RUNS lists ENGINE:PARALLELISM runs, where
@@ -165,7 +165,7 @@ jobs() {
       local opts=${JOB_JAVA_OPTS:-}
       timeout "${JOB_LIMIT:-150}" $java ${opts//@RUN@/$n-$backend-x$parallelism} -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs scan --input "$data/logs" \
         --patterns "$data/patterns-$n.txt" --output "$dir" --backend "$backend" "${subtasks[@]}" \
-        --verbose > "$log" 2>&1
+        ${JOB_ARGS:-} --verbose > "$log" 2>&1
       echo "job $n patterns, $backend x$parallelism: exit $?"; grep -E "^scanned .* in |^streaming|^backend|error" "$log" | head -4
       grep -E "^  (source|sink)[A-Z]" "$log" | cut -c1-40
       digest "$dir" "$n patterns $backend x$parallelism"
