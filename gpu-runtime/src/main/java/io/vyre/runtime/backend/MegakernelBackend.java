@@ -54,6 +54,13 @@ public interface MegakernelBackend extends AutoCloseable {
     }
 
     /**
+     * A tenant joined that needs this many workers: a backend with a pool of worker threads (the CPU
+     * megakernel) grows it to at least that; a GPU's blocks are fixed at launch.
+     */
+    default void workersWanted(int workers) {
+    }
+
+    /**
      * Null when the kernel is healthy; otherwise why it stopped (a fault, a lost device). The runtime fails
      * waiting callers with this reason.
      */

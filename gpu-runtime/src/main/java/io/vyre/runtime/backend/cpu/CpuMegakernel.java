@@ -41,6 +41,10 @@ public final class CpuMegakernel implements MegakernelBackend {
     private final List<AgentRunner> runners = new ArrayList<>();
     private volatile String fault;
     private KernelEnvironment env;
+    private WorkRingClaims claims;
+    private KernelIoPort io;
+    private ErrorHandler onError;
+    private boolean closed;
 
     public CpuMegakernel(BackendSettings settings) {
         this.settings = settings;
@@ -63,8 +67,8 @@ public final class CpuMegakernel implements MegakernelBackend {
 
     @Override
     public String description() {
-        return "cpu megakernel, " + settings.cpuWorkers() + " worker" + (settings.cpuWorkers() == 1 ? "" : "s")
-            + ", MATCH on " + matchEngine();
+        int workers = env == null ? settings.cpuWorkers() : workers();
+        return "cpu megakernel, " + workers + " worker" + (workers == 1 ? "" : "s") + ", MATCH on " + matchEngine();
     }
 
     @Override
@@ -78,11 +82,9 @@ public final class CpuMegakernel implements MegakernelBackend {
         for (LoadedProgram p : environment.programs().programs()) {
             tables.add(p);
         }
-        WorkRingClaims claims = new WorkRingClaims(environment.ring(), environment.ringCapacity(),
-            environment.control().buffer());
-        KernelIoPort io = new KernelIoPort(environment.ioQueue(), environment.control(),
-            environment.limits().ioWaitNanos());
-        ErrorHandler onError = t -> {
+        claims = new WorkRingClaims(environment.ring(), environment.ringCapacity(), environment.control().buffer());
+        io = new KernelIoPort(environment.ioQueue(), environment.control(), environment.limits().ioWaitNanos());
+        onError = t -> {
             if (t instanceof AgentTerminationException) {
                 return;
             }
@@ -92,9 +94,21 @@ public final class CpuMegakernel implements MegakernelBackend {
             LOG.error("{}: CPU megakernel worker failed", environment.name(), t);
         };
         environment.control().buffer().putIntVolatile(offset(KERNEL_STATE), STATE_RUNNING);
-        for (int i = 0; i < settings.cpuWorkers(); i++) {
-            String role = "vyre-cpu-kernel-" + environment.name() + "-" + i;
-            CpuKernelWorker worker = new CpuKernelWorker(role, environment, claims, io, tables, idleStrategy());
+        workersWanted(settings.cpuWorkers());
+    }
+
+    /**
+     * Starts workers until {@code workers} run (a tenant that scans asks for more than one that only writes);
+     * never stops any while the kernel runs. Idle workers are not free: each idle turn reads the whole ring.
+     */
+    @Override
+    public synchronized void workersWanted(int workers) {
+        if (env == null || closed) {
+            return;
+        }
+        while (runners.size() < workers) {
+            String role = "vyre-cpu-kernel-" + env.name() + "-" + runners.size();
+            CpuKernelWorker worker = new CpuKernelWorker(role, env, claims, io, tables, idleStrategy());
             AgentRunner runner = new AgentRunner(claimIdleStrategy(claims.capacity()), onError, null, worker);
             runners.add(runner);
             AgentRunner.startOnThread(runner, r -> {
@@ -103,7 +117,12 @@ public final class CpuMegakernel implements MegakernelBackend {
                 return t;
             });
         }
-        environment.control().buffer().putIntVolatile(offset(WORKERS), settings.cpuWorkers());
+        env.control().buffer().putIntVolatile(offset(WORKERS), runners.size());
+    }
+
+    /** Workers running now. */
+    public synchronized int workers() {
+        return runners.size();
     }
 
     /** Whether a worker's thread has ended (AgentRunner.close returns as its agent closes, a moment before). */
@@ -158,6 +177,9 @@ public final class CpuMegakernel implements MegakernelBackend {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;  // no worker starts after this
+        }
         if (env == null) {
             tables.free();  // never launched: no worker ever scanned
             return;
