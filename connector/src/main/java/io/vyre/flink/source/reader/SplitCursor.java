@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 final class SplitCursor {
     private static final Logger LOG = LoggerFactory.getLogger(SplitCursor.class);
     static final byte[] NO_BYTES = new byte[0];
+    /** The smallest chunk: an output region that overflows halves the chunk down to this. */
+    static final int MIN_CHUNK = 4096;
 
     final VyreFileSplit split;
     long next;

@@ -1,0 +1,153 @@
+package io.vyre.flink.source.reader;
+
+import io.vyre.flink.runtime.PipelineStages;
+import io.vyre.flink.source.split.Compression;
+import io.vyre.runtime.Lane;
+import io.vyre.runtime.VyreTenant;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.PushbackInputStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compressed files ({@link Compression}, by name), each one split, read through its decompressor on the reader's
+ * thread: each chunk is staged by the reader (for matches with the previous chunk's last overlap bytes in front,
+ * for lines with its unframed end), and every offset counts decompressed bytes. A restore decompresses from the
+ * start again and skips to its position, as Flink's FileSource does.
+ */
+final class DecompressedSplits<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(DecompressedSplits.class);
+    private static final byte[] NO_BYTES = SplitCursor.NO_BYTES;
+
+    private final ReaderCore<T> core;
+    private final ChunkFraming<T> framing;
+    /** Decompressed bytes on their way from a compressed split's stream into a lane. */
+    private final byte[] inflated = new byte[1 << 16];
+
+    DecompressedSplits(ReaderCore<T> core, ChunkFraming<T> framing) {
+        this.core = core;
+        this.framing = framing;
+    }
+
+    /**
+     * Stages the next decompressed chunk of a compressed split: what is carried from the previous chunk, then
+     * what the stream gives up to the chunk size.
+     *
+     * @return whether a chunk went out
+     */
+    boolean issue(SplitCursor c) throws IOException, InterruptedException {
+        if (core.program.stagedProgram(0) == null) {
+            throw new IOException("cannot read " + c.split.path() + ": it is " + c.compression + "-compressed, and "
+                + core.program.describe() + " reads files itself, so it would see the compressed bytes; decompress the"
+                + " file first, or use a scan or lines program");
+        }
+        int overlap = framing.overlap();
+        int capacity = Math.min(c.maxChunk, core.settings.chunkBytes());
+        if (capacity <= overlap) {
+            throw new IOException("a chunk of " + capacity + " bytes cannot hold the " + (overlap + 1) + " bytes of"
+                + " the longest pattern: raise the source's chunk size (chunk-bytes)");
+        }
+        if (c.stream == null && !open(c)) {
+            return false;
+        }
+        VyreTenant tenant = core.holder.tenant();
+        Lane lane = tenant.acquireLane();
+        int n;
+        boolean eof = false;
+        try {
+            lane.ingest().buffer().putBytes(0, c.carry);
+            n = c.carry.length;
+            while (n < capacity) {
+                int r = c.stream.read(inflated, 0, Math.min(inflated.length, capacity - n));
+                if (r < 0) {
+                    eof = true;
+                    break;
+                }
+                lane.ingest().buffer().putBytes(n, inflated, 0, r);
+                n += r;
+            }
+            if (!eof) {
+                int ahead = c.stream.read();  // a stream that ends exactly here makes this chunk the last
+                if (ahead < 0) {
+                    eof = true;
+                } else {
+                    c.stream.unread(ahead);
+                }
+            }
+        } catch (IOException | RuntimeException e) {  // decoders throw either on corrupt data
+            tenant.releaseLane(lane);
+            return corrupt(c, e);
+        }
+        if (eof) {
+            c.closeStream();
+            c.eof = true;
+        }
+        if (n == 0) {
+            tenant.releaseLane(lane);
+            c.carry = NO_BYTES;
+            return false;
+        }
+        ChunkFraming.StagedCut cut = framing.cut(lane, n, eof);
+        long seq = core.publishStaged(tenant, lane, n, cut.flags());
+        long taken = c.compressedRead.sum();  // numBytesIn counts file bytes, as the progress against file sizes
+        core.bytesIn.inc(taken - c.compressedCounted);
+        c.compressedCounted = taken;
+        c.inFlight++;
+        core.inFlight.add(new Chunk(c, c.next, c.next, cut.own(), n, cut.flags(), c.skip, lane, seq));
+        PipelineStages.chunkIssued();
+        c.skip = 0;
+        framing.staged(c, cut);
+        return true;
+    }
+
+    /** Opens a compressed split's stream and skips to its position (a restore decompresses from the start). */
+    private boolean open(SplitCursor c) throws IOException {
+        try {
+            c.stream = new PushbackInputStream(c.compression.open(Path.of(c.split.path()), c.compressedRead), 1);
+            if (c.next > 0) {
+                LOG.info("{}: resuming at decompressed byte {} (decompressing and skipping what comes before)",
+                    c.split.path(), c.next);
+                try {
+                    c.stream.skipNBytes(c.next);
+                } catch (EOFException e) {
+                    c.closeStream();
+                    return core.unreadable(c, "it decompresses to fewer than the " + c.next + " bytes already read"
+                        + " from it (replaced or truncated underneath?)", e);
+                }
+            }
+            c.carry = NO_BYTES;
+            if (c.next > 0) {
+                c.compressedCounted = c.compressedRead.sum();  // what a restore skips was counted before it
+            }
+            return true;
+        } catch (NoSuchFileException e) {
+            c.closeStream();
+            return core.unreadable(c, ReaderCore.GONE, e);
+        } catch (Compression.DecoderUnavailableException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            c.closeStream();
+            return corrupt(c, e);
+        }
+    }
+
+    /**
+     * Compressed data that cannot be decoded: fails the job, or with skip-unreadable-files ends the split where
+     * it broke, keeping the chunks before it (they are in flight or emitted, and their bytes were good).
+     */
+    private boolean corrupt(SplitCursor c, Exception e) throws IOException {
+        String message = "cannot read " + c.split.path() + ": its " + c.compression + " data is corrupt or truncated ("
+            + ReaderCore.reason(e) + ")";
+        if (!core.skipUnreadable) {
+            throw new IOException(message + " (set skip-unreadable-files to skip such files instead)", e);
+        }
+        LOG.warn("{}; skipping the rest of split {} after decompressed byte {}", message, c.id(), c.next);
+        c.closeStream();
+        c.carry = NO_BYTES;
+        c.eof = true;
+        return false;
+    }
+}
