@@ -118,9 +118,14 @@ public final class VyreRuntimeSettings implements Serializable {
         return ioPath;
     }
 
-    /** Words per output region: room for a match every 2 bytes of a chunk (adaptive retries cover the rest). */
+    /**
+     * Words per output region: a quarter of the chunk's bytes, room for a match every 8 bytes or a line of 12
+     * bytes on average; a chunk with more results overflows and is read again in halves. Output regions are
+     * page-locked (and mapped by the GPU), so they are not sized for the worst case: at one word per byte a
+     * source subtask held 80 MiB of page-locked memory for its 16 MiB of chunks in flight, now 32 MiB.
+     */
     public int outputRegionWords() {
-        return Math.max(1 << 12, chunkBytes);
+        return Math.max(1 << 12, chunkBytes / 4);
     }
 
     /** The runtime context of one subtask (what it asks of its device's runtime), validated. */
