@@ -2,10 +2,10 @@ package io.vyre.runtime;
 
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.backend.Backends;
+import io.vyre.runtime.bytecode.Opcode;
 import io.vyre.runtime.memory.NativeMemory;
 import io.vyre.runtime.protocol.ControlBlockDescriptor;
 import io.vyre.runtime.protocol.WorkRingDescriptor;
-import io.vyre.runtime.bytecode.Opcode;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -52,6 +52,9 @@ public final class DeviceRuntimes {
      * inline reads), else the owner's {@link VyreRuntimeContext#ioReadPieceBytes}.
      */
     public static final String IO_READ_PIECE_BYTES_PROPERTY = "vyre.io.read-piece-bytes";
+    /** Ops of a program that only moves bytes (a sink's): its tenant needs no scanning workers. */
+    private static final Set<Opcode> BYTE_MOVERS = EnumSet.of(Opcode.NOP, Opcode.INPUT, Opcode.WRITE_BACK,
+        Opcode.BATCH_FENCE);
 
     private final Map<String, List<Shared>> runtimes = new HashMap<>();
     private final AtomicLong opened = new AtomicLong();
@@ -168,9 +171,6 @@ public final class DeviceRuntimes {
         return onlyMovesBytes ? owner.cpuWorkers()
             : Math.max(owner.cpuWorkers(), 2 * Runtime.getRuntime().availableProcessors());
     }
-
-    private static final Set<Opcode> BYTE_MOVERS = EnumSet.of(Opcode.NOP, Opcode.INPUT, Opcode.WRITE_BACK,
-        Opcode.BATCH_FENCE);
 
     static int ioPumps() {
         int byCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);

@@ -47,6 +47,7 @@ public final class IoUringFileIo implements FileIo {
     private static final int MAX_PENDING = 4096;
     private static final long NO_TOKEN = Long.MIN_VALUE;
     private static final int NOT_SPLIT = -1;
+    private static final int MAX_SPLIT_READS = 256;
 
     private final ManualIoEventLoop loop;
     private final IoRegistration registration;
@@ -58,8 +59,9 @@ public final class IoUringFileIo implements FileIo {
     /** Per SQE id: the split read it is a piece of, or NOT_SPLIT. */
     private final int[] pieceOf = new int[MAX_PENDING];
     private final int[] pieceIndex = new int[MAX_PENDING];
-    private final SplitRead[] splits = new SplitRead[MAX_PENDING];
-    private final IntArrayQueue freeSplits = new IntArrayQueue(MAX_PENDING, -1);
+    /** Split reads in flight at most (only with readPieceBytes > 0): each keeps its pieces' results. */
+    private final SplitRead[] splits;
+    private final IntArrayQueue freeSplits = new IntArrayQueue(MAX_SPLIT_READS, -1);
     private int inFlight;
     /** SQEs of split reads beyond one per read: inFlight counts SQEs, callers count reads. */
     private int extraPieces;
@@ -95,6 +97,9 @@ public final class IoUringFileIo implements FileIo {
         registration = f.getNow();
         for (int i = 0; i < MAX_PENDING; i++) {
             freeIds.addInt(i);
+        }
+        splits = new SplitRead[readPieceBytes > 0 ? MAX_SPLIT_READS : 0];
+        for (int i = 0; i < splits.length; i++) {
             freeSplits.addInt(i);
             splits[i] = new SplitRead();
         }
