@@ -35,6 +35,8 @@ import org.apache.flink.metrics.Counter;
 final class VyreSinkWriter<IN>
     implements CommittingSinkWriter<IN, VyreCommittable>, StatefulSinkWriter<IN, VyreWriterState> {
     private static final Duration WAIT = Duration.ofMinutes(10);
+    /** Records are timed one in this many (a power of two). */
+    private static final int ENCODE_SAMPLE = 16;
 
     /** This subtask's tenant on its device's shared megakernel runtime. */
     private final VyreTenant rt;
@@ -51,8 +53,6 @@ final class VyreSinkWriter<IN>
     private final List<Lane> lanesInFlight = new ArrayList<>();
     private Lane lane;
     private int filled;
-    /** Records are timed one in this many (a power of two). */
-    private static final int ENCODE_SAMPLE = 16;
     /** Encoding and copying time of the records written since the last flushed chunk (sampled, scaled up). */
     private long encodeNanos;
     private long written;
