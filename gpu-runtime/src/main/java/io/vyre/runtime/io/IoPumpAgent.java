@@ -195,19 +195,46 @@ public final class IoPumpAgent implements Agent {
         pending[request.slot()] = p;
         outstanding++;
         stats.inFlight.incrementAndGet();
-        switch (request.op()) {
-            case OP_READ:
-                startRead(p);
-                break;
-            case OP_WRITE:
-                startWrite(p);
-                break;
-            case OP_FENCE:
-                stats.fences.incrementAndGet();
-                fences.add(p);
-                break;
-            default:
-                fail(p, IoError.BAD_REQUEST, 0);
+        try {
+            switch (request.op()) {
+                case OP_READ:
+                    startRead(p);
+                    break;
+                case OP_WRITE:
+                    startWrite(p);
+                    break;
+                case OP_FENCE:
+                    stats.fences.incrementAndGet();
+                    fences.add(p);
+                    break;
+                default:
+                    fail(p, IoError.BAD_REQUEST, 0);
+            }
+        } catch (RuntimeException e) {
+            failedWith(request.slot(), e);
+        }
+    }
+
+    /**
+     * An exception while serving one request (a file IO layer that throws, a completion that cannot be
+     * published): that request fails with IO_FAILURE and the reason, and the pump goes on serving the others:
+     * none of the requests it claimed with it is lost, and the kernel never waits for an answer that cannot come.
+     */
+    private void failedWith(int slot, RuntimeException e) {
+        Pending p = pending[slot];
+        LOG.error("{}: serving the IO request in slot {} failed; it fails, the pump goes on", roleName, slot, e);
+        if (p == null) {
+            return;  // it had completed: the exception came after (publishing its completion)
+        }
+        fences.remove(p);
+        if (p.file != null) {
+            capabilities.recordError(p.file.handle(), (p.request.op() == OP_READ ? "read" : "write") + " of "
+                + p.file.path() + " failed in the IO pump: " + e);
+        }
+        try {
+            fail(p, IoError.IO_FAILURE, 0);
+        } catch (RuntimeException again) {
+            LOG.error("{}: the failure of slot {} could not be published either", roleName, slot, again);
         }
     }
 
@@ -286,7 +313,13 @@ public final class IoPumpAgent implements Agent {
             f.waiting.add(p);
             if (!f.opening) {
                 f.opening = true;
-                io.open(TYPE_OPEN | p.file.handle(), p.file.path(), forWrite);
+                try {
+                    io.open(TYPE_OPEN | p.file.handle(), p.file.path(), forWrite);
+                } catch (RuntimeException e) {
+                    f.opening = false;  // the next request on the file tries again
+                    f.waiting.remove(p);
+                    throw e;
+                }
             }
         }
     }
@@ -303,6 +336,20 @@ public final class IoPumpAgent implements Agent {
     }
 
     private void onIoComplete(long token, long result) {
+        try {
+            completed(token, result);
+        } catch (RuntimeException e) {
+            // one completion that cannot be handled must not drop the others the IO layer delivers with it
+            long type = token & 0xFFFF_FFFF_0000_0000L;
+            if (type == TYPE_SLOT || type == TYPE_SYNC) {
+                failedWith((int) token, e);
+            } else {
+                LOG.error("{}: handling the completion of an open failed", roleName, e);
+            }
+        }
+    }
+
+    private void completed(long token, long result) {
         long type = token & 0xFFFF_FFFF_0000_0000L;
         int value = (int) token;
         if (type == TYPE_OPEN) {
@@ -339,7 +386,11 @@ public final class IoPumpAgent implements Agent {
         if (result >= 0) {
             f.fd = (int) result;
             for (Pending p : waiting) {
-                submit(p, f);
+                try {
+                    submit(p, f);
+                } catch (RuntimeException e) {
+                    failedWith(p.request.slot(), e);
+                }
             }
         } else {
             f.failedErrno = (int) -result;

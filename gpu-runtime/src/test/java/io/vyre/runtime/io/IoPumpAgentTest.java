@@ -156,6 +156,41 @@ class IoPumpAgentTest {
         assertThat(queue.status(9)).as("the read completed first").isEqualTo(STATUS_OK);
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldFailOnlyTheRequestWhoseIoThrowsAndServeTheOthersClaimedWithIt() throws Exception {
+        pump = new IoPumpAgent("pump-test", queue, caps, () -> new ThrowingFileIo(777, "unopenable.bin"),
+            IoCompletionPublisher.into(queue));
+        invoker = new AgentInvoker(Throwable::printStackTrace, null, pump);
+        invoker.start();
+        pump.awaitStarted(5, TimeUnit.SECONDS);
+        byte[] content = new byte[8192];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) i;
+        }
+        int file = caps.registerFileForRead(Files.write(dir.resolve("data.bin"), content));
+        int unopenable = caps.registerFileForRead(Files.write(dir.resolve("unopenable.bin"), content));
+        NativeBuffer ingest = memory.allocate("ingest", 3 * 4096);
+        int buf = caps.registerBuffer(ingest);
+        // claimed in one pass: a read the IO layer throws on, reads before and after it, a file it cannot open
+        post(0, OP_READ, file, buf, 0, 100, 10);
+        post(1, OP_READ, file, buf, 777, 100, 11);
+        post(2, OP_READ, file, buf, 1000, 100, 12);
+        post(3, OP_READ, unopenable, buf, 0, 100, 13);
+        assertThat(awaitCompletion(1)).isEqualTo(STATUS_ERROR);
+        assertThat(tag(1)).as("an ERROR slot carries its error code").isEqualTo(IoError.IO_FAILURE.code());
+        assertThat(caps.lastError(file)).contains("failed in the IO pump", "injected");
+        assertThat(awaitCompletion(0)).isEqualTo(STATUS_OK);
+        assertThat(awaitCompletion(2)).isEqualTo(STATUS_OK);
+        assertThat(awaitCompletion(3)).isEqualTo(STATUS_ERROR);
+        // the pump goes on: the next read of the same files is served
+        post(4, OP_READ, file, buf, 4096, 4096, 14);
+        assertThat(awaitCompletion(4)).isEqualTo(STATUS_OK);
+        byte[] got = new byte[4096];
+        ingest.buffer().getBytes(0, got);
+        assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(content, 4096, 8192));
+        assertThat(pump.inFlight()).isZero();
+    }
+
     private void startOn(HeldReadsFileIo disk, MegakernelIoQueue on) throws InterruptedException {
         pump = new IoPumpAgent("pump-test", on, caps, () -> disk, IoCompletionPublisher.into(on));
         invoker = new AgentInvoker(Throwable::printStackTrace, null, pump);
