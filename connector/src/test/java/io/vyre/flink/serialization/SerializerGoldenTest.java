@@ -33,6 +33,12 @@ class SerializerGoldenTest {
         134_217_728L, 70_000_000L, 0, 70_000_123L, 7);
     static final VyreEnumeratorState STATE_V2 = new VyreEnumeratorState(Set.of("/data/b.log", "/data/a.log"),
         List.of(VyreFileSplit.range("/data/a.log", 0, 1000), VyreFileSplit.tail("/data/c.log").at(42, 50L, 3)));
+    static final VyreFileSplit SPLIT_V3 = VyreFileSplit.tail("/data/logs/app.log", "id:(dev=803,ino=1048577)")
+        .at(70_000_000L, 70_000_123L, 7);
+    static final VyreEnumeratorState STATE_V3 = new VyreEnumeratorState(
+        Set.of("id:(dev=803,ino=1048577)", "/data/b.log"),
+        List.of(VyreFileSplit.range("/data/a.log", 0, 1000), VyreFileSplit.tail("/data/c.log", "id:(dev=803,ino=9)")
+            .at(42, 50L, 3)));
     static final VyreCommittable COMMITTABLE = new VyreCommittable("/out/.part-x-0-1.inprogress", "/out/part-x-0-1");
     static final VyreWriterState WRITER_STATE = new VyreWriterState("/out", "part-x-0-", 7);
 
@@ -43,11 +49,15 @@ class SerializerGoldenTest {
     }
 
     @Test
-    void splitV2IsFrozenAndV1StaysReadable() throws IOException {
+    void splitV3IsFrozenAndV2AndV1StayReadable() throws IOException {
         VyreFileSplitSerializer s = VyreFileSplitSerializer.INSTANCE;
-        assertThat(s.getVersion()).isEqualTo(2);
-        assertThat(s.serialize(SPLIT_V2)).isEqualTo(golden("vyre-file-split-v2.hex"));
-        assertThat(s.deserialize(2, golden("vyre-file-split-v2.hex"))).isEqualTo(SPLIT_V2);
+        assertThat(s.getVersion()).isEqualTo(3);
+        assertThat(s.serialize(SPLIT_V3)).isEqualTo(golden("vyre-file-split-v3.hex"));
+        assertThat(s.deserialize(3, golden("vyre-file-split-v3.hex"))).isEqualTo(SPLIT_V3);
+        assertThat(SPLIT_V3.identity()).isEqualTo("id:(dev=803,ino=1048577)");
+        VyreFileSplit v2 = s.deserialize(2, golden("vyre-file-split-v2.hex"));
+        assertThat(v2).isEqualTo(SPLIT_V2);
+        assertThat(v2.identity()).as("a v2 split follows its path").isEqualTo(VyreFileSplit.NO_IDENTITY);
         VyreFileSplit v1 = s.deserialize(1, golden("vyre-file-split-v1.hex"));
         assertThat(v1).isEqualTo(SPLIT);
         assertThat(v1.skip()).as("a v1 checkpoint's positional skip is kept").isEqualTo(3);
@@ -55,10 +65,11 @@ class SerializerGoldenTest {
     }
 
     @Test
-    void enumeratorStateV2IsFrozenAndV1StaysReadable() throws IOException {
+    void enumeratorStateV3IsFrozenAndV2AndV1StayReadable() throws IOException {
         VyreEnumeratorStateSerializer s = new VyreEnumeratorStateSerializer();
-        assertThat(s.getVersion()).isEqualTo(2);
-        assertThat(s.serialize(STATE_V2)).isEqualTo(golden("vyre-enumerator-state-v2.hex"));
+        assertThat(s.getVersion()).isEqualTo(3);
+        assertThat(s.serialize(STATE_V3)).isEqualTo(golden("vyre-enumerator-state-v3.hex"));
+        assertThat(s.deserialize(3, golden("vyre-enumerator-state-v3.hex"))).isEqualTo(STATE_V3);
         assertThat(s.deserialize(2, golden("vyre-enumerator-state-v2.hex"))).isEqualTo(STATE_V2);
         assertThat(s.deserialize(1, golden("vyre-enumerator-state-v1.hex"))).isEqualTo(STATE);
     }
@@ -82,9 +93,9 @@ class SerializerGoldenTest {
 
     @Test
     void shouldRejectUnknownVersionsAndCorruptBytes() throws IOException {
-        byte[] split = VyreFileSplitSerializer.INSTANCE.serialize(SPLIT_V2);
-        assertThatThrownBy(() -> VyreFileSplitSerializer.INSTANCE.deserialize(3, split))
-            .hasMessageContaining("version 3");
+        assertThatThrownBy(() -> VyreFileSplitSerializer.INSTANCE.deserialize(4,
+            VyreFileSplitSerializer.INSTANCE.serialize(SPLIT_V3))).hasMessageContaining("version 4");
+        byte[] split = golden("vyre-file-split-v2.hex");
         assertThatThrownBy(() -> VyreFileSplitSerializer.INSTANCE.deserialize(2, Arrays.copyOf(split, split.length + 1)))
             .hasMessageContaining("trailing");
         byte[] badOffset = split.clone();

@@ -5,9 +5,11 @@ import static io.vyre.runtime.protocol.IoQueueDescriptor.IO_SOURCE_CAPABILITY_TA
 
 import io.vyre.runtime.memory.NativeBuffer;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,11 +37,18 @@ public final class IoCapabilities {
     private final AtomicInteger nextHandle = new AtomicInteger(BUFFER_HANDLES);
     private final Map<Integer, Integer> owners = new ConcurrentHashMap<>();
     /** Released files with the tenant that owned them: the pump serving that tenant closes the file. */
-    private final ConcurrentLinkedQueue<Released> released = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Owned> released = new ConcurrentLinkedQueue<>();
+    /** Files just registered for READ: the pump serving the tenant opens them at once, not at their first read. */
+    private final ConcurrentLinkedQueue<Owned> registered = new ConcurrentLinkedQueue<>();
 
-    private record Released(Capability file, int owner) {
+    private record Owned(Capability file, int owner) {
     }
     private final Map<Integer, String> lastErrors = new ConcurrentHashMap<>();
+    /**
+     * Each file registered for READ, held open from registration to release: its size is that file's, whatever
+     * its name is later (a log renamed away by rotation, or deleted, keeps growing or ending under this handle).
+     */
+    private final Map<Integer, FileChannel> pinned = new ConcurrentHashMap<>();
 
     public CapabilityTable sources() {
         return sources;
@@ -68,15 +77,23 @@ public final class IoCapabilities {
         if (!Files.isReadable(file)) {
             throw new IOException(file + " is not readable: grant read permission to this process");
         }
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         int handle = nextHandle.getAndIncrement();
+        pinned.put(handle, channel);
         owners.put(handle, tenant);
-        sources.put(Capability.fileForRead(handle, file, Files.size(file)));
+        Capability capability = Capability.fileForRead(handle, file, channel.size());
+        sources.put(capability);
+        registered.add(new Owned(capability, tenant));
         return handle;
     }
 
     /**
      * Re-reads the size of a file registered for READ and makes it the handle's new bound, so the kernel may
-     * read what was appended since (a tailed file) while reads already queued on the handle stay valid.
+     * read what was appended since (a tailed file) while reads already queued on the handle stay valid. The
+     * size is the registered file's, through the descriptor held since registration, also after the file was
+     * renamed or deleted. The IO pump opens the file by its path on its next turn after the registration, and
+     * reads it through that descriptor until it is released: a file replaced under its name in those
+     * microseconds would be read as the new one.
      *
      * @return the bound now in force
      * @throws IllegalArgumentException when {@code handle} is not a file in the source table
@@ -87,7 +104,8 @@ public final class IoCapabilities {
             throw new IllegalArgumentException(sources.describeMissing(handle) + ": only a file registered for READ"
                 + " has bounds to refresh");
         }
-        long size = Files.size(known.path());
+        FileChannel channel = pinned.get(handle);
+        long size = channel != null ? channel.size() : Files.size(known.path());
         // only while the handle is still registered: a concurrent release must not be undone
         sources.replaceIfPresent(handle, c -> Capability.fileForRead(handle, c.path(), size));
         return size;
@@ -127,9 +145,17 @@ public final class IoCapabilities {
             : d != null && d.kind() == Capability.Kind.FILE ? d : null;
         Integer owner = owners.remove(handle);
         if (file != null) {
-            released.add(new Released(file, owner == null ? 0 : owner));
+            released.add(new Owned(file, owner == null ? 0 : owner));
         }
         lastErrors.remove(handle);
+        FileChannel channel = pinned.remove(handle);
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // a read-only channel: nothing is lost when its close fails
+            }
+        }
     }
 
     /** Hands a registered handle (a lane's buffer lent to another tenant) to {@code tenant}. */
@@ -161,9 +187,18 @@ public final class IoCapabilities {
 
     /** A released file whose owner {@code serves} accepts (the pump that may have it open), or null. */
     Capability pollReleased(IntPredicate serves) {
-        for (Released r : released) {
-            if (serves.test(r.owner()) && released.remove(r)) {
-                return r.file();
+        return poll(released, serves);
+    }
+
+    /** A file registered for READ whose owner {@code serves} accepts (the pump that is to open it), or null. */
+    Capability pollRegistered(IntPredicate serves) {
+        return poll(registered, serves);
+    }
+
+    private static Capability poll(ConcurrentLinkedQueue<Owned> queue, IntPredicate serves) {
+        for (Owned o : queue) {
+            if (serves.test(o.owner()) && queue.remove(o)) {
+                return o.file();
             }
         }
         return null;

@@ -158,6 +158,7 @@ public final class IoPumpAgent implements Agent {
     @Override
     public int doWork() {
         int work = closeReleasedFiles();
+        work += openRegisteredFiles();
         claimPass++;
         int n = queue.claimInto(claimed, shard, shards, servedPartitions);
         for (int i = 0; i < n; i++) {
@@ -510,6 +511,35 @@ public final class IoPumpAgent implements Agent {
                 io.closeFile(f.fd);
             }
             it.remove();
+        }
+        return work;
+    }
+
+    /**
+     * Opens the files registered for READ since the last turn, at once rather than at their first read: a tailed
+     * file that is quiet for a while, then renamed or deleted by log rotation, is still read through the
+     * descriptor opened while it had its name.
+     */
+    private int openRegisteredFiles() {
+        int work = 0;
+        Capability file;
+        while ((file = capabilities.pollRegistered(
+            owner -> Math.floorMod(owner, queue.partitions()) % shards == shard)) != null) {
+            work++;
+            if (capabilities.source(file.handle()) == null) {
+                continue;  // released already
+            }
+            FileState f = files.computeIfAbsent(file.handle(), h -> new FileState());
+            if (f.fd >= 0 || f.opening || f.failedErrno != 0) {
+                continue;
+            }
+            f.opening = true;
+            try {
+                io.open(TYPE_OPEN | file.handle(), file.path(), false);
+            } catch (RuntimeException e) {
+                f.opening = false;  // the first read tries again
+                LOG.warn("{}: opening {} failed; its first read opens it: {}", roleName, file.path(), e.toString());
+            }
         }
         return work;
     }

@@ -1,6 +1,7 @@
 package io.vyre.flink.source.enumerator;
 
 import io.vyre.flink.source.split.Compression;
+import io.vyre.flink.source.split.FileIdentity;
 import io.vyre.flink.source.split.VyreFileSplit;
 import java.io.IOException;
 import java.io.Serializable;
@@ -9,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
@@ -41,14 +44,43 @@ public final class FileDiscovery implements Serializable {
     /** Files not in {@code known}, by absolute path, with their current sizes. */
     public TreeMap<String, Long> newFiles(Set<String> known) {
         TreeMap<String, Long> found = new TreeMap<>();
+        forEachFile(f -> add(f, known, found));
+        return found;
+    }
+
+    /** One file a monitored source lists: its path, size and identity ({@link FileIdentity}). */
+    public record Listed(String path, long size, String identity) {
+        /** What the enumerator remembers it by: its identity, or its path where the file system has none. */
+        public String key() {
+            return identity.isEmpty() ? path : identity;
+        }
+    }
+
+    /** Every file now, by path, with its size and identity; files gone while listed are left out. */
+    public List<Listed> listing() {
+        List<Listed> listed = new ArrayList<>();
+        forEachFile(f -> {
+            try {
+                listed.add(new Listed(f.toString(), Files.size(f), FileIdentity.of(f)));
+            } catch (NoSuchFileException gone) {
+                LOG.info("{} vanished while the input was listed; skipped", f);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the size of " + f + ": " + e.getMessage(), e);
+            }
+        });
+        listed.sort(Comparator.comparing(Listed::path));
+        return listed;
+    }
+
+    private void forEachFile(Consumer<Path> each) {
         for (String p : paths) {
             Path root = Path.of(p).toAbsolutePath().normalize();
             try {
                 if (Files.isRegularFile(root)) {
-                    add(root, known, found);
+                    each.accept(root);
                 } else if (Files.isDirectory(root)) {
                     try (Stream<Path> walk = Files.walk(root)) {
-                        walk.filter(f -> !hidden(root, f)).filter(Files::isRegularFile).forEach(f -> add(f, known, found));
+                        walk.filter(f -> !hidden(root, f)).filter(Files::isRegularFile).forEach(each);
                     } catch (UncheckedIOException e) {
                         if (!(e.getCause() instanceof NoSuchFileException)) {
                             throw e;
@@ -64,7 +96,6 @@ public final class FileDiscovery implements Serializable {
                 throw new UncheckedIOException("cannot list input " + root + ": " + e.getMessage(), e);
             }
         }
-        return found;
     }
 
     private static boolean hidden(Path root, Path f) {

@@ -15,12 +15,14 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Enumerator checkpoints. Version 2: {@code int n, n paths (sorted), int m, m splits (as in
- * VyreFileSplitSerializer v2)}; version 1 (read, not written): the same with v1 splits.
+ * Enumerator checkpoints. Version 3: {@code int n, n known files (sorted), int m, m splits (as in
+ * VyreFileSplitSerializer v3)}, where a known file of a monitored source is its identity ({@code id:...}) or,
+ * where the file system has none, its path; versions 2 and 1 (read, not written): the same with v2 and v1
+ * splits, and paths only (a monitored source turns them into identities on restore).
  */
 @Internal
 public final class VyreEnumeratorStateSerializer implements SimpleVersionedSerializer<VyreEnumeratorState> {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     @Override
     public int getVersion() {

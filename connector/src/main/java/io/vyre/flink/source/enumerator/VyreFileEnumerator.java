@@ -1,7 +1,9 @@
 package io.vyre.flink.source.enumerator;
 
 import io.vyre.flink.source.split.Compression;
+import io.vyre.flink.source.split.FileIdentity;
 import io.vyre.flink.source.split.VyreFileSplit;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands out splits. Bounded: the files present at start, cut into byte ranges, given to readers as they
  * ask (so fast readers take more). Continuous: the paths are listed every {@code monitorInterval}; every
- * new file becomes one tailed split, pushed to a reader round-robin, and stays with it as it grows.
+ * new file becomes one tailed split, pushed to a reader round-robin, and stays with it as it grows. Files
+ * are known by identity ({@link FileDiscovery.Listed#key()}): a log renamed by rotation is not new (its split
+ * goes on reading it), the file created under its old name is; files gone from two listings in a row are
+ * forgotten, so the set does not grow with every rotation.
  */
 @Internal
 public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, VyreEnumeratorState> {
@@ -40,12 +45,10 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     private final SplitEnumeratorContext<VyreFileSplit> context;
     private final FileDiscovery discovery;
     private final Duration monitorInterval;
+    /** Bounded: the paths listed at start. Continuous: the keys (identities) of the files seen. */
     private final Set<String> knownFiles;
-    /**
-     * An immutable copy of {@link #knownFiles} for the listing, which runs on a worker thread while the
-     * coordinator thread adds to the set; replaced by the coordinator thread after each change.
-     */
-    private volatile Set<String> knownForListing;
+    /** Continuous: the keys of the previous listing (a file missing from one listing only is not forgotten). */
+    private Set<String> lastListed = Set.of();
     private final ArrayDeque<VyreFileSplit> unassigned;
     private final Set<Integer> noMoreSplitsSent = new HashSet<>();
     /** Continuous mode: compressed files seen once, by size; listed again until the size holds. */
@@ -61,9 +64,29 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
         this.discovery = discovery;
         this.monitorInterval = monitorInterval;
         this.knownFiles = new HashSet<>(restored == null ? Set.of() : restored.knownFiles());
-        this.knownForListing = Set.copyOf(knownFiles);
+        if (monitorInterval != null) {
+            identifyRestoredPaths();
+            lastListed = Set.copyOf(knownFiles);
+        }
         this.unassigned = new ArrayDeque<>(restored == null ? List.of() : restored.unassigned());
         this.fresh = restored == null;
+    }
+
+    /**
+     * A monitored source restored from a checkpoint of version 2 or older knew files by path: those that
+     * still exist are known by identity from now on (a restore of version 3 holds identities already).
+     */
+    private void identifyRestoredPaths() {
+        for (String known : List.copyOf(knownFiles)) {
+            if (known.startsWith("id:")) {
+                continue;
+            }
+            String identity = FileIdentity.ofOrNull(Path.of(known));
+            if (identity != null && !identity.isEmpty()) {
+                knownFiles.remove(known);
+                knownFiles.add(identity);
+            }
+        }
     }
 
     private boolean continuous() {
@@ -73,8 +96,7 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     @Override
     public void start() {
         if (continuous()) {
-            context.callAsync(() -> discovery.newFiles(knownForListing), this::onDiscovered, 0,
-                monitorInterval.toMillis());
+            context.callAsync(discovery::listing, this::onDiscovered, 0, monitorInterval.toMillis());
         } else if (knownFiles.isEmpty() && unassigned.isEmpty()) {
             TreeMap<String, Long> files = discovery.newFiles(Set.of());
             for (Map.Entry<String, Long> f : files.entrySet()) {
@@ -92,39 +114,41 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
         }
     }
 
-    private void onDiscovered(TreeMap<String, Long> files, Throwable error) {
+    private void onDiscovered(List<FileDiscovery.Listed> files, Throwable error) {
         if (error != null) {
             throw new IllegalStateException("listing the monitored input failed: " + error.getMessage(), error);
         }
-        boolean found = false;
-        for (Map.Entry<String, Long> f : files.entrySet()) {
-            String path = f.getKey();
-            long size = f.getValue();
-            if (knownFiles.contains(path)) {
-                continue;
+        Set<String> listed = new HashSet<>();
+        for (FileDiscovery.Listed f : files) {
+            String key = f.key();
+            listed.add(key);
+            if (knownFiles.contains(key)) {
+                continue;  // seen before, under this name or another (a rotated log goes on with its split)
             }
+            String path = f.path();
+            long size = f.size();
             Compression compression = Compression.of(path);
             if (compression.compressed()) {
                 // a compressed file cannot be tailed: it is read once, whole, when two listings saw the same size
-                Long seen = settlingCompressed.put(path, size);
+                Long seen = settlingCompressed.put(key, size);
                 if (size == 0 || seen == null || seen != size) {
                     continue;
                 }
-                settlingCompressed.remove(path);
+                settlingCompressed.remove(key);
                 unassigned.addAll(discovery.rangesOf(path, size));
                 LOG.info("monitored Vyre source found {} ({}-compressed: read once, its size has settled)", path,
                     compression);
             } else {
-                unassigned.add(VyreFileSplit.tail(path));
+                unassigned.add(VyreFileSplit.tail(path, f.identity()));
                 LOG.info("monitored Vyre source found {}", path);
             }
-            knownFiles.add(path);
-            found = true;
+            knownFiles.add(key);
         }
-        settlingCompressed.keySet().retainAll(files.keySet());  // gone before it settled
-        if (found) {
-            knownForListing = Set.copyOf(knownFiles);
-        }
+        settlingCompressed.keySet().retainAll(listed);  // gone before it settled
+        Set<String> recent = new HashSet<>(listed);
+        recent.addAll(lastListed);
+        knownFiles.retainAll(recent);  // gone from two listings in a row: deleted, or rotated out of the paths
+        lastListed = listed;
         pushToReaders();
     }
 

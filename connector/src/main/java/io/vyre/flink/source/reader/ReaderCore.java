@@ -118,14 +118,14 @@ final class ReaderCore<T> {
     void releaseWhenIdle(SplitCursor c) {
         if (c.releasePending && c.inFlight == 0) {
             c.releasePending = false;
-            holder.release(c.split.path());
+            holder.release(c.split);
         }
     }
 
     /** A split that is done: it leaves the reader and gives up its file handle. */
     void finished(SplitCursor c) {
         cursors.remove(c.id());
-        holder.release(c.split.path());
+        holder.release(c.split);
     }
 
     static String reason(Exception e) {

@@ -2,14 +2,20 @@ package io.vyre.flink.source.reader;
 
 import io.vyre.flink.program.VyreProgram;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.flink.source.split.FileIdentity;
+import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.runtime.DeviceRuntimes;
 import io.vyre.runtime.VyreTenant;
 import io.vyre.runtime.program.LoadedProgram;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A source reader's tenant on its device's shared megakernel runtime ({@link DeviceRuntimes}) and what it
@@ -19,6 +25,7 @@ import java.util.Map;
  * closed with the reader: that drains only this tenant, the runtime stays for the other subtasks.
  */
 final class RuntimeHolder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeHolder.class);
     private final VyreRuntimeSettings settings;
     private final VyreProgram<?> program;
     private final String name;
@@ -30,10 +37,11 @@ final class RuntimeHolder implements AutoCloseable {
     private volatile VyreTenant tenant;
     private boolean closed;
 
-    /** One registered file: its handle (-1 until first read), its bound, and how many splits use it. */
+    /** One registered file: its handle (-1 until first read), its bound, where it was, and how many splits use it. */
     private static final class FileHandle {
         int handle = -1;
         long size;
+        Path path;
         int users;
     }
 
@@ -88,39 +96,86 @@ final class RuntimeHolder implements AutoCloseable {
         return staged.computeIfAbsent(flags, f -> tenant().load(program.stagedProgram(f)));
     }
 
-    /** A split of {@code path} starts using the file's handle. */
-    synchronized void retain(String path) {
-        files.computeIfAbsent(path, p -> new FileHandle()).users++;
+    /** The file a split reads: its path, or its path and identity (two tailed files may share a name in turn). */
+    private static String key(VyreFileSplit split) {
+        return split.identity().isEmpty() ? split.path() : split.path() + "#" + split.identity();
+    }
+
+    /** A split starts using its file's handle. */
+    synchronized void retain(VyreFileSplit split) {
+        files.computeIfAbsent(key(split), k -> new FileHandle()).users++;
     }
 
     /**
-     * The handle of {@code path} and its bound, registered on first use; with {@code refresh} the bound
-     * follows the file's current size (a tailed file that grew) without invalidating queued reads.
+     * The handle of the split's file and its bound, registered on first use; with {@code refresh} the bound
+     * follows the file's current size (a tailed file that grew) without invalidating queued reads. A tailed
+     * split that knows its file's identity registers that file wherever it is now in its folder (renamed by
+     * rotation since it was listed, or since the checkpoint it was restored from).
      *
-     * @return {handle, size the kernel may read}
+     * @return {handle, size the kernel may read}, or {@code null} for a tailed file that is gone
      */
-    synchronized long[] file(String path, boolean refresh) throws IOException {
-        FileHandle f = files.computeIfAbsent(path, p -> new FileHandle());
+    synchronized long[] file(VyreFileSplit split, boolean refresh) throws IOException {
+        FileHandle f = files.computeIfAbsent(key(split), k -> new FileHandle());
         if (f.handle < 0) {
-            Path file = Path.of(path);
+            Path file = locate(split);
+            if (file == null) {
+                return null;
+            }
             if (tenant == null && !closed) {
                 open(file);
             }
             f.handle = tenant().registerFileForRead(file);
             f.size = tenant().boundBytes(f.handle);
+            f.path = file;
         } else if (refresh) {
             f.size = tenant().refreshFileBounds(f.handle);
         }
         return new long[] {f.handle, f.size};
     }
 
-    /** A split of {@code path} is done with it; the handle goes when no split of the file is left. */
-    synchronized void release(String path) {
-        FileHandle f = files.get(path);
+    /**
+     * Whether a tailed split's file no longer has the name it was registered under (renamed by rotation, or
+     * deleted): its split ends once it has read the file to the end and the file stays quiet. False for splits
+     * that do not know their file's identity (they follow their path).
+     */
+    synchronized boolean renamedOrGone(VyreFileSplit split) {
+        FileHandle f = files.get(key(split));
+        if (split.identity().isEmpty() || f == null || f.path == null) {
+            return false;
+        }
+        return !split.identity().equals(FileIdentity.ofOrNull(f.path));
+    }
+
+    /** Where the split's file is now: its path, or for a tailed file of known identity the file of that identity. */
+    private static Path locate(VyreFileSplit split) throws IOException {
+        Path path = Path.of(split.path());
+        if (split.identity().isEmpty() || split.identity().equals(FileIdentity.ofOrNull(path))) {
+            return path;
+        }
+        Path folder = path.toAbsolutePath().getParent();
+        if (folder != null && Files.isDirectory(folder)) {
+            try (Stream<Path> siblings = Files.list(folder)) {
+                for (Path candidate : (Iterable<Path>) siblings::iterator) {
+                    if (Files.isRegularFile(candidate) && split.identity().equals(FileIdentity.ofOrNull(candidate))) {
+                        LOG.info("{}: followed the file it tails to {} (renamed, as a log rotation does)", split.path(),
+                            candidate);
+                        return candidate;
+                    }
+                }
+            }
+        }
+        LOG.info("{}: the file it tails is gone (rotated away and deleted); its split ends", split.path());
+        return null;
+    }
+
+    /** A split is done with its file; the handle goes when no split of the file is left. */
+    synchronized void release(VyreFileSplit split) {
+        String key = key(split);
+        FileHandle f = files.get(key);
         if (f == null || --f.users > 0) {
             return;
         }
-        files.remove(path);
+        files.remove(key);
         if (f.handle >= 0 && tenant != null && !tenant.isClosed()) {
             tenant.releaseHandle(f.handle);
         }

@@ -43,6 +43,10 @@ final class SplitCursor {
     /** Compressed: file bytes the decoder took, and how many of them were counted as read (numBytesIn). */
     final LongAdder compressedRead = new LongAdder();
     long compressedCounted;
+    /** A tailed file renamed away or deleted, read to its end and quiet: its split is done. */
+    boolean ended;
+    /** When the reader first saw its tailed file renamed away or deleted ({@code -1}: not yet). */
+    long goneSinceNanos = -1;
     /** Dropped: release the file handle when no chunk of it is in flight any more. */
     boolean releasePending;
     /** Tailed split: the file size at which the last read made no progress (wait for it to grow). */
@@ -80,7 +84,34 @@ final class SplitCursor {
     }
 
     boolean exhausted() {
-        return !split.isTail() && (compression.compressed() ? eof : next >= split.end());
+        return ended || (!split.isTail() && (compression.compressed() ? eof : next >= split.end()));
+    }
+
+    /**
+     * Whether a tailed file that is renamed away or deleted, read to its end and quiet, is done: once it has
+     * been seen so for the quiet time too (its writer may still write its last lines into it, as loggers do right
+     * after a rotation).
+     */
+    boolean goneFor(boolean gone) {
+        if (!gone) {
+            goneSinceNanos = -1;
+            return false;
+        }
+        long now = System.nanoTime();
+        if (goneSinceNanos < 0) {
+            goneSinceNanos = now;
+        }
+        return now - goneSinceNanos >= tailFinalNanos;
+    }
+
+    /** A tailed file truncated in place: it is read again from its start, as a new file would be. */
+    void restartTail() {
+        next = 0;
+        skip = 0;
+        lastStart = VyreFileSplit.NONE;
+        stalledAtSize = -1;
+        finalAtSize = -1;
+        lastSize = -1;
     }
 
     /** Compressed: closes the stream; the next read reopens it and skips to {@link #next}. */

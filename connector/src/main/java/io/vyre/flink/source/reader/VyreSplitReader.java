@@ -161,15 +161,31 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         }
         long[] file;
         try {
-            file = holder.file(c.split.path(), c.split.isTail());
+            file = holder.file(c.split, c.split.isTail());
         } catch (NoSuchFileException e) {
             return core.unreadable(c, ReaderCore.GONE, e);
         } catch (IOException e) {
             return core.unreadable(c, ReaderCore.reason(e), e);
         }
+        if (file == null) {
+            c.ended = true;  // a tailed file rotated away and deleted before this split read it again
+            return false;
+        }
         int handle = (int) file[0];
         long size = file[1];
+        if (c.split.isTail() && size < c.next && c.inFlight == 0 && !c.busy) {
+            // the file shrank under its own identity: truncated in place (copytruncate rotation); read it anew
+            LOG.info("{}: tailed file shrank from {} to {} bytes (truncated, as copytruncate rotation does); reading"
+                + " it again from its start", c.split.path(), c.next, size);
+            c.restartTail();
+        }
         boolean quiet = c.split.isTail() && c.quiet(size);
+        if (quiet && c.next >= size && c.inFlight == 0 && !c.busy && c.goneFor(holder.renamedOrGone(c.split))) {
+            LOG.info("{}: tailed file was renamed or deleted and is read to its end ({} bytes); its split ends",
+                c.split.path(), size);
+            c.ended = true;
+            return false;
+        }
         if (c.split.isTail() && size == c.stalledAtSize && !(quiet && c.finalAtSize != size)) {
             return false;
         }
@@ -224,7 +240,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             return new RecordsBySplits<>(Map.of(), Set.of());
         }
         String lastError = c.compression.compressed() ? null
-            : holder.tenant().lastIoError((int) holder.file(c.split.path(), false)[0]);
+            : lastIoError(c.split);
         String message = "the megakernel failed on " + c.split.path() + " at byte " + chunk.readFrom + ": "
             + result.describe() + (lastError != null ? " (" + lastError + ")" : "");
         if (core.skipUnreadable && (result.error() == SlotError.IO_ERROR || result.error() == SlotError.SHORT_READ)) {
@@ -232,6 +248,11 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             return new RecordsBySplits<>(Map.of(), Set.of());
         }
         throw new IOException(message);
+    }
+
+    private String lastIoError(VyreFileSplit split) throws IOException {
+        long[] file = holder.file(split, false);
+        return file == null ? null : holder.tenant().lastIoError((int) file[0]);
     }
 
     private void discardLaterChunksOf(SplitCursor c) {
@@ -276,7 +297,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             for (VyreFileSplit split : change.splits()) {
                 if (core.cursors.putIfAbsent(split.splitId(),
                     new SplitCursor(split, core.settings.chunkBytes(), tailFinalNanos)) == null) {
-                    holder.retain(split.path());
+                    holder.retain(split);
                 }
             }
         }

@@ -9,14 +9,15 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Splits in checkpoints. Version 2: {@code path (modified UTF-8), start, end, offset (longs), skip (int),
- * lastStart (long), lastId (int)}; version 1 (read, not written): the same without the last key.
+ * Splits in checkpoints. Version 3: {@code path (modified UTF-8), start, end, offset (longs), skip (int),
+ * lastStart (long), lastId (int), identity (modified UTF-8)}; version 2 (read, not written): the same without
+ * the identity; version 1: without the last key either.
  * Golden bytes of every version are kept in the tests; a change of format is a new version.
  */
 @Internal
 public final class VyreFileSplitSerializer implements SimpleVersionedSerializer<VyreFileSplit> {
     public static final VyreFileSplitSerializer INSTANCE = new VyreFileSplitSerializer();
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     @Override
     public int getVersion() {
@@ -40,6 +41,7 @@ public final class VyreFileSplitSerializer implements SimpleVersionedSerializer<
         out.writeInt(split.skip());
         out.writeLong(split.lastStart());
         out.writeInt(split.lastId());
+        out.writeUTF(split.identity());
     }
 
     static VyreFileSplit read(DataInputStream in, int version) throws IOException {
@@ -50,8 +52,9 @@ public final class VyreFileSplitSerializer implements SimpleVersionedSerializer<
         int skip = in.readInt();
         long lastStart = version >= 2 ? in.readLong() : VyreFileSplit.NONE;
         int lastId = version >= 2 ? in.readInt() : 0;
+        String identity = version >= 3 ? in.readUTF() : VyreFileSplit.NO_IDENTITY;
         try {
-            return new VyreFileSplit(path, start, end, offset, skip, lastStart, lastId);
+            return new VyreFileSplit(path, start, end, offset, skip, lastStart, lastId, identity);
         } catch (IllegalArgumentException e) {
             throw new IOException("corrupt split in checkpoint: " + e.getMessage(), e);
         }

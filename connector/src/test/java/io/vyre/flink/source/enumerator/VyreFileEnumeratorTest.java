@@ -2,6 +2,7 @@ package io.vyre.flink.source.enumerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vyre.flink.source.split.FileIdentity;
 import io.vyre.flink.source.split.VyreFileSplit;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,13 +119,50 @@ class VyreFileEnumeratorTest {
         context.triggerAllActions();
         org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(0).getAssignedSplits())
             .as("the plain file is tailed at once, the compressed one waits").containsExactly(
-                VyreFileSplit.tail(dir.resolve("live.log").toString()));
+                VyreFileSplit.tail(dir.resolve("live.log").toString(), FileIdentity.of(dir.resolve("live.log"))));
         context.triggerAllActions();
         context.triggerAllActions();
         org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(0).getAssignedSplits())
             .as("once its size held for a listing: one bounded split of the whole file, never again").containsExactly(
-                VyreFileSplit.tail(dir.resolve("live.log").toString()), VyreFileSplit.range(gz.toString(), 0, 200));
+                VyreFileSplit.tail(dir.resolve("live.log").toString(), FileIdentity.of(dir.resolve("live.log"))),
+                VyreFileSplit.range(gz.toString(), 0, 200));
         org.assertj.core.api.Assertions.assertThat(context.backlog).as("a monitored source reports no backlog").isEmpty();
+    }
+
+    @Test
+    void shouldKnowMonitoredFilesByIdentitySoARotatedLogIsNotReadAgain() throws Exception {
+        Path log = Files.writeString(dir.resolve("app.log"), "first\n");
+        String first = FileIdentity.of(log);
+        BacklogContext context = new BacklogContext(1);
+        context.registerReader(0, "host");
+        VyreFileEnumerator enumerator = new VyreFileEnumerator(context,
+            new FileDiscovery(List.of(dir.toString()), 64L << 20), Duration.ofMillis(10), null);
+        enumerator.start();
+        context.triggerAllActions();
+        Files.move(log, dir.resolve("app.log.1"));
+        Files.writeString(log, "second\n");
+        String second = FileIdentity.of(log);
+        context.triggerAllActions();
+        assertThat(context.getSplitAssignments().get(0).getAssignedSplits()).as("the renamed file is the first"
+            + " split's, the new file under the name is new").containsExactly(
+                VyreFileSplit.tail(log.toString(), first), VyreFileSplit.tail(log.toString(), second));
+        Files.delete(dir.resolve("app.log.1"));
+        context.triggerAllActions();
+        assertThat(enumerator.snapshotState(1).knownFiles()).as("a file missing from one listing is kept")
+            .containsExactlyInAnyOrder(first, second);
+        context.triggerAllActions();
+        assertThat(enumerator.snapshotState(1).knownFiles()).as("gone from two listings: forgotten")
+            .containsExactly(second);
+    }
+
+    @Test
+    void shouldKnowTheFilesOfAPathBasedCheckpointByIdentityOnRestore() throws Exception {
+        Path log = Files.writeString(dir.resolve("app.log"), "x");
+        VyreFileEnumerator enumerator = new VyreFileEnumerator(new BacklogContext(1),
+            new FileDiscovery(List.of(dir.toString()), 64L << 20), Duration.ofMillis(10),
+            new VyreEnumeratorState(Set.of(log.toString(), dir.resolve("deleted.log").toString()), List.of()));
+        assertThat(enumerator.snapshotState(1).knownFiles()).containsExactlyInAnyOrder(FileIdentity.of(log),
+            dir.resolve("deleted.log").toString());
     }
 
     @Test
@@ -136,14 +174,14 @@ class VyreFileEnumeratorTest {
         try {
             enumerator.start();
             for (int i = 0; i < 400; i++) {
-                written.add(Files.writeString(dir.resolve("log-" + i), "x").toAbsolutePath().toString());
+                written.add(FileIdentity.of(Files.writeString(dir.resolve("log-" + i), "x")));
             }
             context.listing.get(60, TimeUnit.SECONDS);
             context.coordinator.submit(() -> { }).get(10, TimeUnit.SECONDS);
             assertThat(context.failure.get()).as("the listing must not read the set the coordinator changes").isNull();
             VyreEnumeratorState state = context.coordinator.submit(() -> enumerator.snapshotState(1))
                 .get(10, TimeUnit.SECONDS);
-            assertThat(state.knownFiles()).containsExactlyInAnyOrderElementsOf(written);
+            assertThat(state.knownFiles()).as("known by identity").containsExactlyInAnyOrderElementsOf(written);
             assertThat(state.unassigned()).hasSize(written.size());
         } finally {
             context.worker.shutdownNow();

@@ -7,6 +7,7 @@ import io.vyre.flink.program.ScanMatch;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.source.VyreSource;
+import io.vyre.flink.source.split.FileIdentity;
 import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.runtime.backend.BackendKind;
 import java.nio.charset.StandardCharsets;
@@ -260,8 +261,17 @@ class VyreSourceReaderTest {
                                       java.util.function.Predicate<List<T>> done) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!done.test(output.getEmittedRecords()) && System.nanoTime() < deadline) {
-            if (reader.pollNext(output) == InputStatus.NOTHING_AVAILABLE) {
+            awaitAvailable(reader, output);
+        }
+    }
+
+    /** One poll; when nothing is there, waits up to 100 ms for the reader to have something. */
+    private static <T> void awaitAvailable(VyreSourceReader<T> reader, TestingReaderOutput<T> output) throws Exception {
+        if (reader.pollNext(output) == InputStatus.NOTHING_AVAILABLE) {
+            try {
                 reader.isAvailable().get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // nothing yet (the runtime opening, a tailed file quiet): poll again
             }
         }
     }
@@ -283,6 +293,82 @@ class VyreSourceReaderTest {
             pollUntil(reader, output, r -> r.size() >= 7);
             assertThat(output.getEmittedRecords()).extracting(m -> m.offset)
                 .containsExactly(6L, 10L, 17L, 20L, 24L, 32L, 36L);
+        }
+    }
+
+    private static VyreSourceReader<ScanMatch> tailReader(String pattern) {
+        return VyreSourceReader.create(VyrePrograms.scan(List.of(pattern.getBytes(StandardCharsets.US_ASCII)), false),
+            VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(1 << 16), new TestingReaderContext(),
+            false, Duration.ofMillis(20), Duration.ofMillis(300), null, Long.MAX_VALUE);
+    }
+
+    /** Polls until the reader holds no split (its splits finished), or 20 s passed. */
+    private static <T> boolean pollUntilNoSplits(VyreSourceReader<T> reader, TestingReaderOutput<T> output)
+        throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!reader.snapshotState(1).isEmpty() && System.nanoTime() < deadline) {
+            awaitAvailable(reader, output);
+        }
+        return reader.snapshotState(1).isEmpty();
+    }
+
+    @Test
+    void shouldFollowARotatedLogToItsEndAndNotReadTheNewFileUnderItsName() throws Exception {
+        Path file = Files.writeString(dir.resolve("app.log"), "needle one ");
+        try (VyreSourceReader<ScanMatch> reader = tailReader("needle")) {
+            TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
+            reader.start();
+            reader.addSplits(List.of(VyreFileSplit.tail(file.toString(), FileIdentity.of(file))));
+            pollUntil(reader, output, r -> r.size() >= 1);
+            // rotation: the log is renamed and a new one created under its name, while the writer, which still
+            // holds the old file open, writes its last bytes into it
+            try (java.nio.channels.FileChannel writer = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.APPEND)) {
+                Files.move(file, dir.resolve("app.log.1"));
+                Files.writeString(file, "needle needle in the new file");
+                writer.write(java.nio.ByteBuffer.wrap("needle two".getBytes(StandardCharsets.US_ASCII)));
+            }
+            assertThat(pollUntilNoSplits(reader, output)).as("the split ends once its file is read and quiet").isTrue();
+            assertThat(output.getEmittedRecords()).extracting(m -> m.offset).as("the old file's bytes, all of them,"
+                + " and nothing of the new file's").containsExactly(0L, 11L);
+        }
+    }
+
+    @Test
+    void shouldReadADeletedTailedFileToItsEndThenEndItsSplit() throws Exception {
+        Path file = Files.writeString(dir.resolve("gone.log"), "a needle");
+        try (VyreSourceReader<ScanMatch> reader = tailReader("needle")) {
+            TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
+            reader.start();
+            reader.addSplits(List.of(VyreFileSplit.tail(file.toString(), FileIdentity.of(file))));
+            pollUntil(reader, output, r -> r.size() >= 1);
+            try (java.nio.channels.FileChannel writer = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.APPEND)) {
+                Files.delete(file);
+                writer.write(java.nio.ByteBuffer.wrap(" and a last needle".getBytes(StandardCharsets.US_ASCII)));
+            }
+            assertThat(pollUntilNoSplits(reader, output)).as("a deleted file's split ends cleanly").isTrue();
+            assertThat(output.getEmittedRecords()).extracting(m -> m.offset).containsExactly(2L, 20L);
+        }
+    }
+
+    @Test
+    void shouldReadATailedFileAgainFromItsStartWhenItIsTruncatedInPlace() throws Exception {
+        Path file = Files.writeString(dir.resolve("copytruncate.log"), "needle and more bytes");
+        try (VyreSourceReader<ScanMatch> reader = tailReader("needle")) {
+            TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
+            reader.start();
+            reader.addSplits(List.of(VyreFileSplit.tail(file.toString(), FileIdentity.of(file))));
+            pollUntil(reader, output, r -> r.size() >= 1);
+            // copytruncate: the content was copied elsewhere, the file truncated in place and written anew
+            try (java.nio.channels.FileChannel writer = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+                writer.truncate(0);
+                writer.write(java.nio.ByteBuffer.wrap("x needle".getBytes(StandardCharsets.US_ASCII)), 0);
+            }
+            pollUntil(reader, output, r -> r.size() >= 2);
+            assertThat(output.getEmittedRecords()).extracting(m -> m.offset).containsExactly(0L, 2L);
+            assertThat(reader.snapshotState(1)).as("the file keeps its name: its split goes on").hasSize(1);
         }
     }
 
