@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -61,7 +62,8 @@ public final class FileDiscovery implements Serializable {
         List<Listed> listed = new ArrayList<>();
         forEachFile(f -> {
             try {
-                listed.add(new Listed(f.toString(), Files.size(f), FileIdentity.of(f)));
+                BasicFileAttributes attributes = Files.readAttributes(f, BasicFileAttributes.class);
+                listed.add(new Listed(f.toString(), attributes.size(), FileIdentity.of(attributes)));
             } catch (NoSuchFileException gone) {
                 LOG.info("{} vanished while the input was listed; skipped", f);
             } catch (IOException e) {

@@ -17,7 +17,12 @@ public final class FileIdentity {
 
     /** {@code id:} and the file system's key of {@code file}, or {@link VyreFileSplit#NO_IDENTITY} where it has none. */
     public static String of(Path file) throws IOException {
-        Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        return of(Files.readAttributes(file, BasicFileAttributes.class));
+    }
+
+    /** The identity in attributes already read. */
+    public static String of(BasicFileAttributes attributes) {
+        Object key = attributes.fileKey();
         return key == null ? VyreFileSplit.NO_IDENTITY : "id:" + key;
     }
 
