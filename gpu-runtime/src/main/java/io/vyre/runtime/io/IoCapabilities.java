@@ -41,6 +41,12 @@ public final class IoCapabilities {
     /** Files just registered for READ: the pump serving the tenant opens them at once, not at their first read. */
     private final ConcurrentLinkedQueue<Owned> registered = new ConcurrentLinkedQueue<>();
 
+    /**
+     * Whether an IO pump serves these capabilities (it takes both queues); an application that serves the IO
+     * queue itself opens and closes its files, and nothing would ever take the queued entries.
+     */
+    private volatile boolean pumped;
+
     private record Owned(Capability file, int owner) {
     }
     private final Map<Integer, String> lastErrors = new ConcurrentHashMap<>();
@@ -83,7 +89,9 @@ public final class IoCapabilities {
         owners.put(handle, tenant);
         Capability capability = Capability.fileForRead(handle, file, channel.size());
         sources.put(capability);
-        registered.add(new Owned(capability, tenant));
+        if (pumped) {
+            registered.add(new Owned(capability, tenant));
+        }
         return handle;
     }
 
@@ -145,7 +153,9 @@ public final class IoCapabilities {
             : d != null && d.kind() == Capability.Kind.FILE ? d : null;
         Integer owner = owners.remove(handle);
         if (file != null) {
-            released.add(new Owned(file, owner == null ? 0 : owner));
+            if (pumped) {
+                released.add(new Owned(file, owner == null ? 0 : owner));
+            }
         }
         lastErrors.remove(handle);
         FileChannel channel = pinned.remove(handle);
@@ -193,6 +203,11 @@ public final class IoCapabilities {
     /** A file registered for READ whose owner {@code serves} accepts (the pump that is to open it), or null. */
     Capability pollRegistered(IntPredicate serves) {
         return poll(registered, serves);
+    }
+
+    /** An IO pump serves these capabilities from now on (called as it starts, before anything is registered). */
+    void servedByPump() {
+        pumped = true;
     }
 
     private static Capability poll(ConcurrentLinkedQueue<Owned> queue, IntPredicate serves) {

@@ -108,6 +108,7 @@ public final class IoPumpAgent implements Agent {
         this.stats = new IoPumpStats();
         this.claimed = new IoRequest[queue.slotCount()];
         this.pending = new Pending[queue.slotCount()];
+        capabilities.servedByPump();  // from now on registered files are queued for this pump to open
     }
 
     public IoPumpStats stats() {
