@@ -87,7 +87,7 @@ class JobsITCase {
         Path patterns = Files.writeString(dir.resolve("p.txt"), "error\n");
         Path out = dir.resolve("out");
         CliRun run = CliRun.of("scan", "--input", file.toString(), "--patterns", patterns.toString(), "--output",
-            out.toString(), "--ignore-case", "--backend", "cpu", "--parallelism", "1", "--lanes", "2", "--chunk-mb", "1");
+            out.toString(), "--ignore-case", "--backend", "cpu", "--parallelism", "1", "--lanes", "2", "--chunk-mib", "1");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(committedLines(out)).containsExactlyInAnyOrderElementsOf(expectedScan(file, bytes("error"), true))
             .hasSize(5);

@@ -55,8 +55,8 @@ public final class ScanCommand implements Callable<Integer> {
         + " (default: ${DEFAULT-VALUE}): more overlap reading, the kernel and emitting, for more memory.")
     int lanes = 4;
 
-    @Option(names = "--chunk-mb", paramLabel = "MB", description = "Bytes per chunk, in MiB (default: ${DEFAULT-VALUE}).")
-    int chunkMb = 4;
+    @Option(names = "--chunk-mib", paramLabel = "MIB", description = "Bytes per chunk, in MiB (default: ${DEFAULT-VALUE}).")
+    int chunkMib = 4;
 
     @Option(names = "--demo", description = "Generate a sample of log files with planted indicators, scan it and"
         + " print what was found.")
@@ -83,8 +83,8 @@ public final class ScanCommand implements Callable<Integer> {
         if (lanes < 1 || lanes > 64) {
             throw new UserError("--lanes must be in [1, 64], got " + lanes, VyreJobs.EXIT_USAGE, null);
         }
-        if (chunkMb < 1 || chunkMb > 256) {
-            throw new UserError("--chunk-mb must be in [1, 256], got " + chunkMb,
+        if (chunkMib < 1 || chunkMib > 256) {
+            throw new UserError("--chunk-mib must be in [1, 256], got " + chunkMib,
                 VyreJobs.EXIT_USAGE, null);
         }
         boolean embedded = JobEnvironment.embedded();
@@ -160,7 +160,7 @@ public final class ScanCommand implements Callable<Integer> {
 
     private ScanJob.Spec jobSpec(List<String> paths, List<byte[]> patterns, Path out) {
         return new ScanJob.Spec(paths, patterns, input.ignoreCase, out, common.backend, common.devices,
-            maxRecordsPerSecond, lanes, chunkMb << 20);
+            maxRecordsPerSecond, lanes, chunkMib << 20);
     }
 
     private static String jobName(List<byte[]> patterns, String over) {
