@@ -1,7 +1,6 @@
 package io.vyre.runtime.io;
 
 import io.vyre.runtime.memory.NativeBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,8 +10,7 @@ import java.util.Set;
  * FileChannel IO whose read completions (and, when asked, file syncs) are held back until the test releases
  * them: a slow disk on demand.
  */
-final class HeldReadsFileIo implements FileIo {
-    private final FileChannelFileIo delegate = new FileChannelFileIo();
+final class HeldReadsFileIo extends ForwardingFileIo {
     private final Set<Long> readTokens = new HashSet<>();
     private final List<long[]> held = new ArrayList<>();
     private volatile boolean holding = true;
@@ -33,24 +31,9 @@ final class HeldReadsFileIo implements FileIo {
     }
 
     @Override
-    public IoPath path() {
-        return IoPath.FILE_CHANNEL;
-    }
-
-    @Override
-    public void open(long token, Path file, boolean forWrite) {
-        delegate.open(token, file, forWrite);
-    }
-
-    @Override
     public void read(long token, int fileId, long fileOffset, NativeBuffer into, int bufferOffset, int length) {
         readTokens.add(token);
         delegate.read(token, fileId, fileOffset, into, bufferOffset, length);
-    }
-
-    @Override
-    public void write(long token, int fileId, long fileOffset, NativeBuffer from, int bufferOffset, int length) {
-        delegate.write(token, fileId, fileOffset, from, bufferOffset, length);
     }
 
     @Override
@@ -59,11 +42,6 @@ final class HeldReadsFileIo implements FileIo {
             readTokens.add(token);
         }
         delegate.sync(token, fileId);
-    }
-
-    @Override
-    public void closeFile(int fileId) {
-        delegate.closeFile(fileId);
     }
 
     @Override
@@ -88,10 +66,5 @@ final class HeldReadsFileIo implements FileIo {
     @Override
     public int inFlight() {
         return delegate.inFlight() + held.size();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }
