@@ -9,7 +9,6 @@ import io.vyre.flink.sink.VyreSink;
 import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.backend.BackendKind;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -18,8 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -94,7 +91,7 @@ class ExactlyOnceFailoverITCase {
         List<String> expected = corpus.expected;
         assertThat(expected.size()).as("enough data to fail mid-way").isGreaterThan(6000);
 
-        StreamExecutionEnvironment env = restartingEnvironment();
+        StreamExecutionEnvironment env = ScanCorpus.restartingEnvironment(2);
         env.enableCheckpointing(100, CheckpointingMode.EXACTLY_ONCE);
         scanIntoSink(env, in, patterns, smallFiles ? 64 << 10 : 8192, new FailOnceAfterCheckpoint(), out);
         env.execute("exactly-once failover");
@@ -132,24 +129,13 @@ class ExactlyOnceFailoverITCase {
         ScanCorpus corpus = new ScanCorpus(new Random(23), in, 12, 4, 120_000);
         // checkpointing off (a long interval still lets Flink's random first delay fire one early): the restarted
         // attempt gets no writer state at all, and the sink commits at the end of the input
-        StreamExecutionEnvironment env = restartingEnvironment();
+        StreamExecutionEnvironment env = ScanCorpus.restartingEnvironment(2);
         scanIntoSink(env, in, corpus.patterns, 8192, new FailOnceBeforeAnyCheckpoint(), out);
         env.execute("failure before the first checkpoint");
 
         assertThat(FAILED_EARLY).as("the injected failure happened").isTrue();
         assertThat(ScanCorpus.committed(out)).isEqualTo(corpus.expected);
         assertThat(ScanCorpus.inProgress(out)).as("the first attempt's in-progress files are gone").isEmpty();
-    }
-
-    /** Two subtasks, restarted up to three times. */
-    private static StreamExecutionEnvironment restartingEnvironment() {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        return env;
     }
 
     /** Vyre scan source (40,000-byte splits) -> {@code failing} -> Vyre sink into {@code out}, on the CPU backend. */

@@ -6,14 +6,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Input for the failover ITCases: random files over a small alphabet, random patterns over a smaller one
- * (so they occur often and overlap), the naive scan's expected output lines, and the committed output.
+ * (so they occur often and overlap), the naive scan's expected output lines, the committed output, and the
+ * environment the jobs run in.
  */
 final class ScanCorpus {
     final List<byte[]> patterns = new ArrayList<>();
@@ -60,9 +65,26 @@ final class ScanCorpus {
         expected.sort(null);
     }
 
-    /** The lines of the committed part files under {@code out} (in-progress files, hidden, left out), sorted. */
+    /** {@code parallelism} subtasks, restarted up to three times, 100 ms apart. */
+    static StreamExecutionEnvironment restartingEnvironment(int parallelism) {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        return env;
+    }
+
+    /**
+     * The lines of the committed part files under {@code out} (in-progress files, hidden, left out), sorted; none
+     * while the sink has not created the folder yet.
+     */
     static List<String> committed(Path out) throws IOException {
         List<String> lines = new ArrayList<>();
+        if (!Files.isDirectory(out)) {
+            return lines;
+        }
         try (Stream<Path> files = Files.list(out)) {
             for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
                 lines.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));

@@ -10,7 +10,6 @@ import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.DeviceRuntimes;
 import io.vyre.runtime.backend.BackendKind;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,6 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -97,12 +95,7 @@ class SharedRuntimeITCase {
         List<String> expected = corpus.expected;
         long runtimesBefore = DeviceRuntimes.shared().runtimesOpened();
 
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(4);
+        StreamExecutionEnvironment env = ScanCorpus.restartingEnvironment(4);
         env.enableCheckpointing(100, CheckpointingMode.EXACTLY_ONCE);
         VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(8192);
         VyreSource<ScanMatch> source = VyreSource.builder().setPaths(in.toString())

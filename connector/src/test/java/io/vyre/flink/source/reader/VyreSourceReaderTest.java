@@ -3,6 +3,7 @@ package io.vyre.flink.source.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vyre.flink.program.LineRecord;
+import io.vyre.flink.LogWriter;
 import io.vyre.flink.program.ScanMatch;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
@@ -312,44 +313,40 @@ class VyreSourceReaderTest {
         return reader.snapshotState(1).isEmpty();
     }
 
-    @Test
-    void shouldFollowARotatedLogToItsEndAndNotReadTheNewFileUnderItsName() throws Exception {
-        Path file = Files.writeString(dir.resolve("app.log"), "needle one ");
+    /**
+     * Tails {@code file} until its first match, lets {@code change} rename or delete it while a writer holding it
+     * open writes {@code last}, then polls until the split ends (asserted).
+     *
+     * @return the offsets emitted
+     */
+    private static List<Long> tailThrough(Path file, LogWriter.NameChange change, String last) throws Exception {
         try (VyreSourceReader<ScanMatch> reader = tailReader("needle")) {
             TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
             reader.start();
             reader.addSplits(List.of(VyreFileSplit.tail(file.toString(), FileIdentity.of(file))));
             pollUntil(reader, output, r -> r.size() >= 1);
-            // rotation: the log is renamed and a new one created under its name, while the writer, which still
-            // holds the old file open, writes its last bytes into it
-            try (java.nio.channels.FileChannel writer = java.nio.channels.FileChannel.open(file,
-                java.nio.file.StandardOpenOption.APPEND)) {
-                Files.move(file, dir.resolve("app.log.1"));
-                Files.writeString(file, "needle needle in the new file");
-                writer.write(java.nio.ByteBuffer.wrap("needle two".getBytes(StandardCharsets.US_ASCII)));
-            }
+            LogWriter.writeAfter(file, change, last);
             assertThat(pollUntilNoSplits(reader, output)).as("the split ends once its file is read and quiet").isTrue();
-            assertThat(output.getEmittedRecords()).extracting(m -> m.offset).as("the old file's bytes, all of them,"
-                + " and nothing of the new file's").containsExactly(0L, 11L);
+            return output.getEmittedRecords().stream().map(m -> m.offset).toList();
         }
+    }
+
+    @Test
+    void shouldFollowARotatedLogToItsEndAndNotReadTheNewFileUnderItsName() throws Exception {
+        Path file = Files.writeString(dir.resolve("app.log"), "needle one ");
+        // rotation: the log is renamed and a new one created under its name, while the writer, which still holds
+        // the old file open, writes its last bytes into it
+        List<Long> offsets = tailThrough(file, () -> {
+            Files.move(file, dir.resolve("app.log.1"));
+            Files.writeString(file, "needle needle in the new file");
+        }, "needle two");
+        assertThat(offsets).as("the old file's bytes, all of them, and nothing of the new file's").containsExactly(0L, 11L);
     }
 
     @Test
     void shouldReadADeletedTailedFileToItsEndThenEndItsSplit() throws Exception {
         Path file = Files.writeString(dir.resolve("gone.log"), "a needle");
-        try (VyreSourceReader<ScanMatch> reader = tailReader("needle")) {
-            TestingReaderOutput<ScanMatch> output = new TestingReaderOutput<>();
-            reader.start();
-            reader.addSplits(List.of(VyreFileSplit.tail(file.toString(), FileIdentity.of(file))));
-            pollUntil(reader, output, r -> r.size() >= 1);
-            try (java.nio.channels.FileChannel writer = java.nio.channels.FileChannel.open(file,
-                java.nio.file.StandardOpenOption.APPEND)) {
-                Files.delete(file);
-                writer.write(java.nio.ByteBuffer.wrap(" and a last needle".getBytes(StandardCharsets.US_ASCII)));
-            }
-            assertThat(pollUntilNoSplits(reader, output)).as("a deleted file's split ends cleanly").isTrue();
-            assertThat(output.getEmittedRecords()).extracting(m -> m.offset).containsExactly(2L, 20L);
-        }
+        assertThat(tailThrough(file, () -> Files.delete(file), " and a last needle")).containsExactly(2L, 20L);
     }
 
     @Test

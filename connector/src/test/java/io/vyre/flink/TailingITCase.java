@@ -1,4 +1,4 @@
-package io.vyre.flink.source;
+package io.vyre.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,10 +6,9 @@ import io.vyre.flink.program.ScanMatch;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.sink.VyreSink;
+import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.backend.BackendKind;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -94,11 +90,10 @@ class TailingITCase {
 
             // rotation: app.log is renamed to app.log.1 and a new app.log is created, while the writer, which
             // still holds the old file open, writes its last line into it; a task then fails once
-            try (FileChannel writer = FileChannel.open(app, StandardOpenOption.APPEND)) {
+            LogWriter.writeAfter(app, () -> {
                 Files.move(app, logs.resolve("app.log.1"));
                 write(app, "new app log needle\n");
-                writer.write(ByteBuffer.wrap("last needle of the old file\n".getBytes(StandardCharsets.US_ASCII)));
-            }
+            }, "last needle of the old file\n");
             ARMED.set(true);
             expected.addAll(scan(app, "first needle\nappended needle\n", "last needle of the old file\n"));
             expected.addAll(scan(app, "new app log needle\n"));
@@ -115,27 +110,19 @@ class TailingITCase {
             expected.addAll(scan(other, "ERROR again\n"));
 
             // deletion: the last line reaches the file through the writer's open handle, then the name goes
-            try (FileChannel writer = FileChannel.open(doomed, StandardOpenOption.APPEND)) {
-                Files.delete(doomed);
-                writer.write(ByteBuffer.wrap("a last needle\n".getBytes(StandardCharsets.US_ASCII)));
-            }
+            LogWriter.writeAfter(doomed, () -> Files.delete(doomed), "a last needle\n");
             expected.addAll(scan(doomed, "needle of a file about to go\n", "a last needle\n"));
             awaitCommitted(out, expected);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
-        List<String> committed = committed(out);
+        List<String> committed = ScanCorpus.committed(out);
         expected.sort(null);
         assertThat(committed).as("every occurrence of every file's bytes, exactly once").isEqualTo(expected);
     }
 
     private JobClient start(Path logs, Path out) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = ScanCorpus.restartingEnvironment(2);
         env.enableCheckpointing(200, CheckpointingMode.EXACTLY_ONCE);
         VyreSource<ScanMatch> source = VyreSource.builder().setPaths(logs.toString())
             .setProgram(VyrePrograms.scan(PATTERNS.stream().map(p -> p.getBytes(StandardCharsets.US_ASCII)).toList(),
@@ -182,25 +169,11 @@ class TailingITCase {
         List<String> want = new ArrayList<>(expected);
         want.sort(null);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<String> got = committed(out);
+        List<String> got = ScanCorpus.committed(out);
         while (!got.equals(want) && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            got = committed(out);
+            got = ScanCorpus.committed(out);
         }
         assertThat(got).as("committed output").isEqualTo(want);
-    }
-
-    private static List<String> committed(Path out) throws IOException {
-        List<String> lines = new ArrayList<>();
-        if (!Files.isDirectory(out)) {
-            return lines;
-        }
-        try (Stream<Path> files = Files.list(out)) {
-            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
-                lines.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
-            }
-        }
-        lines.sort(null);
-        return lines;
     }
 }
