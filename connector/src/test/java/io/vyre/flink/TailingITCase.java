@@ -9,6 +9,8 @@ import io.vyre.flink.sink.VyreSink;
 import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.backend.BackendKind;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,9 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -42,13 +40,6 @@ public final class FileDiscovery implements Serializable {
         return splitBytes;
     }
 
-    /** Files not in {@code known}, by absolute path, with their current sizes. */
-    public TreeMap<String, Long> newFiles(Set<String> known) {
-        TreeMap<String, Long> found = new TreeMap<>();
-        forEachFile(f -> add(f, known, found));
-        return found;
-    }
-
     /** One file a monitored source lists: its path, size and identity ({@link FileIdentity}). */
     public record Listed(String path, long size, String identity) {
         /** What the enumerator remembers it by: its identity, or its path where the file system has none. */
@@ -57,21 +48,19 @@ public final class FileDiscovery implements Serializable {
         }
     }
 
-    /** Every file now, by path, with its size and identity; files gone while listed are left out. */
+    /**
+     * Every file now, once each (also where the configured paths overlap), by path, with its size and identity;
+     * files gone while listed are left out.
+     */
     public List<Listed> listing() {
-        List<Listed> listed = new ArrayList<>();
+        TreeMap<String, Listed> listed = new TreeMap<>();
         forEachFile(f -> {
-            try {
-                BasicFileAttributes attributes = Files.readAttributes(f, BasicFileAttributes.class);
-                listed.add(new Listed(f.toString(), attributes.size(), FileIdentity.of(attributes)));
-            } catch (NoSuchFileException gone) {
-                LOG.info("{} vanished while the input was listed; skipped", f);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the size of " + f + ": " + e.getMessage(), e);
+            Listed entry = listed(f);
+            if (entry != null) {
+                listed.put(entry.path(), entry);
             }
         });
-        listed.sort(Comparator.comparing(Listed::path));
-        return listed;
+        return List.copyOf(listed.values());
     }
 
     private void forEachFile(Consumer<Path> each) {
@@ -111,19 +100,18 @@ public final class FileDiscovery implements Serializable {
     }
 
     /**
-     * A file listed but gone before its size was read (rotated or deleted in between) is not an error: the
-     * next listing sees what is there then. Any other failure to read the size is.
+     * A file's entry, or {@code null} when it was listed but gone before its attributes were read (rotated or
+     * deleted in between): not an error, the next listing sees what is there then. Any other failure is.
      */
-    static void add(Path f, Set<String> known, TreeMap<String, Long> found) {
-        String key = f.toString();
-        if (!known.contains(key)) {
-            try {
-                found.put(key, Files.size(f));
-            } catch (NoSuchFileException gone) {
-                LOG.info("{} vanished while the input was listed; skipped", f);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the size of " + f + ": " + e.getMessage(), e);
-            }
+    static Listed listed(Path f) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(f, BasicFileAttributes.class);
+            return new Listed(f.toString(), attributes.size(), FileIdentity.of(attributes));
+        } catch (NoSuchFileException gone) {
+            LOG.info("{} vanished while the input was listed; skipped", f);
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of " + f + ": " + e.getMessage(), e);
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
@@ -98,10 +97,10 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
         if (continuous()) {
             context.callAsync(discovery::listing, this::onDiscovered, 0, monitorInterval.toMillis());
         } else if (knownFiles.isEmpty() && unassigned.isEmpty()) {
-            TreeMap<String, Long> files = discovery.newFiles(Set.of());
-            for (Map.Entry<String, Long> f : files.entrySet()) {
-                knownFiles.add(f.getKey());
-                unassigned.addAll(discovery.rangesOf(f.getKey(), f.getValue()));
+            List<FileDiscovery.Listed> files = discovery.listing();
+            for (FileDiscovery.Listed f : files) {
+                knownFiles.add(f.path());
+                unassigned.addAll(discovery.rangesOf(f.path(), f.size()));
             }
             LOG.info("bounded Vyre source: {} files, {} splits", files.size(), unassigned.size());
         }

@@ -191,11 +191,10 @@ class VyreFileEnumeratorTest {
 
     @Test
     void shouldSkipAFileThatVanishesBetweenListingAndItsSize() throws Exception {
-        java.util.TreeMap<String, Long> found = new java.util.TreeMap<>();
         Path present = java.nio.file.Files.writeString(dir.resolve("present.log"), "abc");
-        FileDiscovery.add(dir.resolve("rotated-away.log"), java.util.Set.of(), found);
-        FileDiscovery.add(present, java.util.Set.of(), found);
-        org.assertj.core.api.Assertions.assertThat(found).containsExactly(java.util.Map.entry(present.toString(), 3L));
+        assertThat(FileDiscovery.listed(dir.resolve("rotated-away.log"))).isNull();
+        assertThat(FileDiscovery.listed(present))
+            .isEqualTo(new FileDiscovery.Listed(present.toString(), 3L, FileIdentity.of(present)));
     }
 
     @Test

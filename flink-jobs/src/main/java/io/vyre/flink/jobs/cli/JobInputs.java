@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -46,9 +45,11 @@ public final class JobInputs {
 
     /** The files the source will read (hidden entries skipped, as the source does), with their sizes; never empty. */
     public static TreeMap<String, Long> files(List<String> inputs) {
-        TreeMap<String, Long> files;
+        TreeMap<String, Long> files = new TreeMap<>();
         try {
-            files = new FileDiscovery(inputs, Long.MAX_VALUE).newFiles(Set.of());
+            for (FileDiscovery.Listed f : new FileDiscovery(inputs, Long.MAX_VALUE).listing()) {
+                files.put(f.path(), f.size());
+            }
         } catch (UncheckedIOException e) {
             throw new UserError(e.getMessage());
         }
