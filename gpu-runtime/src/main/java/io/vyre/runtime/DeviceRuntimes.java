@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,37 +175,31 @@ public final class DeviceRuntimes {
 
     static int ioPumps() {
         int byCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        String configured = System.getProperty(IO_PUMPS_PROPERTY);
-        if (configured == null) {
-            return byCores;
-        }
-        try {
-            int pumps = Integer.parseInt(configured.trim());
-            if (pumps >= 1 && pumps <= 256) {
-                return pumps;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new VyreRuntimeException("-D" + IO_PUMPS_PROPERTY + "=" + configured + " is not a pump count in [1, 256]:"
-            + " remove it for one pump per two cores (" + byCores + " here)");
+        return intProperty(IO_PUMPS_PROPERTY, byCores, pumps -> pumps >= 1 && pumps <= 256, "a pump count in [1, 256]",
+            "one pump per two cores (" + byCores + " here)");
     }
 
     static int ioReadPieceBytes(int owners) {
-        String configured = System.getProperty(IO_READ_PIECE_BYTES_PROPERTY);
+        return intProperty(IO_READ_PIECE_BYTES_PROPERTY, owners, bytes -> bytes >= 0 && bytes % 4096 == 0,
+            "0 (inline reads) or a positive multiple of 4096", Integer.toString(owners));
+    }
+
+    /** The JVM property {@code name} as an int that {@code valid} accepts, or {@code otherwise} when it is unset. */
+    private static int intProperty(String name, int otherwise, IntPredicate valid, String expected, String unsetMeans) {
+        String configured = System.getProperty(name);
         if (configured == null) {
-            return owners;
+            return otherwise;
         }
         try {
-            int bytes = Integer.parseInt(configured.trim());
-            if (bytes >= 0 && bytes % 4096 == 0) {
-                return bytes;
+            int value = Integer.parseInt(configured.trim());
+            if (valid.test(value)) {
+                return value;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new VyreRuntimeException("-D" + IO_READ_PIECE_BYTES_PROPERTY + "=" + configured + " is not 0 (inline"
-            + " reads) or a positive multiple of 4096: remove it for " + owners);
+        throw new VyreRuntimeException("-D" + name + "=" + configured + " is not " + expected + ": remove it for "
+            + unsetMeans);
     }
 
     /** The device runtime's own context: the owner's device and kernel settings, room for the tenants. */
