@@ -26,15 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shaded job jar on a real standalone session cluster (1 JobManager + 2 TaskManagers, separate JVMs
  * on loopback), submitted through the REST API like a user would: its output must equal a naive scan of
- * the same files; then, with a TaskManager running one of its subtasks killed three times during one job
- * (each replaced by a fresh one, as a cluster manager would), it must recover from its last checkpoint each
- * time and still commit every occurrence exactly once.
+ * the same files; then, with one TaskManager killed mid-job, it must recover from its last checkpoint and
+ * still commit every occurrence exactly once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterITCase {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
-    /** TaskManagers killed during the failover job. */
-    private static final int KILLS = 3;
     private static StandaloneCluster cluster;
     private static FlinkRest rest;
     private static String jarId;
@@ -103,55 +100,30 @@ class StandaloneClusterITCase {
 
     @Test
     @Order(2)
-    void shouldRecoverFromThreeKilledTaskManagersWithExactlyOnceOutput() throws Exception {
+    void shouldRecoverFromAKilledTaskManagerWithExactlyOnceOutput() throws Exception {
         Path in = Files.createDirectories(data.resolve("failover/in"));
         List<String> patterns = List.of("abc", "bca", "aa", "cc");
         writeRandomFiles(in, 4, 40_000, 23);
         Path patternsFile = writePatterns(data.resolve("failover/patterns.txt"), patterns);
         Path out = data.resolve("failover/out");
         List<String> expected = naiveScan(in, patterns);
-        // throttled so the job is still running at the third kill: about 45 s at full speed
-        long perSecond = Math.max(1, expected.size() / 45);
+        // throttled so the job is still running when a TaskManager dies: about 15 s at full speed
+        long perSecond = Math.max(1, expected.size() / 15);
 
         String job = rest.run(jarId, List.of("scan", "--input", in.toString(), "--patterns", patternsFile.toString(),
             "--output", out.toString(), "--backend", "cpu", "--checkpoint-interval", "500ms",
-            "--max-records-per-second", Long.toString(perSecond), "--restart-attempts", "10"), 2);
+            "--max-records-per-second", Long.toString(perSecond), "--restart-attempts", "5"), 2);
         awaitState(job, "RUNNING");
-        for (int kill = 1; kill <= KILLS; kill++) {
-            awaitCompletedCheckpoint(job, checkpoints(job).path("completed").asInt());
-            String victim = taskManagerRunningATaskOf(job);
-            cluster.kill(victim);
-            assertThat(cluster.alive(victim)).isFalse();
-            cluster.startTaskManager("tm-" + (2 + kill));
-            awaitRestores(job, kill);
-        }
+        awaitCompletedCheckpoint(job);
+        String victim = taskManagerRunningATaskOf(job);
+        cluster.kill(victim);
+        assertThat(cluster.alive(victim)).isFalse();
 
         awaitState(job, "FINISHED");
-        assertThat(checkpoints(job).path("restored").asInt()).as("checkpoints restored, one per kill")
-            .isGreaterThanOrEqualTo(KILLS);
+        JsonNode restored = rest.get("/jobs/" + job + "/checkpoints").path("latest").path("restored");
+        assertThat(restored.isMissingNode() || restored.isNull()).as("the job restored a checkpoint after %s died: %s",
+            victim, restored).isFalse();
         assertSameLines(committed(out), expected);
-    }
-
-    private static JsonNode checkpoints(String job) throws IOException, InterruptedException {
-        return rest.get("/jobs/" + job + "/checkpoints").path("counts");
-    }
-
-    /** Waits until the job has restored a checkpoint {@code restores} times (a kill is seen by heartbeat). */
-    private static void awaitRestores(String job, int restores) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (checkpoints(job).path("restored").asInt() >= restores) {
-                awaitState(job, "RUNNING");
-                return;
-            }
-            String state = rest.get("/jobs/" + job).path("state").asText();
-            if (state.equals("FAILED") || state.equals("FINISHED")) {
-                fail("job " + job + " is " + state + " before restore " + restores + ": "
-                    + rest.get("/jobs/" + job + "/exceptions") + "\n" + cluster.logTails());
-            }
-            Thread.sleep(200);
-        }
-        fail("job " + job + " did not restore a checkpoint " + restores + " times within 90 s\n" + cluster.logTails());
     }
 
     private static void awaitTaskManagers(int count) throws Exception {
@@ -187,11 +159,11 @@ class StandaloneClusterITCase {
             + cluster.logTails());
     }
 
-    /** Waits for a checkpoint to complete after the {@code before} that had. */
-    private static void awaitCompletedCheckpoint(String job, int before) throws Exception {
+    private static void awaitCompletedCheckpoint(String job) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            if (checkpoints(job).path("completed").asInt() > before) {
+            JsonNode cp = rest.get("/jobs/" + job + "/checkpoints");
+            if (cp.path("counts").path("completed").asInt() > 0) {
                 return;
             }
             assertThat(rest.get("/jobs/" + job).path("state").asText()).as("still running").isEqualTo("RUNNING");
