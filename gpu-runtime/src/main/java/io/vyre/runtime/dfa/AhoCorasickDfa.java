@@ -18,8 +18,10 @@ import java.util.List;
  * </pre>
  *
  * Reading byte b in state s: {@code n = next[s * classes + classOf[b]]; s = n & STATE_MASK}; when
- * {@code n < 0}, every id in the state's slice ends at b. States are numbered in trie-insertion order
- * (patterns in id order), so compiling the same set always yields the same tables.
+ * {@code n < 0}, every id in the state's slice ends at b. States are numbered breadth first (the root 0,
+ * then by depth, within a depth in trie-insertion order with patterns in id order): the same set always
+ * yields the same tables, and the shallow states, where a scan spends nearly all of its steps, come first
+ * (the CUDA kernel keeps those rows in shared memory).
  */
 public final class AhoCorasickDfa {
     public static final int MATCH_FLAG = 0x8000_0000;
@@ -155,27 +157,62 @@ public final class AhoCorasickDfa {
                 + " more than the " + MAX_TABLE_ENTRIES + " one table holds (patterns nested in many others):"
                 + " split it into several sets (one MATCH each)");
         }
+        // Renumber breadth first: the root 0, then the states in the order the loop above visited them, so
+        // the shallow states, where a scan spends nearly all of its steps, own the first rows of the table.
+        int[] renumbered = new int[states];
+        for (int i = 0; i < tail; i++) {
+            renumbered[bfs[i]] = i + 1;
+        }
+        for (int i = 0; i < next.length; i++) {
+            next[i] = renumbered[next[i]];
+        }
+        moveRows(next, classes, renumbered);
         int[] outStart = new int[states + 1];
-        for (int s = 0; s < states; s++) {
-            outStart[s + 1] = outStart[s] + outCount[s];
+        outStart[1] = outCount[0];
+        for (int i = 0; i < tail; i++) {
+            outStart[i + 2] = outStart[i + 1] + outCount[bfs[i]];
         }
         int[] outPatterns = new int[(int) totalOuts];
         for (int i = 0; i < tail; i++) {
             int s = bfs[i];
-            int at = outStart[s];
+            int at = outStart[i + 1];
             for (int id = firstOwn[s]; id >= 0; id = nextOwn[id]) {
                 outPatterns[at++] = id;
             }
-            int f = fail[s];
-            System.arraycopy(outPatterns, outStart[f], outPatterns, at, outCount[f]);
+            int f = renumbered[fail[s]];
+            System.arraycopy(outPatterns, outStart[f], outPatterns, at, outStart[f + 1] - outStart[f]);
         }
         for (int i = 0; i < next.length; i++) {
             int t = next[i];
-            if (outCount[t] > 0) {
+            if (outStart[t + 1] > outStart[t]) {
                 next[i] = t | MATCH_FLAG;
             }
         }
         return new AhoCorasickDfa(states, classes, classOf, next, outStart, outPatterns, patternLength, ignoreCase);
+    }
+
+    /** Moves row {@code s} of {@code table} to row {@code to[s]}, in place: one cycle of the permutation at a time. */
+    private static void moveRows(int[] table, int width, int[] to) {
+        boolean[] placed = new boolean[to.length];
+        int[] carried = new int[width];
+        int[] displaced = new int[width];
+        for (int start = 0; start < to.length; start++) {
+            if (placed[start] || to[start] == start) {
+                continue;
+            }
+            System.arraycopy(table, start * width, carried, 0, width);
+            int s = start;
+            do {
+                int d = to[s];
+                System.arraycopy(table, d * width, displaced, 0, width);
+                System.arraycopy(carried, 0, table, d * width, width);
+                placed[d] = true;
+                int[] swap = carried;
+                carried = displaced;
+                displaced = swap;
+                s = d;
+            } while (s != start);
+        }
     }
 
     /** Trie nodes the set needs (the root included): its distinct prefixes, counted over the sorted set. */

@@ -72,6 +72,44 @@ class AhoCorasickDfaTest {
     }
 
     @Test
+    void shouldNumberStatesBreadthFirst() {
+        // random sets: the depth of each state (its distance from the root, found by a breadth-first walk of the
+        // DFA's transitions) never falls as the state number grows, so the first rows are the shallow states
+        java.util.Random rnd = new java.util.Random(5);
+        for (int round = 0; round < 20; round++) {
+            List<byte[]> patterns = new ArrayList<>();
+            for (int i = 0, n = 1 + rnd.nextInt(300); i < n; i++) {
+                byte[] p = new byte[1 + rnd.nextInt(12)];
+                for (int k = 0; k < p.length; k++) {
+                    p[k] = (byte) ('a' + rnd.nextInt(1 + round));
+                }
+                patterns.add(p);
+            }
+            AhoCorasickDfa dfa = AhoCorasickDfa.compile(patterns, false);
+            int[] depth = new int[dfa.stateCount()];
+            java.util.Arrays.fill(depth, -1);
+            depth[0] = 0;
+            int[] queue = new int[dfa.stateCount()];
+            int head = 0;
+            int tail = 1;
+            while (head < tail) {
+                int s = queue[head++];
+                for (int c = 0; c < dfa.classCount(); c++) {
+                    int t = dfa.nextUnsafe()[s * dfa.classCount() + c] & AhoCorasickDfa.STATE_MASK;
+                    if (depth[t] < 0) {
+                        depth[t] = depth[s] + 1;
+                        queue[tail++] = t;
+                    }
+                }
+            }
+            assertThat(tail).as("every state reachable").isEqualTo(dfa.stateCount());
+            for (int s = 1; s < depth.length; s++) {
+                assertThat(depth[s]).as("depth of state %d of %d", s, depth.length).isGreaterThanOrEqualTo(depth[s - 1]);
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseEmptyPatternsAndOversizedSets() {
         assertThatThrownBy(() -> AhoCorasickDfa.compile(bytes(""), false)).hasMessageContaining("empty");
         assertThatThrownBy(() -> AhoCorasickDfa.compile(List.of(), false)).hasMessageContaining("at least one");
