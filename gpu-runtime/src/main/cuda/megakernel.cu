@@ -10,7 +10,9 @@
 #include "kernel/ring_warp.cuh"
 #include "kernel/worker.cuh"
 
-extern "C" __global__ void __launch_bounds__(BLOCK_THREADS) vyre_megakernel(const u64* args) {
+// One block per SM (the `1`): without it ptxas aims at two blocks of 512 threads per SM, caps the kernel at 64
+// registers and spills the scan's automata to local memory.
+extern "C" __global__ void __launch_bounds__(BLOCK_THREADS, 1) vyre_megakernel(const u64* args) {
     __shared__ KernelEnv env;
     if (threadIdx.x == 0) {
         env.ring = (volatile u32*) args[A_RING];
@@ -63,8 +65,9 @@ extern "C" __global__ void vyre_single_op(u32* word, u32 delta) {
 // Baseline for the launch-per-batch benchmark: the megakernel's MATCH as an ordinary kernel, launched once per
 // input with one block per MATCH tile (the same scan_tile, the same DFA tables), as a design without a
 // persistent kernel would run it. `matchCount` must be zero at launch.
-extern "C" __global__ void __launch_bounds__(BLOCK_THREADS) vyre_match_launch(const u8* input, u64 length, u64 limit,
-                                                                            const u64* constant, u32* matches,
-                                                                            u32 maxMatches, u32* matchCount) {
+extern "C" __global__ void __launch_bounds__(BLOCK_THREADS, 1) vyre_match_launch(const u8* input, u64 length,
+                                                                               u64 limit, const u64* constant,
+                                                                               u32* matches, u32 maxMatches,
+                                                                               u32* matchCount) {
     scan_tile(input, length, limit, constant, blockIdx.x, matches, maxMatches, matchCount);
 }

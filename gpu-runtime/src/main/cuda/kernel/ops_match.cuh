@@ -54,6 +54,11 @@ __device__ __forceinline__ Dfa dfa_of(const u64* constant) {
     return d;
 }
 
+/** One step of the automaton: the next state | DFA_MATCH_FLAG (the rows of shallow states stay in L1). */
+__device__ __forceinline__ u32 dfa_step(const Dfa& dfa, u32 state, u32 cls) {
+    return __ldg(dfa.next + state * dfa.classes + cls);
+}
+
 /** Records the patterns ending at byte `end` in `state` that start inside [.., segmentEnd) and below the limit. */
 __device__ __noinline__ void report(const Dfa& dfa, u32 state, u64 end, u64 segmentEnd, u64 limit, u32* matches,
                                        u32 maxMatches, u32* matchCount) {
@@ -73,12 +78,33 @@ __device__ __noinline__ void report(const Dfa& dfa, u32 state, u64 end, u64 segm
 }
 
 /**
+ * Runs one automaton again over `valid` bytes of `word` from `state`, reporting the patterns that end there:
+ * the scan loops below only note that a word reached a matching state and come here, out of line, so that
+ * their own code stays small enough for the instruction cache.
+ */
+__device__ __noinline__ void report_word(const Dfa& dfa, const u8* classOf, u32 state, u32 word, u32 valid,
+                                         u64 first, u64 segmentEnd, u64 limit, u32* matches, u32 maxMatches,
+                                         u32* matchCount) {
+    for (u32 b = 0; b < valid; b++) {
+        u32 n = dfa_step(dfa, state, classOf[(word >> (8 * b)) & 0xff]);
+        state = n & DFA_STATE_MASK;
+        if (n & DFA_MATCH_FLAG) report(dfa, state, first + b, segmentEnd, limit, matches, maxMatches, matchCount);
+    }
+}
+
+/**
  * Scans one tile with the whole block. The tile is cut into BLOCK_THREADS x MATCH_STREAMS_PER_THREAD
  * segments (multiples of 16 bytes); each thread runs that many automata in lockstep, one byte of each per
  * step, so its table lookups are independent and in flight together (a thread's lookups are a chain of
  * dependent loads: the parallelism comes from the streams). Each automaton starts in the start state at its
  * segment's first byte and runs maxLength - 1 bytes past its end, so every match that starts inside the
  * segment is found there and nowhere else. Offsets within the tile fit 32 bits (a tile is 1 MiB).
+ *
+ * A thread's automata advance together: stream k reads byte `progress` of its span (its segment and the
+ * overlap), which starts k x BLOCK_THREADS segments after stream 0's, so one counter locates them all. The
+ * loops take 4 bytes of every automaton per iteration and only note whether one reached a matching state;
+ * report_word then runs those bytes again to record the matches. While every span of the thread has 16 whole
+ * bytes left, the thread runs without bounds checks; the spans' last bytes go through the checked loop.
  */
 __device__ __noinline__ void scan_tile(const u8* in, u64 length, u64 limit, const u64* constant, u32 tile,
                                        u32* matches, u32 maxMatches, u32* matchCount) {
@@ -92,52 +118,87 @@ __device__ __noinline__ void scan_tile(const u8* in, u64 length, u64 limit, cons
     const u32 tileLength = (u32) (min(length, tileStart + MATCH_TILE_BYTES) - tileStart);
     const u32 reach = (u32) min(length - tileStart, (u64) tileLength + dfa.maxLength - 1);  // bytes a stream may read
     const u32 segment = (((tileLength + streams - 1) / streams) + 15) & ~15u;
-    const u8* base = in + tileStart;
-    u32 at[S], end[S], stop[S], state[S];
+    const u32 stride = BLOCK_THREADS * segment;  // from one stream of a thread to its next
+    const u8* base = in + tileStart + threadIdx.x * segment;  // stream 0's first byte
+    // Stream k's segment is [first, end) of the tile and it reads [first, first + span); empty past the tile.
+    auto first = [&](int k) { return min((threadIdx.x + (u32) k * BLOCK_THREADS) * segment, tileLength); };
+    auto end = [&](int k) { return min(first(k) + segment, tileLength); };
+    auto span = [&](int k) { return first(k) < end(k) ? min(end(k) + dfa.maxLength - 1, reach) - first(k) : 0u; };
+    u32 whole = span(0);
 #pragma unroll
-    for (int k = 0; k < S; k++) {
-        u32 first = min((threadIdx.x + (u32) k * BLOCK_THREADS) * segment, tileLength);
-        at[k] = first;
-        end[k] = min(first + segment, tileLength);
-        stop[k] = first < end[k] ? min(end[k] + dfa.maxLength - 1, reach) : first;
-        state[k] = 0;
-    }
-    while (true) {
+    for (int k = 1; k < S; k++) whole = min(whole, span(k));
+    whole &= ~15u;
+    u32 state[S];
+#pragma unroll
+    for (int k = 0; k < S; k++) state[k] = 0;
+    u32 progress = 0;
+    // Whole chunks: every span of the thread has 16 bytes left.
+    for (; progress < whole; progress += 16) {
         uint4 chunk[S];
-        u32 valid[S];
-        bool active = false;
 #pragma unroll
-        for (int k = 0; k < S; k++) {
-            valid[k] = at[k] < stop[k] ? min(16u, stop[k] - at[k]) : 0;
-            active |= valid[k] != 0;
-            chunk[k] = valid[k] ? __ldcg((const uint4*) (base + at[k])) : make_uint4(0, 0, 0, 0);
-        }
-        if (!active) break;
-#pragma unroll
-        for (u32 j = 0; j < 16; j++) {
-            u32 next[S];
-            u32 reports = 0;
+        for (int k = 0; k < S; k++) chunk[k] = __ldcg((const uint4*) (base + (u64) k * stride + progress));
+#pragma unroll 1
+        for (u32 w = 0; w < 16; w += 4) {
+            u32 word[S], from[S], flagged = 0;
 #pragma unroll
             for (int k = 0; k < S; k++) {
-                u32 word = j < 4 ? chunk[k].x : j < 8 ? chunk[k].y : j < 12 ? chunk[k].z : chunk[k].w;
-                u32 b = (word >> ((j & 3) * 8)) & 0xff;
-                next[k] = j < valid[k] ? __ldg(dfa.next + (u64) state[k] * dfa.classes + classOf[b]) : state[k];
-                reports |= j < valid[k] ? next[k] : 0;
+                word[k] = chunk[k].x;
+                chunk[k] = make_uint4(chunk[k].y, chunk[k].z, chunk[k].w, 0);
+                from[k] = state[k];
             }
 #pragma unroll
-            for (int k = 0; k < S; k++) state[k] = j < valid[k] ? next[k] & DFA_STATE_MASK : state[k];
-            if (reports & DFA_MATCH_FLAG) {
+            for (u32 b = 0; b < 4; b++) {
 #pragma unroll
                 for (int k = 0; k < S; k++) {
-                    if (j < valid[k] && (next[k] & DFA_MATCH_FLAG)) {
-                        report(dfa, state[k], tileStart + at[k] + j, tileStart + end[k], limit, matches, maxMatches,
-                               matchCount);
-                    }
+                    u32 n = dfa_step(dfa, state[k], classOf[(word[k] >> (8 * b)) & 0xff]);
+                    flagged |= n;
+                    state[k] = n & DFA_STATE_MASK;
+                }
+            }
+            if (flagged & DFA_MATCH_FLAG) {
+#pragma unroll 1
+                for (int k = 0; k < S; k++) {
+                    report_word(dfa, classOf, from[k], word[k], 4, tileStart + first(k) + progress + w,
+                                tileStart + end(k), limit, matches, maxMatches, matchCount);
                 }
             }
         }
+    }
+    // The rest, 4 bytes at a time with bounds: the spans' last bytes (the overlap past the segment, a short
+    // tile's end). A word may be read past the span (device mirrors are padded); those bytes are not stepped.
+    while (true) {
+        u32 word[S], from[S], valid[S], flagged = 0;
+        bool active = false;
 #pragma unroll
-        for (int k = 0; k < S; k++) at[k] += valid[k];
+        for (int k = 0; k < S; k++) {
+            u32 left = span(k);
+            valid[k] = progress < left ? min(4u, left - progress) : 0;
+            active |= valid[k] != 0;
+            word[k] = valid[k] ? __ldcg((const u32*) (base + (u64) k * stride + progress)) : 0;
+            from[k] = state[k];
+        }
+        if (!active) break;
+#pragma unroll
+        for (u32 b = 0; b < 4; b++) {
+#pragma unroll
+            for (int k = 0; k < S; k++) {
+                if (b < valid[k]) {
+                    u32 n = dfa_step(dfa, state[k], classOf[(word[k] >> (8 * b)) & 0xff]);
+                    flagged |= n;
+                    state[k] = n & DFA_STATE_MASK;
+                }
+            }
+        }
+        if (flagged & DFA_MATCH_FLAG) {
+#pragma unroll 1
+            for (int k = 0; k < S; k++) {
+                if (valid[k]) {
+                    report_word(dfa, classOf, from[k], word[k], valid[k], tileStart + first(k) + progress,
+                                tileStart + end(k), limit, matches, maxMatches, matchCount);
+                }
+            }
+        }
+        progress += 4;
     }
     __syncthreads();
 }

@@ -36,7 +36,8 @@ final class KernelContract {
     static final int MATCH_TILE_BYTES = 1 << 20;
     /**
      * Independent automata each thread runs side by side over its own segments (memory-level parallelism).
-     * Measured on the H200 (docs/BENCHMARKS.md): 4 scan 473 GB/s from device memory, 6 only 278 GB/s.
+     * Measured on the H200 with tools/gpu/scan-bench (docs/BENCHMARKS.md, 2026-12-01): 4 scan 462 GB/s from
+     * device memory at 1,000 patterns, 6 347 GB/s, 8 357 GB/s, 12 216 GB/s.
      */
     static final int MATCH_STREAMS_PER_THREAD = 4;
     /** IO slot owners (KernelArg.IO_OWNERS). */
