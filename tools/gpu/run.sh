@@ -2,7 +2,8 @@
 # Runs on the GPU machine, from the repository root, with what tools/gpu/stage.sh staged.
 #   tools/gpu/run.sh unpack N [MODE...]  collects the carried part (.gpu/carry-NN) into /opt/vf; once all N
 #                                        parts are there, unpacks them; then runs the MODEs, if any
-#   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | suite | choice, logs under $OUT
+#   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | suite | choice | scanbench,
+#                                        logs under $OUT
 # jobs: JOB_RUNS lists BACKEND:PARALLELISM runs (cpu, cuda, auto; PARALLELISM 'default' lets scan choose;
 #       vectorscan:N is the CPU baseline: Vectorscan itself on N threads); JOB_JAVA_OPTS go to the scan JVMs
 #       (@RUN@ in them names the run, e.g. for a flight recording's file); JOB_ARGS go to scan itself (--lanes 8);
@@ -73,6 +74,31 @@ bench() {
   timeout "${BENCH_LIMIT:-540}" $java -jar "$root/lib/benchmarks.jar" -rf json -rff "$out/jmh-cuda.json" \
     ${BENCH_ARGS:-'Cuda.*'} > "$out/bench.log" 2>&1
   echo "bench: exit $?"; grep -E "^Cuda|^Benchmark" "$out/bench.log" | tail -20
+}
+
+scanbench() {
+  # the MATCH scan alone from device memory (tools/gpu/scan-bench): SCAN_PATTERNS pattern counts, SCAN_STREAMS
+  # automata per thread; SCAN_NCU=1 adds Nsight Compute's warp stall reasons for the first streams value at the
+  # first pattern count
+  local tables=/tmp/vf-scan-tables counts=${SCAN_PATTERNS:-1000 10000 100000} log="$out/scanbench.log"
+  mkdir -p "$tables"
+  timeout 300 $java -Xmx12g -cp "$root/lib/benchmarks.jar" io.vyre.benchmarks.ScanTablesDump "$tables" $counts \
+    > "$log" 2>&1 || { echo "scanbench: dump failed"; tail -5 "$log"; return 1; }
+  for s in ${SCAN_STREAMS:-4}; do
+    timeout 120 nvcc -arch=sm_90 -O3 -DSTREAMS="$s" -Xptxas -v -o "/tmp/scan_bench_$s" tools/gpu/scan-bench/scan_bench.cu \
+      >> "$log" 2>&1 || { echo "scanbench: nvcc failed"; tail -5 "$log"; return 1; }
+    for n in $counts; do timeout 120 "/tmp/scan_bench_$s" "$tables" "$n" "${SCAN_REPEATS:-5}" >> "$log" 2>&1; done
+  done
+  grep -E "GB/s|patterns:|MISMATCH" "$log"
+  if [[ ${SCAN_NCU:-0} == 1 ]]; then
+    local streams=${SCAN_STREAMS:-4} s n=${counts%% *}
+    s=${streams%% *}
+    timeout 200 ncu -k bench_scan -c 2 --section SpeedOfLight --section SchedulerStats --section WarpStateStats \
+      --section MemoryWorkloadAnalysis_Tables --section InstructionStats \
+      --metrics regex:smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio \
+      "/tmp/scan_bench_${s:-4}" "$tables" "${n:-1000}" 1 > "$out/scanbench-ncu.txt" 2>&1
+    echo "scanbench ncu: exit $? ($out/scanbench-ncu.txt)"
+  fi
 }
 
 choice() {
@@ -189,6 +215,7 @@ for mode in "$@"; do
     jobs) jobs ;;
     suite) suite ;;
     choice) choice ;;
-    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, suite, choice)"; exit 2 ;;
+    scanbench) scanbench ;;
+    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, suite, choice, scanbench)"; exit 2 ;;
   esac
 done

@@ -126,7 +126,7 @@ public class CudaScanThroughputBenchmark {
         static final int LANES = 16;
         static final int LANE_BYTES = (int) (TOTAL_BYTES / LANES);
 
-        @Param({"1000", "10000"})
+        @Param({"1000", "10000", "100000"})
         int patterns;
 
         @Param({"1", "33"})
