@@ -2,8 +2,8 @@
 # Runs on the GPU machine, from the repository root, with what tools/gpu/stage.sh staged.
 #   tools/gpu/run.sh unpack N [MODE...]  collects the carried part (.gpu/carry-NN) into /opt/vf; once all N
 #                                        parts are there, unpacks them; then runs the MODEs, if any
-#   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | suite | choice | scanbench,
-#                                        logs under $OUT
+#   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | suite | choice | scanbench
+#                                        | fuzz, logs under $OUT
 # jobs: JOB_RUNS lists BACKEND:PARALLELISM runs (cpu, cuda, auto; PARALLELISM 'default' lets scan choose;
 #       vectorscan:N is the CPU baseline: Vectorscan itself on N threads); JOB_JAVA_OPTS go to the scan JVMs
 #       (@RUN@ in them names the run, e.g. for a flight recording's file); JOB_ARGS go to scan itself (--lanes 8);
@@ -45,9 +45,9 @@ junit() {
   shift 2
   local selectors=()
   for c in "$@"; do selectors+=(--select-class "$c"); done
-  (cd gpu-runtime && timeout "$limit" $java -jar "$root/junit-console.jar" execute --disable-banner \
+  (cd gpu-runtime && timeout "$limit" $java ${JUNIT_JAVA_OPTS:-} -jar "$root/junit-console.jar" execute --disable-banner \
     --details=summary --details-theme=ascii --reports-dir "$out/junit-$name" \
-    -cp "$root/lib/gpu-runtime-tests.jar:$root/lib/benchmarks.jar:$(ls $root/lib/assertj-core-*.jar):$(ls $root/lib/byte-buddy-*.jar)" \
+    -cp "$root/lib/gpu-runtime-tests.jar:$root/lib/benchmarks.jar:$(ls $root/lib/assertj-core-*.jar):$(ls $root/lib/byte-buddy-*.jar):$(ls $root/lib/jqwik-*.jar | tr '\n' ':')" \
     "${selectors[@]}") > "$out/$name.log" 2>&1
   local rc=$?
   echo "$name: exit $rc"; grep -E "tests (successful|failed|found|skipped)" "$out/$name.log" | tr -s ' ' | head -5
@@ -74,6 +74,13 @@ bench() {
   timeout "${BENCH_LIMIT:-540}" $java -jar "$root/lib/benchmarks.jar" -rf json -rff "$out/jmh-cuda.json" \
     ${BENCH_ARGS:-'Cuda.*'} > "$out/bench.log" 2>&1
   echo "bench: exit $?"; grep -E "^Cuda|^Benchmark" "$out/bench.log" | tail -20
+}
+
+fuzz() {
+  # hostile work-ring slots into the CUDA megakernel (CudaHostileInputFuzzTest): FUZZ_TRIES cases
+  JUNIT_JAVA_OPTS="-Djqwik.tries.default=${FUZZ_TRIES:-100000}" junit fuzz "${FUZZ_LIMIT:-500}" \
+    io.vyre.runtime.backend.cuda.CudaHostileInputFuzzTest
+  grep -E "hostile slots" "$out/fuzz.log"
 }
 
 scanbench() {
@@ -216,6 +223,7 @@ for mode in "$@"; do
     suite) suite ;;
     choice) choice ;;
     scanbench) scanbench ;;
-    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, suite, choice, scanbench)"; exit 2 ;;
+    fuzz) fuzz ;;
+    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, suite, choice, scanbench, fuzz)"; exit 2 ;;
   esac
 done

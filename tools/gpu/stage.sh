@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stages what the GPU machine needs (it has no JDK and no network) into .gpu/ (ignored by git):
 #   .gpu/payload.tar.gz: a jlink'd Java runtime, benchmarks.jar (the runtime, JCuda, JMH), the gpu-runtime
-#   test classes with JUnit's console launcher and AssertJ, and the Flink jobs' classpath when WITH_JOBS=1,
+#   test classes with JUnit's console launcher, AssertJ and jqwik, and the Flink jobs' classpath when WITH_JOBS=1,
 #   split into .gpu/parts/part.* of at most PART_BYTES (58 MB) each, one per call to the GPU machine.
 # Then, on the GPU machine, from the repository root (see docs/GPU.md for the calls):
 #   tools/gpu/run.sh unpack         (once per part: collects the part, unpacks when all are there)
@@ -12,13 +12,15 @@ part_bytes=${PART_BYTES:-58000000}
 junit_console=org.junit.platform:junit-platform-console-standalone:1.13.4
 assertj=org.assertj:assertj-core:3.27.3
 bytebuddy=net.bytebuddy:byte-buddy:1.15.11
+jqwik_version=$(sed -n "s:.*<jqwik.version>\(.*\)</jqwik.version>.*:\1:p" pom.xml)
 
 mvn -B -ntp -q -DskipTests install
 stage=.gpu/stage
 rm -rf .gpu && mkdir -p "$stage/lib" .gpu/parts
 cp benchmarks/target/benchmarks.jar "$stage/lib/"
 (cd gpu-runtime/target/test-classes && zip -q -r "$OLDPWD/$stage/lib/gpu-runtime-tests.jar" .)
-for artifact in "$junit_console" "$assertj" "$bytebuddy"; do
+for artifact in "$junit_console" "$assertj" "$bytebuddy" "net.jqwik:jqwik-api:$jqwik_version" \
+  "net.jqwik:jqwik-engine:$jqwik_version"; do
   mvn -B -ntp -q dependency:copy -Dartifact="$artifact" -DoutputDirectory="$stage/lib"
 done
 mv "$stage/lib/junit-platform-console-standalone-"*.jar "$stage/junit-console.jar"
