@@ -6,6 +6,7 @@ import io.vyre.runtime.backend.BackendKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 
 /**
  * A Sink V2 that writes records through the megakernel into part files, exactly once: each writer owns a
@@ -84,6 +86,9 @@ public final class VyreSink<IN>
         private byte mask = '*';
         private VyreRuntimeSettings settings = VyreRuntimeSettings.defaults().chunkBytes(1 << 20);
         private long maxPartBytes = DEFAULT_MAX_PART_BYTES;
+        private Duration rolloverInterval;
+        private Duration inactivityInterval;
+        private BucketAssigner<IN, String> bucketAssigner;
 
         public Builder<IN> setOutputDirectory(String directory) {
             this.directory = directory;
@@ -129,6 +134,36 @@ public final class VyreSink<IN>
             return this;
         }
 
+        /**
+         * Rolls a part file that has been open this long (off by default; FileSink's rollover interval): checked
+         * at every chunk and by a processing-time timer, so the records buffered for the file are written and it
+         * is closed even when no more records come. It is committed with the next checkpoint, as every part file.
+         */
+        public Builder<IN> setRolloverInterval(Duration interval) {
+            this.rolloverInterval = interval;
+            return this;
+        }
+
+        /**
+         * Rolls a part file when no record came for it this long (off by default; FileSink's inactivity
+         * interval); records that come later go into a new part file.
+         */
+        public Builder<IN> setInactivityInterval(Duration interval) {
+            this.inactivityInterval = interval;
+            return this;
+        }
+
+        /**
+         * Puts each record's part file into the sub-directory its bucket names (FileSink's {@link BucketAssigner},
+         * for example {@code DateTimeBucketAssigner}; a bucket id may hold {@code /} but must stay inside the output
+         * directory). A writer keeps one part file open: when consecutive records belong to different buckets it
+         * rolls, so records of one bucket should come together (as time buckets do).
+         */
+        public Builder<IN> setBucketAssigner(BucketAssigner<IN, String> assigner) {
+            this.bucketAssigner = assigner;
+            return this;
+        }
+
         public VyreSink<IN> build() {
             if (directory == null || directory.isBlank()) {
                 throw new IllegalArgumentException("VyreSink: no output directory: call setOutputDirectory");
@@ -150,8 +185,14 @@ public final class VyreSink<IN>
             if (maxPartBytes < 1) {
                 throw new IllegalArgumentException("VyreSink: the largest part file must be positive, got " + maxPartBytes);
             }
+            for (Duration d : new Duration[] {rolloverInterval, inactivityInterval}) {
+                if (d != null && (d.isNegative() || d.isZero())) {
+                    throw new IllegalArgumentException("VyreSink: a rolling interval must be positive, got " + d
+                        + " (leave it unset to roll by size and at checkpoints only)");
+                }
+            }
             return new VyreSink<>(new VyreSinkConfig(directory, encoder, redact, ignoreCase, mask, settings,
-                maxPartBytes));
+                maxPartBytes, rolloverInterval, inactivityInterval, bucketAssigner));
         }
     }
 }

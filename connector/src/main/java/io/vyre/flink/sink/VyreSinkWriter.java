@@ -24,13 +24,19 @@ import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 
 /**
  * Encodes records into an ingest buffer; when it is full (or at a checkpoint) the megakernel runs the
  * sink's program over it (optionally redacting every pattern occurrence) and writes it through the IO
  * queue (WRITE_BACK) into a hidden in-progress part file. At each checkpoint the part file is synced
  * (BATCH_FENCE → IO FENCE) and handed to the committer.
+ *
+ * Part files roll (close; committed with the next checkpoint) at every checkpoint, before one would grow past
+ * the largest part size, when the bucket changes between two records, and, where set, after the rollover
+ * interval or the inactivity interval; those two are checked at every chunk and by a processing-time timer.
  */
 final class VyreSinkWriter<IN>
     implements CommittingSinkWriter<IN, VyreCommittable>, StatefulSinkWriter<IN, VyreWriterState> {
@@ -66,6 +72,19 @@ final class VyreSinkWriter<IN>
     private Path target;
     private int fileHandle;
     private long fileOffset;
+    /** When the first record of the current part file came (System.nanoTime; -1: none yet), for the rollover. */
+    private long partStartNanos = -1;
+    private final long rolloverNanos;
+    private final long inactivityNanos;
+    private final BucketAssigner<IN, String> bucketAssigner;
+    private final BucketContext bucketContext = new BucketContext();
+    /** The current record's bucket and its folder (the output directory itself without an assigner). */
+    private String bucket;
+    private Path partDir;
+    private final ProcessingTimeService timers;
+    /** Records written when the timer last saw the count change, and when that was (System.nanoTime). */
+    private long writtenAtLastChange;
+    private long lastChangeNanos;
 
     VyreSinkWriter(VyreSinkConfig config, WriterInitContext context) throws IOException {
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
@@ -80,6 +99,11 @@ final class VyreSinkWriter<IN>
             context.getTaskInfo().getAttemptNumber());
         this.chunkBytes = settings.chunkBytes();
         this.maxPartBytes = config.maxPartBytes();
+        this.rolloverNanos = config.rolloverInterval() == null ? 0 : config.rolloverInterval().toNanos();
+        this.inactivityNanos = config.inactivityInterval() == null ? 0 : config.inactivityInterval().toNanos();
+        this.bucketAssigner = config.bucketAssigner();
+        this.partDir = dir;
+        this.timers = context.getProcessingTimeService();
         Files.createDirectories(dir);
         if (!Files.isWritable(dir)) {
             throw new IOException("the sink's output directory " + dir + " is not writable");
@@ -96,6 +120,64 @@ final class VyreSinkWriter<IN>
         this.recordsSent = context.metricGroup().getNumRecordsSendCounter();
         this.bytesSent = context.metricGroup().getNumBytesSendCounter();
         this.metrics = new RuntimeMetrics(context.metricGroup(), () -> rt);
+        if (rolloverNanos > 0 || inactivityNanos > 0) {
+            lastChangeNanos = System.nanoTime();
+            scheduleRollCheck();
+        }
+    }
+
+    /** The timer's period: a quarter of the shorter interval, between 10 ms and a minute. */
+    private void scheduleRollCheck() {
+        long shortest = Math.min(rolloverNanos > 0 ? rolloverNanos : Long.MAX_VALUE,
+            inactivityNanos > 0 ? inactivityNanos : Long.MAX_VALUE);
+        long periodMillis = Math.max(10, Math.min(60_000, shortest / 4_000_000));
+        timers.registerTimer(timers.getCurrentProcessingTime() + periodMillis, time -> rollCheck());
+    }
+
+    /**
+     * Rolls the open part file (after writing what is buffered for it) when it has been open for the rollover
+     * interval or has had no record for the inactivity interval, then schedules the next check.
+     */
+    private void rollCheck() throws IOException {
+        long now = System.nanoTime();
+        if (written != writtenAtLastChange) {
+            writtenAtLastChange = written;
+            lastChangeNanos = now;
+        }
+        boolean pending = inProgress != null || (lane != null && filled > 0);
+        boolean old = partStartNanos >= 0 && now - partStartNanos >= rolloverNanos;
+        boolean quiet = inactivityNanos > 0 && now - lastChangeNanos >= inactivityNanos;
+        if (pending && (old || quiet)) {
+            flushLane();
+            roll();
+        }
+        scheduleRollCheck();
+    }
+
+    /** Closes the open part file, if any: it stays registered until the checkpoint's fence has synced it. */
+    private void roll() {
+        if (inProgress != null) {
+            rolled.add(new VyreCommittable(inProgress.toString(), target.toString()));
+            rolledHandles.add(fileHandle);
+            inProgress = null;
+        }
+        partStartNanos = -1;
+    }
+
+    /** Switches to the record's bucket: what is buffered goes into the current bucket's part file, which rolls. */
+    private void enterBucket(String id) throws IOException {
+        Path folder = dir.resolve(id).normalize();
+        if (!folder.startsWith(dir.normalize())) {
+            throw new IOException("the bucket id '" + id + "' leads out of the sink's output directory " + dir
+                + ": a bucket assigner must return a relative path inside it");
+        }
+        if (lane != null && filled > 0) {
+            flushLane();
+        }
+        roll();
+        Files.createDirectories(folder);
+        bucket = id;
+        partDir = folder;
     }
 
     @Override
@@ -103,6 +185,12 @@ final class VyreSinkWriter<IN>
         // the encode time is sampled (one record in ENCODE_SAMPLE): a clock read costs about what encoding a line does
         boolean timed = (++written & (ENCODE_SAMPLE - 1)) == 0;
         long t = timed ? System.nanoTime() : 0;
+        if (bucketAssigner != null) {
+            String id = bucketAssigner.getBucketId(element, bucketContext.of(context));
+            if (!id.equals(bucket)) {
+                enterBucket(id);
+            }
+        }
         encoder.encodeInto(element, scratch.clear());
         int length = scratch.length();
         if (length > chunkBytes) {
@@ -118,6 +206,9 @@ final class VyreSinkWriter<IN>
             }
             lane = nextLane();
             t = timed ? System.nanoTime() : 0;
+        }
+        if (rolloverNanos > 0 && partStartNanos < 0) {
+            partStartNanos = System.nanoTime();
         }
         lane.ingest().buffer().putBytes(filled, scratch.array(), 0, length);
         if (timed) {
@@ -143,18 +234,19 @@ final class VyreSinkWriter<IN>
         if (lane == null || filled == 0) {
             return;
         }
-        if (inProgress != null && fileOffset > 0 && fileOffset + filled > maxPartBytes) {
-            // roll: the file stays registered until the checkpoint's fence has synced it
-            rolled.add(new VyreCommittable(inProgress.toString(), target.toString()));
-            rolledHandles.add(fileHandle);
-            inProgress = null;
+        if (inProgress != null && fileOffset > 0 && (fileOffset + filled > maxPartBytes
+            || partStartNanos >= 0 && System.nanoTime() - partStartNanos >= rolloverNanos)) {
+            roll();
         }
         if (inProgress == null) {
             counter++;
-            target = dir.resolve(prefix + counter);
-            inProgress = dir.resolve("." + prefix + counter + ".inprogress");
+            target = partDir.resolve(prefix + counter);
+            inProgress = partDir.resolve("." + prefix + counter + ".inprogress");
             fileHandle = rt.registerFileForWrite(inProgress, Long.MAX_VALUE);
             fileOffset = 0;
+            if (rolloverNanos > 0 && partStartNanos < 0) {
+                partStartNanos = System.nanoTime();
+            }
         }
         rt.stageInput(lane, filled);  // on CUDA the copy engine moves the chunk to the device while the slot waits
         long seq = rt.publishCall(write, 0, lane.ingestHandle(), filled, fileHandle, (int) fileOffset,
@@ -196,11 +288,7 @@ final class VyreSinkWriter<IN>
     public Collection<VyreCommittable> prepareCommit() throws IOException {
         flushLane();
         awaitAll();
-        if (inProgress != null) {
-            rolled.add(new VyreCommittable(inProgress.toString(), target.toString()));
-            rolledHandles.add(fileHandle);
-            inProgress = null;
-        }
+        roll();
         if (rolled.isEmpty()) {
             return List.of();
         }
@@ -253,7 +341,7 @@ final class VyreSinkWriter<IN>
                 restoredAttempt = Math.max(restoredAttempt, attemptOf(p.substring(own.length())));
             }
         }
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = partFiles(dir)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
                 if (name.startsWith(own) && name.endsWith(".inprogress")) {
@@ -286,7 +374,7 @@ final class VyreSinkWriter<IN>
                 continue;
             }
             String hidden = "." + state.prefix();
-            try (Stream<Path> files = Files.list(folder)) {
+            try (Stream<Path> files = partFiles(folder)) {
                 for (Path f : files.toList()) {
                     String name = f.getFileName().toString();
                     if (name.startsWith(hidden) && name.endsWith(".inprogress")) {
@@ -298,6 +386,36 @@ final class VyreSinkWriter<IN>
                     }
                 }
             }
+        }
+    }
+
+    /** The files under the output directory, in every bucket's folder. */
+    private static Stream<Path> partFiles(Path dir) throws IOException {
+        return Files.walk(dir).filter(Files::isRegularFile);
+    }
+
+    /** What a bucket assigner may ask of the record being written. */
+    private static final class BucketContext implements BucketAssigner.Context {
+        private Context record;
+
+        BucketContext of(Context context) {
+            this.record = context;
+            return this;
+        }
+
+        @Override
+        public long currentProcessingTime() {
+            return System.currentTimeMillis();
+        }
+
+        @Override
+        public long currentWatermark() {
+            return record.currentWatermark();
+        }
+
+        @Override
+        public Long timestamp() {
+            return record.timestamp();
         }
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -41,7 +42,8 @@ public final class VyreDynamicTableFactory implements DynamicTableSourceFactory,
     private static final Set<ConfigOption<?>> COMMON = Set.of(PATH, BACKEND, DEVICES, CHUNK_BYTES, LANES);
     private static final Set<ConfigOption<?>> SOURCE = Set.of(PROGRAM, SPLIT_BYTES, MONITOR_INTERVAL, SKIP_UNREADABLE);
     private static final Set<ConfigOption<?>> SCAN = Set.of(PATTERNS, PATTERNS_FILE, PATTERNS_SEPARATOR, IGNORE_CASE);
-    private static final Set<ConfigOption<?>> SINK = Set.of(REDACT_PATTERNS, REDACT_MASK, SINK_ROLLING_FILE_SIZE);
+    private static final Set<ConfigOption<?>> SINK = Set.of(REDACT_PATTERNS, REDACT_MASK, SINK_ROLLING_FILE_SIZE,
+        SINK_ROLLOVER_INTERVAL, SINK_INACTIVITY_INTERVAL);
     private static final Set<ConfigOption<?>> REDACTING_SINK = Set.of(PATTERNS_SEPARATOR, IGNORE_CASE);
 
     @Override
@@ -58,7 +60,7 @@ public final class VyreDynamicTableFactory implements DynamicTableSourceFactory,
     public Set<ConfigOption<?>> optionalOptions() {
         return Set.of(PROGRAM, PATTERNS, PATTERNS_SEPARATOR, PATTERNS_FILE, IGNORE_CASE, BACKEND, DEVICES, CHUNK_BYTES,
             LANES, SPLIT_BYTES, MONITOR_INTERVAL, TAIL_FINAL_AFTER, SKIP_UNREADABLE, REDACT_PATTERNS, REDACT_MASK,
-            SINK_ROLLING_FILE_SIZE);
+            SINK_ROLLING_FILE_SIZE, SINK_ROLLOVER_INTERVAL, SINK_INACTIVITY_INTERVAL);
     }
 
     @Override
@@ -118,8 +120,20 @@ public final class VyreDynamicTableFactory implements DynamicTableSourceFactory,
             throw new ValidationException("vyre option 'redact.mask' must be one ASCII character, is '" + mask + "'");
         }
         return new VyreDynamicTableSink(options.get(PATH), redact, options.get(IGNORE_CASE), mask.charAt(0),
-            settings(options).chunkBytes(chunkBytes), options.get(SINK_ROLLING_FILE_SIZE).getBytes(),
+            settings(options).chunkBytes(chunkBytes), new VyreDynamicTableSink.Rolling(
+                options.get(SINK_ROLLING_FILE_SIZE).getBytes(), positive(options, SINK_ROLLOVER_INTERVAL),
+                positive(options, SINK_INACTIVITY_INTERVAL)),
             context.getPhysicalRowDataType());
+    }
+
+    /** A rolling interval, or null when the table leaves it unset. */
+    private static Duration positive(ReadableConfig options, ConfigOption<Duration> option) {
+        Duration d = options.getOptional(option).orElse(null);
+        if (d != null && (d.isZero() || d.isNegative())) {
+            throw new ValidationException("vyre option '" + option.key() + "' must be a positive duration, is " + d
+                + ": leave it out to roll by size and at checkpoints only");
+        }
+        return d;
     }
 
     /** Fails on an option the table sets that does not apply to it, listing those that do. */

@@ -4,6 +4,7 @@ import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.sink.RecordEncoder;
 import io.vyre.flink.sink.VyreSink;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
@@ -20,17 +21,21 @@ final class VyreDynamicTableSink implements DynamicTableSink {
     private final boolean ignoreCase;
     private final char mask;
     private final VyreRuntimeSettings settings;
-    private final long maxPartBytes;
+    private final Rolling rolling;
     private final DataType rowType;
 
+    /** The sink's rolling options: the largest part file, and the two intervals (null when not set). */
+    record Rolling(long maxPartBytes, Duration rolloverInterval, Duration inactivityInterval) {
+    }
+
     VyreDynamicTableSink(String directory, List<String> redact, boolean ignoreCase, char mask, VyreRuntimeSettings settings,
-                         long maxPartBytes, DataType rowType) {
+                         Rolling rolling, DataType rowType) {
         this.directory = directory;
         this.redact = redact;
         this.ignoreCase = ignoreCase;
         this.mask = mask;
         this.settings = settings;
-        this.maxPartBytes = maxPartBytes;
+        this.rolling = rolling;
         this.rowType = rowType;
     }
 
@@ -58,7 +63,8 @@ final class VyreDynamicTableSink implements DynamicTableSink {
             return line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
         };
         VyreSink.Builder<RowData> builder = VyreSink.<RowData>builder().setOutputDirectory(directory).setEncoder(encoder)
-            .setRuntimeSettings(settings).setMaxPartBytes(maxPartBytes);
+            .setRuntimeSettings(settings).setMaxPartBytes(rolling.maxPartBytes())
+            .setRolloverInterval(rolling.rolloverInterval()).setInactivityInterval(rolling.inactivityInterval());
         if (!redact.isEmpty()) {
             builder.redact(redact, ignoreCase, mask);
         }
@@ -67,7 +73,7 @@ final class VyreDynamicTableSink implements DynamicTableSink {
 
     @Override
     public DynamicTableSink copy() {
-        return new VyreDynamicTableSink(directory, redact, ignoreCase, mask, settings, maxPartBytes, rowType);
+        return new VyreDynamicTableSink(directory, redact, ignoreCase, mask, settings, rolling, rowType);
     }
 
     @Override

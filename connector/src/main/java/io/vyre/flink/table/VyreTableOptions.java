@@ -45,6 +45,13 @@ public final class VyreTableOptions {
     public static final ConfigOption<MemorySize> SINK_ROLLING_FILE_SIZE = ConfigOptions
         .key("sink.rolling-policy.file-size").memoryType().defaultValue(MemorySize.ofMebiBytes(128))
         .withDescription("Sink: a part file rolls before it would grow past this size (every checkpoint rolls too).");
+    public static final ConfigOption<Duration> SINK_ROLLOVER_INTERVAL = ConfigOptions
+        .key("sink.rolling-policy.rollover-interval").durationType().noDefaultValue()
+        .withDescription("Sink: a part file open this long rolls (checked at every chunk and by a timer); unset: off.");
+    public static final ConfigOption<Duration> SINK_INACTIVITY_INTERVAL = ConfigOptions
+        .key("sink.rolling-policy.inactivity-interval").durationType().noDefaultValue()
+        .withDescription("Sink: a part file that received no row this long rolls; later rows go into a new one;"
+            + " unset: off.");
     public static final ConfigOption<String> REDACT_MASK = ConfigOptions.key("redact.mask").stringType()
         .defaultValue("*").withDescription("Sink: the mask character.");
 

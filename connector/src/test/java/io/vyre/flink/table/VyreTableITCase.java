@@ -181,7 +181,7 @@ class VyreTableITCase {
     }
 
     @Test
-    void shouldRefuseOptionsThatDoNotApplyToTheTable() {
+    void shouldRefuseOptionsThatDoNotApplyToTheTable() throws Exception {
         String path = "'path' = '" + dir + "'";
         tEnv.executeSql("CREATE TABLE t1 (line STRING) WITH ('connector' = 'vyre', " + path + ", 'ignore-case' = 'true')");
         assertThatThrownBy(() -> tEnv.executeSql("SELECT * FROM t1")).hasStackTraceContaining(
@@ -202,6 +202,16 @@ class VyreTableITCase {
             + " 'chunk-bytes' = '4194304')");
         assertThatThrownBy(() -> tEnv.executeSql("INSERT INTO s2 VALUES ('x')")).hasStackTraceContaining(
             "'chunk-bytes' is 4194304 on a sink table; a sink writes chunks of at most 1048576 bytes");
+        tEnv.executeSql("CREATE TABLE s3 (line STRING) WITH ('connector' = 'vyre', 'path' = '" + dir.resolve("o3") + "',"
+            + " 'sink.rolling-policy.inactivity-interval' = '0 s')");
+        assertThatThrownBy(() -> tEnv.executeSql("INSERT INTO s3 VALUES ('x')")).hasStackTraceContaining(
+            "'sink.rolling-policy.inactivity-interval' must be a positive duration");
+        tEnv.executeSql("CREATE TABLE s4 (line STRING) WITH ('connector' = 'vyre', 'path' = '" + dir.resolve("o4") + "',"
+            + " 'sink.rolling-policy.rollover-interval' = '1 h', 'sink.rolling-policy.inactivity-interval' = '10 min')");
+        tEnv.executeSql("INSERT INTO s4 VALUES ('x'), ('y')").await();
+        try (Stream<Path> files = Files.list(dir.resolve("o4"))) {
+            assertThat(files.filter(p -> !p.getFileName().toString().startsWith(".")).toList()).hasSize(1);
+        }
     }
 
     @Test
