@@ -171,6 +171,15 @@ final class StandaloneCluster implements AutoCloseable {
             .redirectOutput(work.resolve(name + ".out").toFile()).start();
     }
 
+    /** Starts one more TaskManager with resource id {@code id} (a replacement for one that died). */
+    void startTaskManager(String id) throws IOException, InterruptedException {
+        if (taskManagers.containsKey(id)) {
+            throw new IllegalArgumentException("TaskManager " + id + " exists already");
+        }
+        taskManagers.put(id, start(id, resourceParams("GET_TM_RESOURCE_PARAMS"), TASK_MANAGER,
+            List.of("-D", "taskmanager.resource-id=" + id)));
+    }
+
     /** SIGKILL, as when a machine or container dies: no shutdown hooks, no goodbye to the JobManager. */
     void kill(String taskManagerId) throws InterruptedException {
         Process p = taskManagers.get(taskManagerId);
