@@ -56,9 +56,11 @@ public final class VyreSink<IN>
     public VyreSinkWriter<IN> restoreWriter(WriterInitContext context, Collection<VyreWriterState> recovered)
         throws IOException {
         RuntimeJvmCheck.checkTaskManager();
-        VyreSinkWriter.deleteUncommitted(recovered);
-        VyreSinkWriter.deleteOrphans(Path.of(config.directory()), context.getJobInfo().getJobId().toHexString(),
-            context.getTaskInfo().getIndexOfThisSubtask(), context.getTaskInfo().getAttemptNumber(), recovered);
+        boolean buckets = config.bucketAssignerAny() != null;
+        VyreSinkWriter.deleteUncommitted(recovered, buckets);
+        VyreSinkWriter.deleteOrphans(Path.of(config.directory()), buckets,
+            context.getJobInfo().getJobId().toHexString(), context.getTaskInfo().getIndexOfThisSubtask(),
+            context.getTaskInfo().getAttemptNumber(), recovered);
         return new VyreSinkWriter<>(config, context);
     }
 
@@ -146,7 +148,8 @@ public final class VyreSink<IN>
 
         /**
          * Rolls a part file when no record came for it this long (off by default; FileSink's inactivity
-         * interval); records that come later go into a new part file.
+         * interval), checked by a processing-time timer every quarter of the interval; records that come later
+         * go into a new part file.
          */
         public Builder<IN> setInactivityInterval(Duration interval) {
             this.inactivityInterval = interval;
@@ -157,7 +160,10 @@ public final class VyreSink<IN>
          * Puts each record's part file into the sub-directory its bucket names (FileSink's {@link BucketAssigner},
          * for example {@code DateTimeBucketAssigner}; a bucket id may hold {@code /} but must stay inside the output
          * directory). A writer keeps one part file open: when consecutive records belong to different buckets it
-         * rolls, so records of one bucket should come together (as time buckets do).
+         * rolls, so records of one bucket should come together (as processing-time buckets do); the writer logs a
+         * warning when the bucket changes more than {@value VyreSinkWriter#BUCKET_CHANGES_WARNED} times between
+         * two checkpoints. On restore, the writer looks for its in-progress files in every folder under the
+         * output directory, so with buckets no other sink should write below it.
          */
         public Builder<IN> setBucketAssigner(BucketAssigner<IN, String> assigner) {
             this.bucketAssigner = assigner;

@@ -13,13 +13,17 @@ import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.protocol.SlotResult;
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
@@ -27,6 +31,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Encodes records into an ingest buffer; when it is full (or at a checkpoint) the megakernel runs the
@@ -36,11 +42,14 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
  *
  * Part files roll (close; committed with the next checkpoint) at every checkpoint, before one would grow past
  * the largest part size, when the bucket changes between two records, and, where set, after the rollover
- * interval or the inactivity interval; those two are checked at every chunk and by a processing-time timer.
+ * interval (checked at every chunk and by a processing-time timer) or the inactivity interval (by the timer).
  */
 final class VyreSinkWriter<IN>
     implements CommittingSinkWriter<IN, VyreCommittable>, StatefulSinkWriter<IN, VyreWriterState> {
     private static final Duration WAIT = Duration.ofMinutes(10);
+    private static final Logger LOG = LoggerFactory.getLogger(VyreSinkWriter.class);
+    /** Changes of bucket between two checkpoints past which the writer warns (each one rolls a part file). */
+    static final int BUCKET_CHANGES_WARNED = 1000;
     /** Records are timed one in this many (a power of two). */
     private static final int ENCODE_SAMPLE = 16;
 
@@ -81,6 +90,8 @@ final class VyreSinkWriter<IN>
     /** The current record's bucket and its folder (the output directory itself without an assigner). */
     private String bucket;
     private Path partDir;
+    private int bucketChanges;
+    private boolean bucketChangesWarned;
     private final ProcessingTimeService timers;
     /** Records written when the timer last saw the count change, and when that was (System.nanoTime). */
     private long writtenAtLastChange;
@@ -148,6 +159,7 @@ final class VyreSinkWriter<IN>
         boolean old = partStartNanos >= 0 && now - partStartNanos >= rolloverNanos;
         boolean quiet = inactivityNanos > 0 && now - lastChangeNanos >= inactivityNanos;
         if (pending && (old || quiet)) {
+            partStartNanos = -1;  // what is buffered goes into the open file, which then rolls (not into a new one)
             flushLane();
             roll();
         }
@@ -175,6 +187,12 @@ final class VyreSinkWriter<IN>
             flushLane();
         }
         roll();
+        if (++bucketChanges > BUCKET_CHANGES_WARNED && !bucketChangesWarned) {
+            bucketChangesWarned = true;
+            LOG.warn("{}: the bucket changed {} times since the last checkpoint, and each change rolls a part file:"
+                + " records of one bucket should come together (sort or key them by bucket before the sink)", prefix,
+                bucketChanges);
+        }
         Files.createDirectories(folder);
         bucket = id;
         partDir = folder;
@@ -186,7 +204,8 @@ final class VyreSinkWriter<IN>
         boolean timed = (++written & (ENCODE_SAMPLE - 1)) == 0;
         long t = timed ? System.nanoTime() : 0;
         if (bucketAssigner != null) {
-            String id = bucketAssigner.getBucketId(element, bucketContext.of(context));
+            String id = Objects.requireNonNull(bucketAssigner.getBucketId(element, bucketContext.of(context)),
+                "the sink's bucket assigner returned no bucket id (null) for a record");
             if (!id.equals(bucket)) {
                 enterBucket(id);
             }
@@ -289,6 +308,7 @@ final class VyreSinkWriter<IN>
         flushLane();
         awaitAll();
         roll();
+        bucketChanges = 0;
         if (rolled.isEmpty()) {
             return List.of();
         }
@@ -327,8 +347,8 @@ final class VyreSinkWriter<IN>
      * failed before they checkpointed. Their records are written again by this attempt; the files of the restored
      * attempt and of those before it are left to {@link #deleteUncommitted} and the committer.
      */
-    static void deleteOrphans(Path dir, String jobId, int subtask, int attempt, Collection<VyreWriterState> recovered)
-        throws IOException {
+    static void deleteOrphans(Path dir, boolean buckets, String jobId, int subtask, int attempt,
+                              Collection<VyreWriterState> recovered) throws IOException {
         if (attempt == 0 || !Files.isDirectory(dir)) {
             return;
         }
@@ -341,14 +361,12 @@ final class VyreSinkWriter<IN>
                 restoredAttempt = Math.max(restoredAttempt, attemptOf(p.substring(own.length())));
             }
         }
-        try (Stream<Path> files = partFiles(dir)) {
-            for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
-                if (name.startsWith(own) && name.endsWith(".inprogress")) {
-                    int a = attemptOf(name.substring(own.length()));
-                    if (a > restoredAttempt && a < attempt) {
-                        Files.deleteIfExists(f);
-                    }
+        for (Path f : partFiles(dir, buckets)) {
+            String name = f.getFileName().toString();
+            if (name.startsWith(own) && name.endsWith(".inprogress")) {
+                int a = attemptOf(name.substring(own.length()));
+                if (a > restoredAttempt && a < attempt) {
+                    Files.deleteIfExists(f);
                 }
             }
         }
@@ -367,35 +385,56 @@ final class VyreSinkWriter<IN>
      * Deletes the hidden in-progress files the writers of {@code recovered} opened after their checkpoint: their
      * records are written again by the restored job. Files up to each state's counter belong to the committer.
      */
-    static void deleteUncommitted(Collection<VyreWriterState> recovered) throws IOException {
+    static void deleteUncommitted(Collection<VyreWriterState> recovered, boolean buckets) throws IOException {
         for (VyreWriterState state : recovered) {
             Path folder = Path.of(state.directory());
             if (!Files.isDirectory(folder)) {
                 continue;
             }
             String hidden = "." + state.prefix();
-            try (Stream<Path> files = partFiles(folder)) {
-                for (Path f : files.toList()) {
-                    String name = f.getFileName().toString();
-                    if (name.startsWith(hidden) && name.endsWith(".inprogress")) {
-                        String n = name.substring(hidden.length(), name.length() - ".inprogress".length());
-                        if (n.chars().allMatch(Character::isDigit) && !n.isEmpty()
-                            && Long.parseLong(n) > state.committedCounter()) {
-                            Files.deleteIfExists(f);
-                        }
+            for (Path f : partFiles(folder, buckets)) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(hidden) && name.endsWith(".inprogress")) {
+                    String n = name.substring(hidden.length(), name.length() - ".inprogress".length());
+                    if (n.chars().allMatch(Character::isDigit) && !n.isEmpty()
+                        && Long.parseLong(n) > state.committedCounter()) {
+                        Files.deleteIfExists(f);
                     }
                 }
             }
         }
     }
 
-    /** The files under the output directory, in every bucket's folder. */
-    private static Stream<Path> partFiles(Path dir) throws IOException {
-        return Files.walk(dir).filter(Files::isRegularFile);
+    /**
+     * The files in the output directory, and with buckets in every folder under it (a folder that cannot be read
+     * or vanishes meanwhile, as an old bucket a retention job deletes, is passed over).
+     */
+    private static List<Path> partFiles(Path dir, boolean buckets) throws IOException {
+        if (!buckets) {
+            try (Stream<Path> files = Files.list(dir)) {
+                return files.filter(Files::isRegularFile).toList();
+            }
+        }
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    found.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return found;
     }
 
     /** What a bucket assigner may ask of the record being written. */
-    private static final class BucketContext implements BucketAssigner.Context {
+    private final class BucketContext implements BucketAssigner.Context {
         private Context record;
 
         BucketContext of(Context context) {
@@ -405,7 +444,7 @@ final class VyreSinkWriter<IN>
 
         @Override
         public long currentProcessingTime() {
-            return System.currentTimeMillis();
+            return timers.getCurrentProcessingTime();
         }
 
         @Override

@@ -50,8 +50,8 @@ public final class VyreTableOptions {
         .withDescription("Sink: a part file open this long rolls (checked at every chunk and by a timer); unset: off.");
     public static final ConfigOption<Duration> SINK_INACTIVITY_INTERVAL = ConfigOptions
         .key("sink.rolling-policy.inactivity-interval").durationType().noDefaultValue()
-        .withDescription("Sink: a part file that received no row this long rolls; later rows go into a new one;"
-            + " unset: off.");
+        .withDescription("Sink: a part file that received no row this long rolls (checked by a timer every quarter"
+            + " of the interval); later rows go into a new one; unset: off.");
     public static final ConfigOption<String> REDACT_MASK = ConfigOptions.key("redact.mask").stringType()
         .defaultValue("*").withDescription("Sink: the mask character.");
 

@@ -85,11 +85,31 @@ class VyreCommitterTest {
         }
         // the writer of prefix part-a-0- had handed files 1 and 2 to the committer when the checkpoint was taken
         VyreSinkWriter.deleteUncommitted(List.of(new VyreWriterState(dir.toString(), "part-a-0-", 2),
-            new VyreWriterState(dir.resolve("gone").toString(), "part-c-0-", 0)));
+            new VyreWriterState(dir.resolve("gone").toString(), "part-c-0-", 0)), false);
         try (java.util.stream.Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(".part-a-0-1.inprogress",
                 ".part-a-0-2.inprogress", "part-a-0-1", ".part-b-0-3.inprogress", ".part-a-0-x.inprogress");
         }
+    }
+
+    @Test
+    void shouldLookIntoTheBucketFoldersOnlyForASinkWithBuckets() throws Exception {
+        // the writer's parts 1 and 2 were committed; 3 (bucket 2026-12-01) and 4 (bucket a/b) were opened after
+        Path day = Files.createDirectories(dir.resolve("2026-12-01"));
+        Path nested = Files.createDirectories(dir.resolve("a/b"));
+        for (Path f : List.of(day.resolve(".part-a-0-2.inprogress"), day.resolve(".part-a-0-3.inprogress"),
+            nested.resolve(".part-a-0-4.inprogress"))) {
+            Files.writeString(f, "x\n");
+        }
+        List<VyreWriterState> state = List.of(new VyreWriterState(dir.toString(), "part-a-0-", 2));
+        // without buckets, folders under the output folder are another sink's business: nothing there is touched
+        VyreSinkWriter.deleteUncommitted(state, false);
+        assertThat(day.resolve(".part-a-0-3.inprogress")).exists();
+        assertThat(nested.resolve(".part-a-0-4.inprogress")).exists();
+        VyreSinkWriter.deleteUncommitted(state, true);
+        assertThat(day.resolve(".part-a-0-2.inprogress")).exists();
+        assertThat(day.resolve(".part-a-0-3.inprogress")).doesNotExist();
+        assertThat(nested.resolve(".part-a-0-4.inprogress")).doesNotExist();
     }
 
     @Test

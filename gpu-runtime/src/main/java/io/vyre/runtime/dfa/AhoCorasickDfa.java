@@ -21,7 +21,7 @@ import java.util.List;
  * {@code n < 0}, every id in the state's slice ends at b. States are numbered breadth first (the root 0,
  * then by depth, within a depth in trie-insertion order with patterns in id order): the same set always
  * yields the same tables, and the shallow states, where a scan spends nearly all of its steps, come first
- * (the CUDA kernel keeps those rows in shared memory).
+ * and share cache lines.
  */
 public final class AhoCorasickDfa {
     public static final int MATCH_FLAG = 0x8000_0000;
