@@ -1,6 +1,6 @@
 // MATCH: every occurrence of every pattern of a literal set, overlaps included, with the Aho-Corasick DFA
 // compiled on the host (AhoCorasickDfa). One input can use many SMs: it is cut into tiles of
-// MATCH_TILE_BYTES, which the block that runs the slot (the owner) publishes as a job on the job board;
+// match_tile_bytes, which the block that runs the slot (the owner) publishes as a job on the job board;
 // idle worker blocks take tiles of it too. Matches go straight into the owner's match scratch through one
 // atomic counter; their order does not matter (readers sort).
 #pragma once
@@ -54,6 +54,14 @@ __device__ __forceinline__ Dfa dfa_of(const u64* constant) {
     return d;
 }
 
+/**
+ * Bytes per tile of an input of `length` bytes: MATCH_TILE_BYTES, or MATCH_SMALL_TILE_BYTES for an input of at most
+ * MATCH_SMALL_INPUT_BYTES (a chunk of the connector), so that one chunk spreads over 16 SMs.
+ */
+__device__ __forceinline__ u64 match_tile_bytes(u64 length) {
+    return length <= MATCH_SMALL_INPUT_BYTES ? MATCH_SMALL_TILE_BYTES : MATCH_TILE_BYTES;
+}
+
 /** One step of the automaton: the next state | DFA_MATCH_FLAG (the rows of shallow states stay in L1). */
 __device__ __forceinline__ u32 dfa_step(const Dfa& dfa, u32 state, u32 cls) {
     return __ldg(dfa.next + state * dfa.classes + cls);
@@ -98,7 +106,7 @@ __device__ __noinline__ void report_word(const Dfa& dfa, const u8* classOf, u32 
  * step, so its table lookups are independent and in flight together (a thread's lookups are a chain of
  * dependent loads: the parallelism comes from the streams). Each automaton starts in the start state at its
  * segment's first byte and runs maxLength - 1 bytes past its end, so every match that starts inside the
- * segment is found there and nowhere else. Offsets within the tile fit 32 bits (a tile is 1 MiB).
+ * segment is found there and nowhere else. Offsets within the tile fit 32 bits (a tile is at most 1 MiB).
  *
  * A thread's automata advance together: stream k reads byte `progress` of its span (its segment and the
  * overlap), which starts k x BLOCK_THREADS segments after stream 0's, so one counter locates them all. The
@@ -114,8 +122,9 @@ __device__ __noinline__ void scan_tile(const u8* in, u64 length, u64 limit, cons
     for (u32 i = threadIdx.x; i < 256; i += blockDim.x) classOf[i] = dfa.classOf[i];
     __syncthreads();
     const u32 streams = BLOCK_THREADS * S;
-    const u64 tileStart = (u64) tile * MATCH_TILE_BYTES;
-    const u32 tileLength = (u32) (min(length, tileStart + MATCH_TILE_BYTES) - tileStart);
+    const u64 tileBytes = match_tile_bytes(length);
+    const u64 tileStart = (u64) tile * tileBytes;
+    const u32 tileLength = (u32) (min(length, tileStart + tileBytes) - tileStart);
     const u32 reach = (u32) min(length - tileStart, (u64) tileLength + dfa.maxLength - 1);  // bytes a stream may read
     const u32 segment = (((tileLength + streams - 1) / streams) + 15) & ~15u;
     const u32 stride = BLOCK_THREADS * segment;  // from one stream of a thread to its next
@@ -212,7 +221,7 @@ __device__ void op_match(const KernelEnv& env, Invocation& inv, u32 worker, cons
     Job* job = job_of(env, worker);
     u64 length = inv.inputLength;
     if (threadIdx.x == 0) {
-        tiles = (u32) max((u64) 1, (length + MATCH_TILE_BYTES - 1) / MATCH_TILE_BYTES);
+        tiles = (u32) max((u64) 1, (length + match_tile_bytes(length) - 1) / match_tile_bytes(length));
         found = 0;
     }
     __syncthreads();

@@ -40,9 +40,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx6g"})
 public class CudaLaunchPerBatchBenchmark {
     static final long TOTAL_BYTES = CudaScanThroughputBenchmark.TOTAL_BYTES;
-    /** KernelContract.BLOCK_THREADS and MATCH_TILE_BYTES (vyre_protocol.h), which the kernel is built with. */
+    /**
+     * KernelContract.BLOCK_THREADS and the MATCH tile sizes (vyre_protocol.h; ops_match.cuh match_tile_bytes),
+     * which the kernel is built with: 1 MiB tiles, 256 KiB for an input of at most 4 MiB.
+     */
     static final int BLOCK_THREADS = 512;
     static final int TILE_BYTES = 1 << 20;
+    static final int SMALL_INPUT_BYTES = 4 << 20;
+    static final int SMALL_TILE_BYTES = 256 << 10;
     static final int STREAMS = 16;
     static final int MAX_MATCHES = 1 << 16;
 
@@ -146,7 +151,8 @@ public class CudaLaunchPerBatchBenchmark {
         }
 
         long scanAll() {
-            int tiles = (chunkBytes + TILE_BYTES - 1) / TILE_BYTES;
+            int tileBytes = chunkBytes <= SMALL_INPUT_BYTES ? SMALL_TILE_BYTES : TILE_BYTES;
+            int tiles = (chunkBytes + tileBytes - 1) / tileBytes;
             for (int i = 0; i < chunks; i++) {
                 CUstream s = streams[i % STREAMS];
                 CUdeviceptr count = counts.withByteOffset(4L * i);

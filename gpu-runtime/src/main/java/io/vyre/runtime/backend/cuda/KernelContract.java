@@ -35,6 +35,13 @@ final class KernelContract {
     /** Input one block scans per tile it takes from a shared MATCH job. */
     static final int MATCH_TILE_BYTES = 1 << 20;
     /**
+     * An input of at most this many bytes (the connector's chunk) is cut into tiles of MATCH_SMALL_TILE_BYTES, so
+     * that it spreads over 16 SMs: a stream's last chunk is scanned alone after its copy, and its scan is the
+     * stream's tail.
+     */
+    static final int MATCH_SMALL_INPUT_BYTES = 4 << 20;
+    static final int MATCH_SMALL_TILE_BYTES = 256 << 10;
+    /**
      * Independent automata each thread runs side by side over its own segments (memory-level parallelism).
      * Measured on the H200 with tools/gpu/scan-bench (docs/BENCHMARKS.md, 2026-12-01): 4 scan 462 GB/s from
      * device memory at 1,000 patterns, 6 347 GB/s, 8 357 GB/s, 12 216 GB/s.
@@ -202,6 +209,8 @@ final class KernelContract {
         h.define("SLOT_RECORD_WORDS", SLOT_RECORD_WORDS);
         h.define("JOB_BYTES", JOB_BYTES);
         h.define("MATCH_TILE_BYTES", MATCH_TILE_BYTES);
+        h.define("MATCH_SMALL_INPUT_BYTES", MATCH_SMALL_INPUT_BYTES);
+        h.define("MATCH_SMALL_TILE_BYTES", MATCH_SMALL_TILE_BYTES);
         h.define("MATCH_STREAMS_PER_THREAD", MATCH_STREAMS_PER_THREAD);
         h.define("MIRROR_PADDING", MIRROR_PADDING);
         return h.toString();
