@@ -259,8 +259,8 @@ final class VyreSinkWriter<IN>
         }
         if (inProgress == null) {
             counter++;
-            target = partDir.resolve(prefix + counter);
-            inProgress = partDir.resolve("." + prefix + counter + ".inprogress");
+            target = partDir.resolve(partName(prefix, counter));
+            inProgress = partDir.resolve("." + partName(prefix, counter) + ".inprogress");
             fileHandle = rt.registerFileForWrite(inProgress, Long.MAX_VALUE);
             fileOffset = 0;
             if (rolloverNanos > 0 && partStartNanos < 0) {
@@ -335,10 +335,17 @@ final class VyreSinkWriter<IN>
 
     /**
      * The part files of one writer attempt: {@code part-<job id>-<subtask>-<attempt>-<n>}, so a later attempt of the
-     * same subtask can tell its predecessors' files from those of other jobs writing into the same folder.
+     * same subtask can tell its predecessors' files from those of other jobs writing into the same folder. The
+     * subtask has 5 digits (Flink's largest parallelism is 32,768) and n 6 ({@link #partName}), so a folder's
+     * names sort by subtask and then in the order each writer wrote them.
      */
     static String prefix(String jobId, int subtask, int attempt) {
-        return "part-" + jobId + "-" + subtask + "-" + attempt + "-";
+        return "part-" + jobId + "-" + String.format("%05d", subtask) + "-" + attempt + "-";
+    }
+
+    /** Part file {@code n} of a writer attempt (n zero-padded to 6 digits; more digits past 999,999). */
+    static String partName(String prefix, int n) {
+        return prefix + String.format("%06d", n);
     }
 
     /**

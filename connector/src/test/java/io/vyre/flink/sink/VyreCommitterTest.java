@@ -93,6 +93,16 @@ class VyreCommitterTest {
     }
 
     @Test
+    void shouldNamePartFilesSoThatTheySortInTheOrderTheyWereWritten() {
+        String second = VyreSinkWriter.prefix("j", 2, 0);
+        String tenth = VyreSinkWriter.prefix("j", 10, 0);
+        assertThat(second).isEqualTo("part-j-00002-0-");
+        assertThat(second).isLessThan(tenth);
+        assertThat(VyreSinkWriter.partName(second, 9)).isEqualTo("part-j-00002-0-000009")
+            .isLessThan(VyreSinkWriter.partName(second, 10)).isLessThan(VyreSinkWriter.partName(tenth, 1));
+    }
+
+    @Test
     void shouldLookIntoTheBucketFoldersOnlyForASinkWithBuckets() throws Exception {
         // the writer's parts 1 and 2 were committed; 3 (bucket 2026-12-01) and 4 (bucket a/b) were opened after
         Path day = Files.createDirectories(dir.resolve("2026-12-01"));
