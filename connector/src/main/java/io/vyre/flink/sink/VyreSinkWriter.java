@@ -156,7 +156,7 @@ final class VyreSinkWriter<IN>
             lastChangeNanos = now;
         }
         boolean pending = inProgress != null || (lane != null && filled > 0);
-        boolean old = partStartNanos >= 0 && now - partStartNanos >= rolloverNanos;
+        boolean old = pastRollover(now);
         boolean quiet = inactivityNanos > 0 && now - lastChangeNanos >= inactivityNanos;
         if (pending && (old || quiet)) {
             partStartNanos = -1;  // what is buffered goes into the open file, which then rolls (not into a new one)
@@ -164,6 +164,11 @@ final class VyreSinkWriter<IN>
             roll();
         }
         scheduleRollCheck();
+    }
+
+    /** Whether the current part file's first record came a rollover interval or more before {@code now}. */
+    private boolean pastRollover(long now) {
+        return partStartNanos >= 0 && now - partStartNanos >= rolloverNanos;
     }
 
     /** Closes the open part file, if any: it stays registered until the checkpoint's fence has synced it. */
@@ -183,9 +188,7 @@ final class VyreSinkWriter<IN>
             throw new IOException("the bucket id '" + id + "' leads out of the sink's output directory " + dir
                 + ": a bucket assigner must return a relative path inside it");
         }
-        if (lane != null && filled > 0) {
-            flushLane();
-        }
+        flushLane();
         roll();
         if (++bucketChanges > BUCKET_CHANGES_WARNED && !bucketChangesWarned) {
             bucketChangesWarned = true;
@@ -254,7 +257,7 @@ final class VyreSinkWriter<IN>
             return;
         }
         if (inProgress != null && fileOffset > 0 && (fileOffset + filled > maxPartBytes
-            || partStartNanos >= 0 && System.nanoTime() - partStartNanos >= rolloverNanos)) {
+            || pastRollover(System.nanoTime()))) {
             roll();
         }
         if (inProgress == null) {
