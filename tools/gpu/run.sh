@@ -3,7 +3,7 @@
 #   tools/gpu/run.sh unpack N [MODE...]  collects the carried part (.gpu/carry-NN) into /opt/vf; once all N
 #                                        parts are there, unpacks them; then runs the MODEs, if any
 #   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | suite | choice | scanbench
-#                                        | fuzz, logs under $OUT
+#                                        | rttbench | ringtrace | fuzz, logs under $OUT
 # jobs: JOB_RUNS lists BACKEND:PARALLELISM runs (cpu, cuda, auto; PARALLELISM 'default' lets scan choose;
 #       vectorscan:N is the CPU baseline: Vectorscan itself on N threads); JOB_JAVA_OPTS go to the scan JVMs
 #       (@RUN@ in them names the run, e.g. for a flight recording's file); JOB_ARGS go to scan itself (--lanes 8);
@@ -106,6 +106,39 @@ scanbench() {
       "/tmp/scan_bench_${s:-4}" "$tables" "${n:-1000}" 1 > "$out/scanbench-ncu.txt" 2>&1
     echo "scanbench ncu: exit $? ($out/scanbench-ncu.txt)"
   fi
+}
+
+rttbench() {
+  # what a ring round trip is made of (tools/gpu/rtt-bench): the link's floor, each step the ring warp adds
+  timeout 120 nvcc -arch=sm_90 -O3 -o /tmp/rtt_bench tools/gpu/rtt-bench/rtt_bench.cu > "$out/rttbench.log" 2>&1 \
+    || { echo "rttbench: nvcc failed"; tail -5 "$out/rttbench.log"; return 1; }
+  timeout 120 /tmp/rtt_bench "${RTT_TRIPS:-100000}" >> "$out/rttbench.log" 2>&1
+  echo "rttbench: exit $?"; cat "$out/rttbench.log"
+}
+
+ringtrace() {
+  # where a ring round trip goes inside the ring warp: the megakernel built with -DVYRE_TRACE (and each of
+  # TRACE_VARIANTS, quoted nvcc flags separated by ';', e.g. '-DPOLL_SLOTS_MIN=1'), first on the classpath;
+  # TRACE_BLOCKS lists the GPU block counts of the traced runs
+  echo "plain kernel:" > "$out/ringtrace.log"
+  timeout 120 $java -cp "$root/lib/benchmarks.jar" io.vyre.benchmarks.RingTrace "${RTT_TRIPS:-200000}" 2>&1 \
+    | grep -v "^\[" >> "$out/ringtrace.log"
+  local variants flags i=0
+  IFS=';' read -ra variants <<< "${TRACE_VARIANTS:-}"
+  for flags in "" "${variants[@]}"; do
+    local dir=/tmp/vf-trace-$i/io/vyre/runtime/backend/cuda
+    mkdir -p "$dir"
+    (cd gpu-runtime/src/main/cuda && timeout 120 nvcc -arch=compute_90 -ptx -DVYRE_TRACE $flags -o "$dir/megakernel.ptx" \
+      megakernel.cu) >> "$out/ringtrace.log" 2>&1 || { echo "ringtrace: nvcc $flags failed"; tail -5 "$out/ringtrace.log"; return 1; }
+    for blocks in ${TRACE_BLOCKS:-default}; do  # GPU blocks of the traced kernel's runs ('default': the runtime's)
+      echo "traced kernel $flags:" >> "$out/ringtrace.log"
+      [[ $blocks == default ]] && blocks=
+      timeout 120 $java -cp "/tmp/vf-trace-$i:$root/lib/benchmarks.jar" io.vyre.benchmarks.RingTrace \
+        "${RTT_TRIPS:-200000}" $blocks 2>&1 | grep -v "^\[" >> "$out/ringtrace.log"
+    done
+    i=$((i + 1))
+  done
+  echo "ringtrace: done"; grep -vE "INFO|WARN" "$out/ringtrace.log"
 }
 
 choice() {
@@ -223,7 +256,9 @@ for mode in "$@"; do
     suite) suite ;;
     choice) choice ;;
     scanbench) scanbench ;;
+    rttbench) rttbench ;;
+    ringtrace) ringtrace ;;
     fuzz) fuzz ;;
-    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, suite, choice, scanbench, fuzz)"; exit 2 ;;
+    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, suite, choice, scanbench, rttbench, ringtrace, fuzz)"; exit 2 ;;
   esac
 done

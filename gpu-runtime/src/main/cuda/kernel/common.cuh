@@ -72,6 +72,16 @@ __device__ __forceinline__ u32 load_acquire_gpu(const u32* p) {
     return v;
 }
 
+/** A word another block writes, read at GPU scope (from L2) without ordering; pair with fence_acquire_gpu. */
+__device__ __forceinline__ u32 load_relaxed_gpu(const u32* p) {
+    u32 v;
+    asm volatile("ld.relaxed.gpu.global.u32 %0, [%1];" : "=r"(v) : "l"(p) : "memory");
+    return v;
+}
+
+/** After relaxed loads that saw a release: later reads of this thread see what the releasing writer wrote. */
+__device__ __forceinline__ void fence_acquire_gpu() { asm volatile("fence.acq_rel.gpu;" ::: "memory"); }
+
 __device__ __forceinline__ void store_release_gpu(u32* p, u32 v) {
     asm volatile("st.release.gpu.global.u32 [%0], %1;" :: "l"(p), "r"(v) : "memory");
 }

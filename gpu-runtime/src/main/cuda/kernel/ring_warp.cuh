@@ -11,12 +11,38 @@
 //      system fence, then DONE. A host that sees DONE sees the results and every counter including the slot.
 // What only it writes (tenant masks and quotas as imported, fairness, DONE and FAILED counts, the
 // heartbeat) it keeps in shared memory and registers, writing through to device memory for workers' reads:
-// the round trip of a small op waits on no device-memory read.
+// the round trip of a small op waits on no device-memory read. The loop is kept small and its state in
+// registers: polled slots go through shared memory so the accept loop is not unrolled, and completions are read
+// relaxed with one fence when some came. (Unrolled, with dispatch copied 32 times, the state spilled to local
+// memory, and the per-iteration acquire load's L1 invalidation sent every spill to L2: 8.7 us a round trip on the
+// H200 against 4.8 us now; tools/gpu/run.sh ringtrace shows where the time goes.)
 #pragma once
 #include "ops_scalar.cuh"
 
+#ifdef VYRE_TRACE
+// A diagnostic build (nvcc -DVYRE_TRACE, never shipped): where a slot's time goes inside the ring warp, summed in
+// nanoseconds into host control words TRACE_BASE.. (not kernel-owned, so LOAD_U32 reads them): iterations, slots
+// traced, poll issue -> poll data, -> slot accepted, -> dispatched, -> loop's end, -> before the system fence,
+// -> DONE written.
+#define TRACE_BASE 142
+struct RingTrace {
+    u32 iterations, slots, poll, accept, dispatch, rest, batch, fence;
+};
+#define TRACE(...) __VA_ARGS__
+/** The time once {@code dependency} has arrived (the timer read cannot be hoisted above its load). */
+__device__ __forceinline__ u64 now_ns_after(u32 dependency) {
+    u64 t;
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t) : "r"(dependency));
+    return t;
+}
+#else
+#define TRACE(...)
+#endif
+
 #define POLL_SLOTS_MAX 32       // slots one poll reads when the doorbell says they are there
-#define POLL_SLOTS_MIN 2        // slots a poll reads when the ring looks empty
+#ifndef POLL_SLOTS_MIN
+#define POLL_SLOTS_MIN 1        // slots a poll reads when the ring looks empty (2 measured 0.1 us slower per round trip)
+#endif
 #define BATCH_MAX 32            // completions published under one system fence
 #define HEARTBEAT_EVERY 256     // iterations between heartbeats the host sees
 #define IDLE_ITERATIONS_BEFORE_NAPS 4096
@@ -32,6 +58,7 @@ struct RingWarpShared {
     u32 tenantMask[TENANT_COUNT];
     u32 tenantQuota[TENANT_COUNT];
     u32 fairness[TENANT_COUNT];
+    u32 polled[POLL_SLOTS_MAX * RING_SLOT_WORDS];  // the last poll's slots, word by word
 };
 
 struct RingWarpState {
@@ -104,7 +131,7 @@ struct PolledSlot {
  * Admits an accepted slot and runs, holds or queues it (lane 0). Order of checks as the CPU megakernel's:
  * tenant mask, quota, opcode, priority.
  */
-__device__ __noinline__ void dispatch(const KernelEnv& env, RingWarpShared& sh, RingWarpState& st, u32 slot,
+__device__ __forceinline__ void dispatch(const KernelEnv& env, RingWarpShared& sh, RingWarpState& st, u32 slot,
                                       const PolledSlot& p) {
     u32* record = slot_record(env, slot);
     record[SR_STATE] = SR_DISPATCHED;
@@ -155,8 +182,12 @@ __device__ void take_completions(const KernelEnv& env, RingWarpShared& sh, RingW
     u32 lane = threadIdx.x & 31;
     u32 room = BATCH_MAX - st.batchCount;
     u32 at = (st.completionHead + lane) & env.ringMask;
-    u32 entry = lane < room ? load_acquire_gpu(env.completions + at) : 0;
+    // relaxed, and one fence only when something came: an acquire load per lane would invalidate L1 (where the
+    // ring warp's spilled state lives) on every iteration
+    u32 entry = lane < room ? load_relaxed_gpu(env.completions + at) : 0;
     u32 filled = __ballot_sync(FULL_MASK, entry != 0);
+    if (filled == 0) return;
+    fence_acquire_gpu();
     u32 n = filled == FULL_MASK ? 32 : __ffs(~filled) - 1;
     if (lane < n) {
         env.completions[at] = 0;
@@ -194,7 +225,7 @@ __device__ void sweep_dirty(const KernelEnv& env) {
 }
 
 /** Publishes the batch: counters, dirty words, results, one system fence, DONE (all lanes). */
-__device__ void publish_batch(const KernelEnv& env, RingWarpShared& sh, RingWarpState& st) {
+__device__ void publish_batch(const KernelEnv& env, RingWarpShared& sh, RingWarpState& st TRACE(, u64* tFenced = 0)) {
     u32 lane = threadIdx.x & 31;
     if (st.batchCount == 0) return;
     u32 slot = 0, result = 0, error = 0, detail = 0;
@@ -225,6 +256,7 @@ __device__ void publish_batch(const KernelEnv& env, RingWarpShared& sh, RingWarp
     }
     if (st.fromWorkers) sweep_dirty(env);
     __syncwarp();
+    TRACE(if (tFenced) *tFenced = now_ns();)
     fence_release_system();
     if (lane < st.batchCount) {
         store_host(env.ring + (u64) slot * RING_SLOT_WORDS + W_STATUS, S_DONE);
@@ -267,6 +299,7 @@ __device__ void announce(const KernelEnv& env, u32 state, u32 workers, u32 heart
     __syncwarp();
 }
 
+
 __device__ __noinline__ void ring_warp(const KernelEnv& env) {
     __shared__ RingWarpShared sh;
     u32 lane = threadIdx.x & 31;
@@ -287,7 +320,9 @@ __device__ __noinline__ void ring_warp(const KernelEnv& env) {
     import_control(env, sh);
     announce(env, STATE_RUNNING, env.workers, 0);
     u32 idle = 0;
+    TRACE(RingTrace trace = {}; u64 tDispatched = 0; u64 tFenced = 0; u64 tAccepted = 0; u64 tDispatchDone = 0;)
     while (true) {
+        TRACE(u64 tPoll = now_ns();)
         // 1. the poll: every load in flight at once
         u32 polled[POLL_SLOTS_MAX / 2];
 #pragma unroll
@@ -296,44 +331,55 @@ __device__ __noinline__ void ring_warp(const KernelEnv& env) {
             polled[k] = which < st.want
                 ? load_relaxed(env.ring + (u64) ((st.seen + which) & env.ringMask) * RING_SLOT_WORDS + (lane & 15)) : 0;
         }
-        u32 gate = lane == 0 ? load_relaxed(env.hostControl + C_SHUTDOWN)
-            : lane == 1 ? load_relaxed(env.hostControl + C_CONTROL_GENERATION)
-            : lane == 2 ? load_relaxed(env.hostControl + C_DOORBELL) : 0;
+        // one predicated load, not a branch per word: a divergent warp would issue the three one after another
+        const volatile u32* gateWord = env.hostControl
+            + (lane == 0 ? C_SHUTDOWN : lane == 1 ? C_CONTROL_GENERATION : C_DOORBELL);
+        u32 gate = lane < 3 ? load_relaxed(gateWord) : 0;
         // 2. meanwhile: what the workers finished
         take_completions(env, sh, st);
         // 3. the polled slots
         u32 shutdown = __shfl_sync(FULL_MASK, gate, 0);
         u32 generation = __shfl_sync(FULL_MASK, gate, 1);
         u32 doorbell = __shfl_sync(FULL_MASK, gate, 2);
+        TRACE(u64 tPolled = now_ns_after(doorbell);)
         if (shutdown) break;
         if (generation != st.importedGeneration) {
             import_control(env, sh);
             st.importedGeneration = generation;
         }
-        u32 accepted = 0;
+        // the slots' words into shared memory, so the loop below need not be unrolled (as it must be to index the
+        // registers): one copy of dispatch, and the ring warp's state stays in registers
 #pragma unroll
-        for (u32 k = 0; k < POLL_SLOTS_MAX; k++) {
-            if (k >= st.want || st.batchCount == BATCH_MAX) break;
-            u32 word = __shfl_sync(FULL_MASK, polled[k >> 1], ((k & 1) << 4) | (lane & 15));
-            u32 status = __shfl_sync(FULL_MASK, word, W_STATUS);
-            u32 sequence = __shfl_sync(FULL_MASK, word, W_SEQUENCE);
-            u32 seal = __shfl_sync(FULL_MASK, word, W_DETAIL);
+        for (u32 k = 0; k < POLL_SLOTS_MAX / 2; k++) {
+            if (2 * k < st.want) sh.polled[k * 32 + lane] = polled[k];
+        }
+        __syncwarp();
+        u32 accepted = 0;
+#pragma unroll 1
+        for (u32 k = 0; k < st.want && st.batchCount < BATCH_MAX; k++) {
+            const u32* words = sh.polled + k * RING_SLOT_WORDS;
+            u32 status = words[W_STATUS];
+            u32 sequence = words[W_SEQUENCE];
+            u32 seal = words[W_DETAIL];
             PolledSlot p;
-            p.opcode = __shfl_sync(FULL_MASK, word, W_OPCODE);
-            p.tenant = __shfl_sync(FULL_MASK, word, W_TENANT);
-            p.priority = __shfl_sync(FULL_MASK, word, W_PRIORITY);
+            p.opcode = words[W_OPCODE];
+            p.tenant = words[W_TENANT];
+            p.priority = words[W_PRIORITY];
             u32 h = ((((SEAL_BASIS ^ p.opcode) * SEAL_PRIME) ^ p.tenant) * SEAL_PRIME ^ p.priority) * SEAL_PRIME;
+#pragma unroll
             for (u32 a = 0; a < RING_ARG_COUNT; a++) {
-                p.args[a] = __shfl_sync(FULL_MASK, word, W_ARG0 + a);
+                p.args[a] = words[W_ARG0 + a];
                 h = (h ^ p.args[a]) * SEAL_PRIME;
             }
             h = (h ^ sequence) * SEAL_PRIME;
             if (status != S_PUBLISHED || sequence != st.seen + k || h != seal) break;
             u32 slot = (st.seen + k) & env.ringMask;
-            if (lane < 16) slot_record(env, slot)[lane] = word;
+            if (lane < RING_SLOT_WORDS) slot_record(env, slot)[lane] = words[lane];
             __syncwarp();  // the record's words before lane 0 releases the slot to a worker
+            TRACE(if (accepted == 0) tAccepted = now_ns();)
             if (lane == 0) dispatch(env, sh, st, slot, p);
             __syncwarp();
+            TRACE(if (accepted == 0) tDispatchDone = now_ns_after(st.batchCount);)
             st.batchCount = __shfl_sync(FULL_MASK, st.batchCount, 0);
             st.heldFences = __shfl_sync(FULL_MASK, st.heldFences, 0);
             accepted++;
@@ -353,7 +399,25 @@ __device__ __noinline__ void ring_warp(const KernelEnv& env) {
         st.heartbeat++;
         if (lane == 0 && st.heartbeat % HEARTBEAT_EVERY == 0) publish_word(env, C_HEARTBEAT, st.heartbeat);
         bool worked = accepted > 0 || st.batchCount > 0;
-        publish_batch(env, sh, st);
+        TRACE(tDispatched = now_ns(); u32 traced = st.batchCount;)
+        publish_batch(env, sh, st TRACE(, &tFenced));
+#ifdef VYRE_TRACE
+        trace.iterations++;
+        if (accepted > 0 && traced > 0) {
+            u64 tDone = now_ns();
+            trace.slots++;
+            trace.poll += (u32) (tPolled - tPoll);
+            trace.accept += (u32) (tAccepted - tPolled);
+            trace.dispatch += (u32) (tDispatchDone - tAccepted);
+            trace.rest += (u32) (tDispatched - tDispatchDone);
+            trace.batch += (u32) (tFenced - tDispatched);
+            trace.fence += (u32) (tDone - tFenced);
+            if (lane == 0) {
+                const u32* w = &trace.iterations;
+                for (u32 i = 0; i < 8; i++) store_host(env.hostControl + TRACE_BASE + i, w[i]);
+            }
+        }
+#endif
         idle = worked ? 0 : idle + 1;
         if (idle > IDLE_ITERATIONS_BEFORE_NAPS && lane == 0) __nanosleep(IDLE_NAP_NS);
         __syncwarp();
