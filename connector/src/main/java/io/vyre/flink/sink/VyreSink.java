@@ -174,6 +174,17 @@ public final class VyreSink<IN>
             if (directory == null || directory.isBlank()) {
                 throw new IllegalArgumentException("VyreSink: no output directory: call setOutputDirectory");
             }
+            String scheme = new org.apache.flink.core.fs.Path(directory).toUri().getScheme();
+            if (scheme != null && !scheme.equals("file")) {
+                throw new IllegalArgumentException("VyreSink: output directory " + directory + " is not on the local"
+                    + " file system: the sink writes its part files through the megakernel's IO queue, which reaches"
+                    + " local and mounted file systems only. To write to " + scheme + "://, sink the records with Flink's"
+                    + " FileSink (FileSink.forRowFormat(new Path(\"" + directory + "\"), encoder)), which commits to"
+                    + " object stores exactly once; the Vyre source reads " + scheme + ":// itself");
+            }
+            if (scheme != null) {
+                directory = new org.apache.flink.core.fs.Path(directory).toUri().getPath();  // file:/x -> /x
+            }
             if (encoder == null) {
                 throw new IllegalArgumentException("VyreSink: no encoder: call setEncoder or keep the default (lines)");
             }

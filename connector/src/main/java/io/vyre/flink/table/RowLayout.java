@@ -1,11 +1,9 @@
 package io.vyre.flink.table;
 
+import io.vyre.flink.source.split.InputFiles;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.table.api.DataTypes;
@@ -40,7 +38,7 @@ final class RowLayout implements Serializable {
 
     private final int[] kinds;
     private transient String statPath;
-    private transient BasicFileAttributes stat;
+    private transient InputFiles.Attributes stat;
 
     private RowLayout(int[] kinds) {
         this.kinds = kinds;
@@ -111,17 +109,17 @@ final class RowLayout implements Serializable {
                 case OFFSET -> row.setField(i, offset);
                 case PAYLOAD -> row.setField(i, payload instanceof String s ? StringData.fromString(s) : payload);
                 case FILE_SIZE -> row.setField(i, stat(path).size());
-                default -> row.setField(i, TimestampData.fromEpochMillis(stat(path).lastModifiedTime().toMillis()));
+                default -> row.setField(i, TimestampData.fromEpochMillis(stat(path).modifiedMillis()));
             }
         }
         return row;
     }
 
     /** The file's attributes when this reader first made a row of it (read again when the reader moves to another file). */
-    private BasicFileAttributes stat(String path) {
+    private InputFiles.Attributes stat(String path) {
         if (!path.equals(statPath)) {
             try {
-                stat = Files.readAttributes(Path.of(path), BasicFileAttributes.class);
+                stat = InputFiles.attributes(path);
             } catch (IOException e) {
                 throw new UncheckedIOException("reading the size and modification time of " + path + " (metadata"
                     + " columns): " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.vyre.flink.source.enumerator;
 
 import io.vyre.flink.source.split.Compression;
 import io.vyre.flink.source.split.FileIdentity;
+import io.vyre.flink.source.split.InputFiles;
 import io.vyre.flink.source.split.VyreFileSplit;
 import java.io.IOException;
 import java.io.Serializable;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds the files under the configured paths (regular files; directories are walked, hidden entries
- * starting with '.' or '_' skipped, as in-progress files are) and cuts them into splits.
+ * starting with '.' or '_' skipped, as in-progress files are) and cuts them into splits. Local paths are walked
+ * with NIO; paths of other file systems ({@code s3://}, {@code hdfs://}: {@link InputFiles}) are listed through
+ * Flink's file system.
  */
 @Internal
 public final class FileDiscovery implements Serializable {
@@ -54,18 +57,32 @@ public final class FileDiscovery implements Serializable {
      */
     public List<Listed> listing() {
         TreeMap<String, Listed> listed = new TreeMap<>();
-        forEachFile(f -> {
+        forEachLocalFile(f -> {
             Listed entry = listed(f);
             if (entry != null) {
                 listed.put(entry.path(), entry);
             }
         });
+        for (String p : paths) {
+            if (!InputFiles.isLocal(p)) {
+                try {
+                    for (InputFiles.Remote f : InputFiles.listRemote(p)) {
+                        listed.put(f.path(), new Listed(f.path(), f.size(), VyreFileSplit.NO_IDENTITY));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot list input " + p + ": " + e.getMessage(), e);
+                }
+            }
+        }
         return List.copyOf(listed.values());
     }
 
-    private void forEachFile(Consumer<Path> each) {
+    private void forEachLocalFile(Consumer<Path> each) {
         for (String p : paths) {
-            Path root = Path.of(p).toAbsolutePath().normalize();
+            if (!InputFiles.isLocal(p)) {
+                continue;
+            }
+            Path root = InputFiles.local(p).toAbsolutePath().normalize();
             try {
                 if (Files.isRegularFile(root)) {
                     each.accept(root);
@@ -116,11 +133,11 @@ public final class FileDiscovery implements Serializable {
     }
 
     /**
-     * Byte ranges of at most {@code splitBytes}; an empty file has no split; a compressed file is one split (it
-     * is read through its decompressor from the start).
+     * Byte ranges of at most {@code splitBytes}; an empty file has no split; a compressed file, or one of another
+     * file system than the local one, is one split (the reader streams it from the start).
      */
     public List<VyreFileSplit> rangesOf(String path, long size) {
-        if (size > 0 && Compression.of(path).compressed()) {
+        if (size > 0 && InputFiles.streamed(path)) {
             return List.of(VyreFileSplit.range(path, 0, size));
         }
         List<VyreFileSplit> splits = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.vyre.flink.source.enumerator;
 
 import io.vyre.flink.source.split.Compression;
 import io.vyre.flink.source.split.FileIdentity;
+import io.vyre.flink.source.split.InputFiles;
 import io.vyre.flink.source.split.VyreFileSplit;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,8 +51,8 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     private Set<String> lastListed = Set.of();
     private final ArrayDeque<VyreFileSplit> unassigned;
     private final Set<Integer> noMoreSplitsSent = new HashSet<>();
-    /** Continuous mode: compressed files seen once, by size; listed again until the size holds. */
-    private final Map<String, Long> settlingCompressed = new HashMap<>();
+    /** Continuous mode: streamed files (compressed, remote) seen once, by size; listed again until the size holds. */
+    private final Map<String, Long> settling = new HashMap<>();
     private boolean backlogEnded;
     /** Started without restored state: the only case in which the source reports backlog (see {@link #start}). */
     private final boolean fresh;
@@ -77,8 +78,8 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
      */
     private void identifyRestoredPaths() {
         for (String known : List.copyOf(knownFiles)) {
-            if (known.startsWith("id:")) {
-                continue;
+            if (known.startsWith("id:") || !InputFiles.isLocal(known)) {
+                continue;  // known by identity already, or a remote file (known by its path)
             }
             String identity = FileIdentity.ofOrNull(Path.of(known));
             if (identity != null && !identity.isEmpty()) {
@@ -126,24 +127,24 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
             }
             String path = f.path();
             long size = f.size();
-            Compression compression = Compression.of(path);
-            if (compression.compressed()) {
-                // a compressed file cannot be tailed: it is read once, whole, when two listings saw the same size
-                Long seen = settlingCompressed.put(key, size);
+            if (InputFiles.streamed(path)) {
+                // a compressed file, or one of another file system (an object store's objects are written whole),
+                // is not tailed: it is read once, whole, when two listings saw the same size
+                Long seen = settling.put(key, size);
                 if (size == 0 || seen == null || seen != size) {
                     continue;
                 }
-                settlingCompressed.remove(key);
+                settling.remove(key);
                 unassigned.addAll(discovery.rangesOf(path, size));
-                LOG.info("monitored Vyre source found {} ({}-compressed: read once, its size has settled)", path,
-                    compression);
+                LOG.info("monitored Vyre source found {} ({}: read once, its size has settled)", path,
+                    Compression.of(path).compressed() ? Compression.of(path) + "-compressed" : "not a local file");
             } else {
                 unassigned.add(VyreFileSplit.tail(path, f.identity()));
                 LOG.info("monitored Vyre source found {}", path);
             }
             knownFiles.add(key);
         }
-        settlingCompressed.keySet().retainAll(listed);  // gone before it settled
+        settling.keySet().retainAll(listed);  // gone before it settled
         Set<String> recent = new HashSet<>(listed);
         recent.addAll(lastListed);
         knownFiles.retainAll(recent);  // gone from two listings in a row: deleted, or rotated out of the paths

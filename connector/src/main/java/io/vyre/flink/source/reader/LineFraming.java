@@ -76,7 +76,7 @@ final class LineFraming<T> implements ChunkFraming<T> {
             c.stalledAtSize = chunk.readFrom + chunk.count;
         }
         boolean eof = (chunk.flags & StandardPrograms.FINAL) != 0 && Integer.toUnsignedLong(consumed) >= chunk.count;
-        if (c.compression.compressed()) {
+        if (c.streamed) {
             // the unframed end (an unfinished line) goes first into the next chunk
             c.carry = new byte[chunk.count - consumed];
             chunk.lane.ingest().buffer().getBytes(consumed, c.carry);
@@ -84,7 +84,7 @@ final class LineFraming<T> implements ChunkFraming<T> {
             nextOffset = Math.max(nextOffset, c.split.end());
         }
         c.next = Math.max(c.next, nextOffset);
-        if (!c.compression.compressed()) {
+        if (!c.streamed) {
             core.bytesIn.inc(Math.max(0, nextOffset - chunk.stateOffset));
         }
         List<long[]> entries = new ArrayList<>();

@@ -66,7 +66,7 @@ final class MatchFraming<T> implements ChunkFraming<T> {
     public List<VyreElement<T>> decode(Chunk chunk, SlotResult result) {
         long[] entries = ReaderCore.sortedMatches(chunk);
         long nextOffset = chunk.stateOffset + chunk.own;
-        if (!chunk.cursor.compression.compressed()) {
+        if (!chunk.cursor.streamed) {
             core.bytesIn.inc(chunk.own);
         }
         List<VyreElement<T>> out = new ArrayList<>(Math.max(1, entries.length - chunk.skip));

@@ -43,7 +43,7 @@ final class PackedSmallSplits<T> {
     /** A fresh bounded split small enough to share a chunk with others. */
     private boolean packable(SplitCursor c) {
         VyreFileSplit split = c.split;
-        return !split.isTail() && !c.compression.compressed() && !c.failed && !c.busy && !c.noPack && c.inFlight == 0
+        return !split.isTail() && !c.streamed && !c.failed && !c.busy && !c.noPack && c.inFlight == 0
             && c.skip == 0 && c.lastStart == VyreFileSplit.NONE && c.next == split.start() && split.end() > split.start()
             && split.end() - split.start() + core.program.overlap() <= core.settings.chunkBytes() / 4;
     }

@@ -1,6 +1,7 @@
 package io.vyre.flink.source.reader;
 
 import io.vyre.flink.source.split.Compression;
+import io.vyre.flink.source.split.InputFiles;
 import io.vyre.flink.source.split.VyreFileSplit;
 import java.io.IOException;
 import java.io.PushbackInputStream;
@@ -10,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The read position of one split in {@link VyreSplitReader}: where the next chunk starts, the restored key that
- * filters what was emitted before, and per kind of split what reading it needs (a compressed file's stream and
+ * filters what was emitted before, and per kind of split what reading it needs (a streamed file's stream and
  * carried bytes, a tailed file's growth).
  */
 final class SplitCursor {
@@ -32,17 +33,22 @@ final class SplitCursor {
     int inFlight;
     /** Not to be packed again (its packed chunk overflowed the output region). */
     boolean noPack;
-    /** Compressed: read through the decompressor; {@link #next} counts decompressed bytes. */
+    /** The file's compression: a compressed file is read through its decompressor. */
     final Compression compression;
-    /** Compressed: the open stream, positioned {@link #carry} bytes past {@link #next}; null until read. */
+    /**
+     * Read by this reader as a stream ({@link StreamedSplits}): a compressed file, or one of another file system
+     * ({@link InputFiles}); {@link #next} counts the stream's (decompressed) bytes. Otherwise the kernel reads it.
+     */
+    final boolean streamed;
+    /** Streamed: the open stream, positioned {@link #carry} bytes past {@link #next}; null until read. */
     PushbackInputStream stream;
-    /** Compressed: bytes from {@link #next} on already taken from the stream, to go first into the next chunk. */
+    /** Streamed: bytes from {@link #next} on already taken from the stream, to go first into the next chunk. */
     byte[] carry = NO_BYTES;
-    /** Compressed: the stream has ended; the last chunk is issued. */
+    /** Streamed: the stream has ended; the last chunk is issued. */
     boolean eof;
-    /** Compressed: file bytes the decoder took, and how many of them were counted as read (numBytesIn). */
-    final LongAdder compressedRead = new LongAdder();
-    long compressedCounted;
+    /** Streamed: file bytes the decoder took, and how many of them were counted as read (numBytesIn). */
+    final LongAdder fileBytesRead = new LongAdder();
+    long fileBytesCounted;
     /** A tailed file renamed away or deleted, read to its end and quiet: its split is done. */
     boolean ended;
     /** When the reader first saw its tailed file renamed away or deleted ({@code -1}: not yet). */
@@ -65,6 +71,7 @@ final class SplitCursor {
         this.lastId = split.lastId();
         this.maxChunk = chunkBytes;
         this.compression = Compression.of(split.path());
+        this.streamed = InputFiles.streamed(split.path());
         this.tailFinalNanos = tailFinalNanos;
     }
 
@@ -84,7 +91,7 @@ final class SplitCursor {
     }
 
     boolean exhausted() {
-        return ended || (!split.isTail() && (compression.compressed() ? eof : next >= split.end()));
+        return ended || (!split.isTail() && (streamed ? eof : next >= split.end()));
     }
 
     /**
@@ -114,7 +121,7 @@ final class SplitCursor {
         lastSize = -1;
     }
 
-    /** Compressed: closes the stream; the next read reopens it and skips to {@link #next}. */
+    /** Streamed: closes the stream; the next read reopens it and skips to {@link #next}. */
     void rewind() {
         closeStream();
         carry = NO_BYTES;
@@ -126,7 +133,7 @@ final class SplitCursor {
             try {
                 stream.close();
             } catch (IOException e) {
-                LOG.debug("closing the decompressor of {}: {}", split.path(), e.toString());
+                LOG.debug("closing the stream of {}: {}", split.path(), e.toString());
             }
             stream = null;
         }

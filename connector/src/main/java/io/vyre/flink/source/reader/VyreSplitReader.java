@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class schedules: which split's chunk goes out next, what comes back, and what a failed chunk
  * means. How a chunk is cut and decoded is the program's framing ({@link MatchFraming}, {@link LineFraming});
- * small files are packed into shared chunks ({@link PackedSmallSplits}); compressed files are decompressed on
- * this thread ({@link DecompressedSplits}). What they share is {@link ReaderCore}.
+ * small files are packed into shared chunks ({@link PackedSmallSplits}); compressed files and files of other file
+ * systems are streamed on this thread ({@link StreamedSplits}). What they share is {@link ReaderCore}.
  */
 final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(VyreSplitReader.class);
@@ -48,7 +48,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     private final ReaderCore<T> core;
     private final ChunkFraming<T> framing;
     private final PackedSmallSplits<T> packed;
-    private final DecompressedSplits<T> decompressed;
+    private final StreamedSplits<T> streamed;
     private final RuntimeHolder holder;
     private final RuntimeMetrics metrics;
     private final AtomicLong pendingBytes;
@@ -63,7 +63,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         this.framing = ChunkFraming.of(core);
         this.packed = program.framing() == Framing.MATCHES && program.stagedProgram(0) != null
             ? new PackedSmallSplits<>(core) : null;
-        this.decompressed = new DecompressedSplits<>(core, framing);
+        this.streamed = new StreamedSplits<>(core, framing);
         this.holder = holder;
         this.metrics = metrics;
         this.pendingBytes = pendingBytes;
@@ -146,18 +146,18 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     private boolean tryIssue(SplitCursor c) throws IOException, InterruptedException {
         if (core.produced >= core.recordLimit && !c.split.isTail()) {
             // the limit is reached: the rest of the split is not needed
-            if (!c.compression.compressed()) {
+            if (!c.streamed) {
                 c.next = Math.max(c.next, c.split.end());
             } else if (!c.busy) {
-                c.closeStream();  // next stays in decompressed bytes, where the emitted records put it
+                c.closeStream();  // next stays in stream bytes, where the emitted records put it
                 c.eof = true;
             }
         }
         if (c.exhausted() || c.busy || core.produced >= core.recordLimit) {
             return false;
         }
-        if (c.compression.compressed()) {
-            return decompressed.issue(c);
+        if (c.streamed) {
+            return streamed.issue(c);
         }
         long[] file;
         try {
@@ -234,12 +234,12 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             c.lastId = chunk.lastId;
             c.busy = false;
             discardLaterChunksOf(c);
-            if (c.compression.compressed()) {
+            if (c.streamed) {
                 c.rewind();
             }
             return new RecordsBySplits<>(Map.of(), Set.of());
         }
-        String lastError = c.compression.compressed() ? null
+        String lastError = c.streamed ? null
             : lastIoError(c.split);
         String message = "the megakernel failed on " + c.split.path() + " at byte " + chunk.readFrom + ": "
             + result.describe() + (lastError != null ? " (" + lastError + ")" : "");
@@ -282,8 +282,8 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
     private void updatePending() {
         long pending = 0;
         for (SplitCursor c : core.cursors.values()) {
-            if (c.compression.compressed()) {
-                pending += c.eof ? 0 : Math.max(0, c.split.end() - c.compressedRead.sum());  // file bytes
+            if (c.streamed) {
+                pending += c.eof ? 0 : Math.max(0, c.split.end() - c.fileBytesRead.sum());  // file bytes
             } else if (!c.split.isTail()) {
                 pending += Math.max(0, c.split.end() - c.next);
             }

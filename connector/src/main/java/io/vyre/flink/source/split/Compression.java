@@ -56,7 +56,16 @@ public enum Compression {
 
     /** As {@link #open(Path)}, adding to {@code compressedRead} the compressed bytes the decoder takes from the file. */
     public InputStream open(Path file, LongAdder compressedRead) throws IOException {
-        InputStream raw = new BufferedInputStream(new Counting(Files.newInputStream(file), compressedRead), 1 << 16);
+        return decode(Files.newInputStream(file), file.toString(), compressedRead);
+    }
+
+    /**
+     * The decompressed bytes of {@code in}, the bytes of file {@code name} (for messages), adding to
+     * {@code compressedRead} what the decoder takes from it; {@code in} is closed with the result, or here when the
+     * decoder cannot start.
+     */
+    public InputStream decode(InputStream in, String name, LongAdder compressedRead) throws IOException {
+        InputStream raw = new BufferedInputStream(new Counting(in, compressedRead), 1 << 16);
         try {
             return switch (this) {
                 case NONE -> raw;
@@ -67,7 +76,7 @@ public enum Compression {
             };
         } catch (LinkageError e) {
             raw.close();
-            throw new DecoderUnavailableException("cannot decompress " + file + ": the " + this + " decoder cannot"
+            throw new DecoderUnavailableException("cannot decompress " + name + ": the " + this + " decoder cannot"
                 + " load (" + e + "); it needs " + library() + " on the classpath (the connector jars ship it)", e);
         } catch (IOException | RuntimeException e) {
             raw.close();

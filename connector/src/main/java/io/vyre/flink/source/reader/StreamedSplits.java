@@ -2,47 +2,51 @@ package io.vyre.flink.source.reader;
 
 import io.vyre.flink.runtime.PipelineStages;
 import io.vyre.flink.source.split.Compression;
+import io.vyre.flink.source.split.InputFiles;
 import io.vyre.runtime.Lane;
 import io.vyre.runtime.VyreTenant;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.PushbackInputStream;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compressed files ({@link Compression}, by name), each one split, read through its decompressor on the reader's
- * thread: each chunk is staged by the reader (for matches with the previous chunk's last overlap bytes in front,
- * for lines with its unframed end), and every offset counts decompressed bytes. A restore decompresses from the
- * start again and skips to its position, as Flink's FileSource does.
+ * Files the reader streams into lanes itself, each one split ({@link InputFiles#streamed}): compressed files
+ * ({@link Compression}, by name) through their decompressor, and files of other file systems than the local one
+ * ({@code s3://}, {@code hdfs://}) through Flink's file system. Each chunk is staged by the reader (for matches with
+ * the previous chunk's last overlap bytes in front, for lines with its unframed end), and every offset counts the
+ * stream's bytes (decompressed). A restore seeks a remote file to its position; a compressed one is decompressed from
+ * the start again and skipped to it, as Flink's FileSource does.
  */
-final class DecompressedSplits<T> {
-    private static final Logger LOG = LoggerFactory.getLogger(DecompressedSplits.class);
+final class StreamedSplits<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamedSplits.class);
     private static final byte[] NO_BYTES = SplitCursor.NO_BYTES;
 
     private final ReaderCore<T> core;
     private final ChunkFraming<T> framing;
-    /** Decompressed bytes on their way from a compressed split's stream into a lane. */
+    /** Bytes on their way from a split's stream into a lane. */
     private final byte[] inflated = new byte[1 << 16];
 
-    DecompressedSplits(ReaderCore<T> core, ChunkFraming<T> framing) {
+    StreamedSplits(ReaderCore<T> core, ChunkFraming<T> framing) {
         this.core = core;
         this.framing = framing;
     }
 
     /**
-     * Stages the next decompressed chunk of a compressed split: what is carried from the previous chunk, then
-     * what the stream gives up to the chunk size.
+     * Stages the next chunk of a streamed split: what is carried from the previous chunk, then what the stream gives
+     * up to the chunk size.
      *
      * @return whether a chunk went out
      */
     boolean issue(SplitCursor c) throws IOException, InterruptedException {
         if (core.program.stagedProgram(0) == null) {
-            throw new IOException("cannot read " + c.split.path() + ": it is " + c.compression + "-compressed, and "
-                + core.program.describe() + " reads files itself, so it would see the compressed bytes; decompress the"
-                + " file first, or use a scan or lines program");
+            throw new IOException("cannot read " + c.split.path() + ": " + (c.compression.compressed()
+                ? "it is " + c.compression + "-compressed, and " + core.program.describe() + " reads files itself, so it"
+                + " would see the compressed bytes; decompress the file first, or use a scan or lines program"
+                : "it is not on the local file system, and " + core.program.describe() + " reads files itself (through"
+                + " the local IO pump); copy the file to a local disk first, or use a scan or lines program"));
         }
         int overlap = framing.overlap();
         int capacity = Math.min(c.maxChunk, core.settings.chunkBytes());
@@ -79,7 +83,7 @@ final class DecompressedSplits<T> {
             }
         } catch (IOException | RuntimeException e) {  // decoders throw either on corrupt data
             tenant.releaseLane(lane);
-            return corrupt(c, e);
+            return c.compression.compressed() ? corrupt(c, e) : core.unreadable(c, ReaderCore.reason(e), e);
         }
         if (eof) {
             c.closeStream();
@@ -92,9 +96,9 @@ final class DecompressedSplits<T> {
         }
         ChunkFraming.StagedCut cut = framing.cut(lane, n, eof);
         long seq = core.publishStaged(tenant, lane, n, cut.flags());
-        long taken = c.compressedRead.sum();  // numBytesIn counts file bytes, as the progress against file sizes
-        core.bytesIn.inc(taken - c.compressedCounted);
-        c.compressedCounted = taken;
+        long taken = c.fileBytesRead.sum();  // numBytesIn counts file bytes, as the progress against file sizes
+        core.bytesIn.inc(taken - c.fileBytesCounted);
+        c.fileBytesCounted = taken;
         c.inFlight++;
         core.inFlight.add(new Chunk(c, c.next, c.next, cut.own(), n, cut.flags(), c.skip, lane, seq));
         PipelineStages.chunkIssued();
@@ -103,13 +107,21 @@ final class DecompressedSplits<T> {
         return true;
     }
 
-    /** Opens a compressed split's stream and skips to its position (a restore decompresses from the start). */
+    /**
+     * Opens a streamed split's stream at its position: a remote file seeks to it, a compressed one is decompressed
+     * from the start and skipped to it.
+     */
     private boolean open(SplitCursor c) throws IOException {
+        String path = c.split.path();
+        boolean seek = !c.compression.compressed();
         try {
-            c.stream = new PushbackInputStream(c.compression.open(Path.of(c.split.path()), c.compressedRead), 1);
-            if (c.next > 0) {
-                LOG.info("{}: resuming at decompressed byte {} (decompressing and skipping what comes before)",
-                    c.split.path(), c.next);
+            c.stream = new PushbackInputStream(c.compression.decode(InputFiles.open(path, seek ? c.next : 0), path,
+                c.fileBytesRead), 1);
+            if (seek) {
+                c.fileBytesRead.add(c.next);  // what the seek passed over counts as read, as a skip's bytes do
+            } else if (c.next > 0) {
+                LOG.info("{}: resuming at decompressed byte {} (decompressing and skipping what comes before)", path,
+                    c.next);
                 try {
                     c.stream.skipNBytes(c.next);
                 } catch (EOFException e) {
@@ -120,7 +132,7 @@ final class DecompressedSplits<T> {
             }
             c.carry = NO_BYTES;
             if (c.next > 0) {
-                c.compressedCounted = c.compressedRead.sum();  // what a restore skips was counted before it
+                c.fileBytesCounted = c.fileBytesRead.sum();  // what a restore skips was counted before it
             }
             return true;
         } catch (NoSuchFileException e) {
@@ -130,7 +142,7 @@ final class DecompressedSplits<T> {
             throw e;
         } catch (IOException | RuntimeException e) {
             c.closeStream();
-            return corrupt(c, e);
+            return c.compression.compressed() ? corrupt(c, e) : core.unreadable(c, ReaderCore.reason(e), e);
         }
     }
 
