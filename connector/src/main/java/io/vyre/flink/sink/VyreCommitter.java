@@ -9,7 +9,7 @@ import org.apache.flink.api.connector.sink2.Committer;
 
 /**
  * Makes part files visible once their checkpoint completed: an atomic rename of the hidden in-progress
- * file. Idempotent, since committables are delivered again after a recovery. A committable whose files are
+ * file, or on another file system the completion of its upload ({@link RemoteParts#commit}). Idempotent, since committables are delivered again after a recovery. A committable whose files are
  * both gone fails the job with the reason (Flink only counts a commit failed "with a known reason", so the
  * records would be lost silently): typically the committer runs on a host that cannot see the writer's
  * in-progress file.
@@ -18,6 +18,10 @@ final class VyreCommitter implements Committer<VyreCommittable> {
     @Override
     public void commit(Collection<CommitRequest<VyreCommittable>> requests) throws IOException {
         for (CommitRequest<VyreCommittable> request : requests) {
+            if (request.getCommittable().isRemote()) {
+                RemoteParts.commit(request.getCommittable());
+                continue;
+            }
             Path from = Path.of(request.getCommittable().inProgress());
             Path to = Path.of(request.getCommittable().target());
             if (Files.exists(from)) {

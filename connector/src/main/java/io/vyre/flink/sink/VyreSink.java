@@ -23,7 +23,9 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 /**
  * A Sink V2 that writes records through the megakernel into part files, exactly once: each writer owns a
  * runtime, writes hidden in-progress files through the IO queue, syncs and closes them at every checkpoint,
- * and the committer renames them into place when the checkpoint completes. Optionally every occurrence of
+ * and the committer renames them into place when the checkpoint completes. On another file system than the local
+ * one ({@code s3://}, {@code hdfs://}) the closed part files are uploaded at the checkpoint and the committer
+ * completes the uploads ({@link RemoteParts}). Optionally every occurrence of
  * a set of patterns is masked on the way ({@link Builder#redact}).
  */
 @PublicEvolving
@@ -58,8 +60,9 @@ public final class VyreSink<IN>
         RuntimeJvmCheck.checkTaskManager();
         boolean buckets = config.bucketAssignerAny() != null;
         VyreSinkWriter.deleteUncommitted(recovered, buckets);
-        VyreSinkWriter.deleteOrphans(Path.of(config.directory()), buckets,
-            context.getJobInfo().getJobId().toHexString(), context.getTaskInfo().getIndexOfThisSubtask(),
+        String jobId = context.getJobInfo().getJobId().toHexString();
+        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        VyreSinkWriter.deleteOrphans(config.localDirectory(jobId, subtask), buckets, jobId, subtask,
             context.getTaskInfo().getAttemptNumber(), recovered);
         return new VyreSinkWriter<>(config, context);
     }
@@ -82,6 +85,7 @@ public final class VyreSink<IN>
     /** Builds a {@link VyreSink}; {@link #build()} names what is missing. */
     public static final class Builder<IN> {
         private String directory;
+        private String stagingDirectory;
         private RecordEncoder<IN> encoder = RecordEncoder.lines();
         private final ArrayList<byte[]> redact = new ArrayList<>();
         private boolean ignoreCase;
@@ -92,8 +96,24 @@ public final class VyreSink<IN>
         private Duration inactivityInterval;
         private BucketAssigner<IN, String> bucketAssigner;
 
+        /**
+         * Where the part files go: a local (or mounted) folder, which the megakernel writes directly, or a folder of
+         * another Flink file system ({@code s3://bucket/out}, {@code hdfs://...}, with its plugin and credentials
+         * configured): part files are then staged locally ({@link #setStagingDirectory}) and uploaded at each
+         * checkpoint through the file system's recoverable writer, completed when the checkpoint completes.
+         */
         public Builder<IN> setOutputDirectory(String directory) {
             this.directory = directory;
+            return this;
+        }
+
+        /**
+         * For an output directory on another file system: the local folder part files are staged in until the
+         * checkpoint uploads them (default: the task manager's temp folder). Each holds at most the part files of
+         * one checkpoint interval.
+         */
+        public Builder<IN> setStagingDirectory(String stagingDirectory) {
+            this.stagingDirectory = stagingDirectory;
             return this;
         }
 
@@ -174,16 +194,9 @@ public final class VyreSink<IN>
             if (directory == null || directory.isBlank()) {
                 throw new IllegalArgumentException("VyreSink: no output directory: call setOutputDirectory");
             }
-            String scheme = new org.apache.flink.core.fs.Path(directory).toUri().getScheme();
-            if (scheme != null && !scheme.equals("file")) {
-                throw new IllegalArgumentException("VyreSink: output directory " + directory + " is not on the local"
-                    + " file system: the sink writes its part files through the megakernel's IO queue, which reaches"
-                    + " local and mounted file systems only. To write to " + scheme + "://, sink the records with Flink's"
-                    + " FileSink (FileSink.forRowFormat(new Path(\"" + directory + "\"), encoder)), which commits to"
-                    + " object stores exactly once; the Vyre source reads " + scheme + ":// itself");
-            }
-            if (scheme != null) {
-                directory = new org.apache.flink.core.fs.Path(directory).toUri().getPath();  // file:/x -> /x
+            java.net.URI uri = new org.apache.flink.core.fs.Path(directory).toUri();
+            if ("file".equals(uri.getScheme())) {
+                directory = uri.getPath();  // file:/x -> /x: the megakernel writes local paths
             }
             if (encoder == null) {
                 throw new IllegalArgumentException("VyreSink: no encoder: call setEncoder or keep the default (lines)");
@@ -208,8 +221,8 @@ public final class VyreSink<IN>
                         + " (leave it unset to roll by size and at checkpoints only)");
                 }
             }
-            return new VyreSink<>(new VyreSinkConfig(directory, encoder, redact, ignoreCase, mask, settings,
-                maxPartBytes, rolloverInterval, inactivityInterval, bucketAssigner));
+            return new VyreSink<>(new VyreSinkConfig(directory, stagingDirectory, encoder, redact, ignoreCase, mask,
+                settings, maxPartBytes, rolloverInterval, inactivityInterval, bucketAssigner));
         }
     }
 }

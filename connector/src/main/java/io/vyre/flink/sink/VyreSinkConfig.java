@@ -2,16 +2,17 @@ package io.vyre.flink.sink;
 
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 
 /**
- * Everything a sink writer needs, serializable. {@code rolloverInterval} and {@code inactivityInterval} are null
+ * Everything a sink writer needs, serializable. {@code stagingRoot} is null for the task manager's temp folder. {@code rolloverInterval} and {@code inactivityInterval} are null
  * when off; {@code bucketAssignerAny} is null when every part file goes into the directory itself.
  */
-record VyreSinkConfig(String directory, RecordEncoder<?> encoderAny, ArrayList<byte[]> redactPatternsList,
+record VyreSinkConfig(String directory, String stagingRoot, RecordEncoder<?> encoderAny, ArrayList<byte[]> redactPatternsList,
                       boolean ignoreCase, byte mask, VyreRuntimeSettings settings, long maxPartBytes,
                       Duration rolloverInterval, Duration inactivityInterval, BucketAssigner<?, String> bucketAssignerAny)
     implements Serializable {
@@ -28,5 +29,15 @@ record VyreSinkConfig(String directory, RecordEncoder<?> encoderAny, ArrayList<b
 
     List<byte[]> redactPatterns() {
         return redactPatternsList;
+    }
+
+    /** On another file system than the local one: part files are staged locally and uploaded ({@link RemoteParts}). */
+    boolean remote() {
+        return RemoteParts.isRemote(directory);
+    }
+
+    /** Where the megakernel writes the part files of subtask {@code subtask}: the directory, or its staging folder. */
+    Path localDirectory(String jobId, int subtask) {
+        return remote() ? RemoteParts.staging(stagingRoot, jobId, subtask) : Path.of(directory);
     }
 }

@@ -93,6 +93,8 @@ final class VyreSinkWriter<IN>
     private int bucketChanges;
     private boolean bucketChangesWarned;
     private final ProcessingTimeService timers;
+    /** For an output directory on another file system: uploads the part files staged in {@link #dir}. */
+    private final RemoteParts remote;
     /** Records written when the timer last saw the count change, and when that was (System.nanoTime). */
     private long writtenAtLastChange;
     private long lastChangeNanos;
@@ -105,7 +107,7 @@ final class VyreSinkWriter<IN>
                 .op(Opcode.WRITE_BACK, Vir0Program.Reg.r(3), Vir0Program.Reg.r(4), Vir0Program.Reg.r(5)).build()
             : StandardPrograms.redact(config.redactPatterns(), config.ignoreCase(), config.mask());
         this.encoder = config.encoder();
-        this.dir = Path.of(config.directory());
+        this.dir = config.localDirectory(context.getJobInfo().getJobId().toHexString(), subtask);
         this.prefix = prefix(context.getJobInfo().getJobId().toHexString(), subtask,
             context.getTaskInfo().getAttemptNumber());
         this.chunkBytes = settings.chunkBytes();
@@ -117,8 +119,10 @@ final class VyreSinkWriter<IN>
         this.timers = context.getProcessingTimeService();
         Files.createDirectories(dir);
         if (!Files.isWritable(dir)) {
-            throw new IOException("the sink's output directory " + dir + " is not writable");
+            throw new IOException("the sink's " + (config.remote() ? "staging" : "output") + " directory " + dir
+                + " is not writable");
         }
+        this.remote = config.remote() ? new RemoteParts(config.directory(), dir) : null;
         this.rt = DeviceRuntimes.shared().openTenant(settings.toContext("vyre-sink-" + subtask, subtask, List.of(program),
             GpuResources.of(context)));
         try {
@@ -324,7 +328,10 @@ final class VyreSinkWriter<IN>
         for (int handle : rolledHandles) {
             rt.releaseHandle(handle);
         }
-        List<VyreCommittable> committables = List.copyOf(rolled);
+        List<VyreCommittable> committables = new ArrayList<>(rolled.size());
+        for (VyreCommittable c : rolled) {
+            committables.add(remote == null ? c : remote.upload(c));
+        }
         rolled.clear();
         rolledHandles.clear();
         return committables;
@@ -477,6 +484,9 @@ final class VyreSinkWriter<IN>
             awaitAll();
         } finally {
             rt.close();
+            if (remote != null) {
+                remote.removeEmptyStaging();
+            }
         }
     }
 }

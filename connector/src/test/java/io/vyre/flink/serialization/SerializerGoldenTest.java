@@ -40,6 +40,9 @@ class SerializerGoldenTest {
         List.of(VyreFileSplit.range("/data/a.log", 0, 1000), VyreFileSplit.tail("/data/c.log", "id:(dev=803,ino=9)")
             .at(42, 50L, 3)));
     static final VyreCommittable COMMITTABLE = new VyreCommittable("/out/.part-x-0-1.inprogress", "/out/part-x-0-1");
+    /** An upload to complete, with a file system's commit recoverable (3 bytes of its serializer's version 1). */
+    static final VyreCommittable REMOTE_COMMITTABLE = new VyreCommittable("", "s3://bucket/out/part-x-0-1", 1,
+        new byte[] {1, 2, 3});
     static final VyreWriterState WRITER_STATE = new VyreWriterState("/out", "part-x-0-", 7);
 
     private static byte[] golden(String name) throws IOException {
@@ -75,11 +78,16 @@ class SerializerGoldenTest {
     }
 
     @Test
-    void committableV1IsFrozen() throws IOException {
+    void committableV2IsFrozenAndV1StaysReadable() throws IOException {
         VyreCommittableSerializer s = new VyreCommittableSerializer();
-        assertThat(s.getVersion()).isEqualTo(1);
-        assertThat(s.serialize(COMMITTABLE)).isEqualTo(golden("vyre-committable-v1.hex"));
+        assertThat(s.getVersion()).isEqualTo(2);
+        assertThat(s.serialize(COMMITTABLE)).isEqualTo(golden("vyre-committable-v2-local.hex"));
+        assertThat(s.deserialize(2, golden("vyre-committable-v2-local.hex"))).isEqualTo(COMMITTABLE);
+        assertThat(s.serialize(REMOTE_COMMITTABLE)).isEqualTo(golden("vyre-committable-v2-remote.hex"));
+        assertThat(s.deserialize(2, golden("vyre-committable-v2-remote.hex"))).isEqualTo(REMOTE_COMMITTABLE)
+            .satisfies(c -> assertThat(c.isRemote()).isTrue());
         assertThat(s.deserialize(1, golden("vyre-committable-v1.hex"))).isEqualTo(COMMITTABLE);
+        assertThatThrownBy(() -> s.deserialize(3, golden("vyre-committable-v1.hex"))).hasMessageContaining("version 3");
     }
 
     @Test
