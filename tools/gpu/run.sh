@@ -67,6 +67,7 @@ contract() {
 suites() {
   junit suites "${SUITES_LIMIT:-300}" io.vyre.runtime.backend.cuda.CudaDifferentialTest \
     io.vyre.runtime.backend.cuda.CudaLifecycleTest io.vyre.runtime.backend.cuda.CudaSharedDeviceTest \
+    io.vyre.runtime.backend.cuda.CudaMultiDeviceTest \
     io.vyre.runtime.backend.cuda.VyreProtocolHeaderTest io.vyre.runtime.backend.cuda.PtxFreshnessTest
 }
 

@@ -227,8 +227,9 @@ public abstract class TenantContractTest {
         Set<VyreRuntime> runtimes = new HashSet<>();
         try {
             for (int i = 0; i < 3; i++) {
-                VyreTenant t = registry.openTenant(context(0).name("owner-" + i).ownerIndex(i).lanes(2)
-                    .ingestBufferBytes(CHUNK));
+                // one device named: on a machine with several GPUs, owners would otherwise spread over them
+                VyreTenant t = registry.openTenant(context(0).name("owner-" + i).ownerIndex(i).devices(List.of(0))
+                    .lanes(2).ingestBufferBytes(CHUNK));
                 tenants.add(t);
                 runtimes.add(t.runtime());
             }
