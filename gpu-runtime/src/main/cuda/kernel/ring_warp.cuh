@@ -60,6 +60,8 @@ struct RingWarpShared {
     u32 fairness[TENANT_COUNT];
     u32 polled[POLL_SLOTS_MAX * RING_SLOT_WORDS];  // the last poll's slots, word by word
 };
+// a poll reads two slots per warp-wide load, one word per lane of each half-warp
+static_assert(RING_SLOT_WORDS == 16, "the ring warp's poll reads a slot with a half-warp: one word per lane");
 
 struct RingWarpState {
     u32 seen;                 // the sequence of the next slot to accept
@@ -182,8 +184,8 @@ __device__ void take_completions(const KernelEnv& env, RingWarpShared& sh, RingW
     u32 lane = threadIdx.x & 31;
     u32 room = BATCH_MAX - st.batchCount;
     u32 at = (st.completionHead + lane) & env.ringMask;
-    // relaxed, and one fence only when something came: an acquire load per lane would invalidate L1 (where the
-    // ring warp's spilled state lives) on every iteration
+    // relaxed, and one fence only when something came: an acquire load per lane invalidates L1 on every iteration
+    // (which sent the ring warp's state, when it spilled, to L2)
     u32 entry = lane < room ? load_relaxed_gpu(env.completions + at) : 0;
     u32 filled = __ballot_sync(FULL_MASK, entry != 0);
     if (filled == 0) return;

@@ -1,9 +1,13 @@
 package io.vyre.flink.sink;
 
+import io.vyre.flink.fs.FileLocation;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.RecoverableFsDataOutputStream;
 import org.apache.flink.core.fs.RecoverableWriter;
@@ -34,19 +38,48 @@ final class RemoteParts {
         }
     }
 
-    /** Whether {@code directory} is on another file system than the local one (a scheme other than {@code file:}). */
+    /** Whether {@code directory} is on another file system than the local one ({@link FileLocation}). */
     static boolean isRemote(String directory) {
-        String scheme = new org.apache.flink.core.fs.Path(directory).toUri().getScheme();
-        return scheme != null && !scheme.equals("file");
+        return !FileLocation.isLocal(directory);
     }
 
     /**
-     * The local folder a sink subtask stages its remote part files in, under {@code stagingRoot} (or the JVM's temp
-     * folder): one per job and subtask, so a writer never removes a folder another one uses.
+     * The local folder one writer attempt stages its part files in, under {@code stagingRoot} (or the JVM's
+     * {@code java.io.tmpdir}): {@code vyre-sink-staging/<job>/<sink>-<subtask>-<attempt>}, where {@code <sink>} is
+     * derived from the output directory, so two sinks of a job, two subtasks and two attempts never share one. Nothing
+     * in it outlives its writer: a part file is deleted once uploaded, and what was staged after the last checkpoint
+     * is written again by the restored job.
      */
-    static Path staging(String stagingRoot, String jobId, int subtask) {
+    static Path staging(String stagingRoot, String directory, String jobId, int subtask, int attempt) {
+        return stagingJob(stagingRoot, jobId).resolve(sinkKey(directory) + "-" + subtask + "-" + attempt);
+    }
+
+    private static Path stagingJob(String stagingRoot, String jobId) {
         return Path.of(stagingRoot != null ? stagingRoot : System.getProperty("java.io.tmpdir"), "vyre-sink-staging",
-            jobId, Integer.toString(subtask));
+            jobId);
+    }
+
+    private static String sinkKey(String directory) {
+        return UUID.nameUUIDFromBytes(directory.getBytes(StandardCharsets.UTF_8)).toString().substring(0, 8);
+    }
+
+    /**
+     * Deletes the staging folders of this subtask's earlier attempts on this host (a task manager that died left
+     * them; their part files are written again by the restored job).
+     */
+    static void deleteEarlierAttempts(String stagingRoot, String directory, String jobId, int subtask, int attempt) {
+        Path job = stagingJob(stagingRoot, jobId);
+        String own = sinkKey(directory) + "-" + subtask + "-";
+        try (var folders = Files.list(job)) {
+            for (Path f : folders.toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(own) && !name.equals(own + attempt)) {
+                    deleteTree(f);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException nothingStaged) {
+            // no staging folder of this job on this host
+        }
     }
 
     /**
@@ -84,18 +117,26 @@ final class RemoteParts {
         writer.recoverForCommit(recoverable).commitAfterRecovery();
     }
 
-    /** Removes the writer's staging folders that are empty (a staged file, and the folders holding it, stay). */
-    void removeEmptyStaging() {
-        try (var walk = Files.walk(staging)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).filter(Files::isDirectory).toList()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException notEmpty) {
-                    // holds a staged file
-                }
+    /**
+     * Deletes the writer's staging folder with what is left in it (part files staged after the last checkpoint, which
+     * the restored job writes again), then the job's folder if no other writer stages there.
+     */
+    void deleteStaging() {
+        deleteTree(staging);
+        try {
+            Files.deleteIfExists(staging.getParent());
+        } catch (IOException inUse) {
+            // another writer of the job stages on this host
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
-        } catch (IOException | java.io.UncheckedIOException gone) {
-            // nothing staged
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // gone already, or left for the next attempt to delete
         }
     }
 }

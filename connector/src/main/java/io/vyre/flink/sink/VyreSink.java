@@ -1,5 +1,6 @@
 package io.vyre.flink.sink;
 
+import io.vyre.flink.fs.FileLocation;
 import io.vyre.flink.runtime.RuntimeJvmCheck;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.runtime.backend.BackendKind;
@@ -62,9 +63,14 @@ public final class VyreSink<IN>
         VyreSinkWriter.deleteUncommitted(recovered, buckets);
         String jobId = context.getJobInfo().getJobId().toHexString();
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        VyreSinkWriter.deleteOrphans(config.localDirectory(jobId, subtask), buckets, jobId, subtask,
-            context.getTaskInfo().getAttemptNumber(), recovered);
-        return new VyreSinkWriter<>(config, context);
+        int attempt = context.getTaskInfo().getAttemptNumber();
+        if (config.remote()) {
+            RemoteParts.deleteEarlierAttempts(config.stagingRoot(), config.directory(), jobId, subtask, attempt);
+        } else {
+            VyreSinkWriter.deleteOrphans(config.localDirectory(jobId, subtask, attempt), buckets, jobId, subtask, attempt,
+                recovered);
+        }
+        return new VyreSinkWriter<>(config, context, recovered);
     }
 
     @Override
@@ -109,8 +115,8 @@ public final class VyreSink<IN>
 
         /**
          * For an output directory on another file system: the local folder part files are staged in until the
-         * checkpoint uploads them (default: the task manager's temp folder). Each holds at most the part files of
-         * one checkpoint interval.
+         * checkpoint uploads them (default: the task manager JVM's {@code java.io.tmpdir}). It holds at most the part
+         * files of one checkpoint interval.
          */
         public Builder<IN> setStagingDirectory(String stagingDirectory) {
             this.stagingDirectory = stagingDirectory;
@@ -194,9 +200,8 @@ public final class VyreSink<IN>
             if (directory == null || directory.isBlank()) {
                 throw new IllegalArgumentException("VyreSink: no output directory: call setOutputDirectory");
             }
-            java.net.URI uri = new org.apache.flink.core.fs.Path(directory).toUri();
-            if ("file".equals(uri.getScheme())) {
-                directory = uri.getPath();  // file:/x -> /x: the megakernel writes local paths
+            if (FileLocation.isLocal(directory)) {
+                directory = FileLocation.localPath(directory).toString();  // file:/x -> /x: the megakernel writes paths
             }
             if (encoder == null) {
                 throw new IllegalArgumentException("VyreSink: no encoder: call setEncoder or keep the default (lines)");

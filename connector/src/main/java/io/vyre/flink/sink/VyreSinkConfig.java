@@ -9,7 +9,7 @@ import java.util.List;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 
 /**
- * Everything a sink writer needs, serializable. {@code stagingRoot} is null for the task manager's temp folder. {@code rolloverInterval} and {@code inactivityInterval} are null
+ * Everything a sink writer needs, serializable. {@code stagingRoot} is null for the JVM's {@code java.io.tmpdir}. {@code rolloverInterval} and {@code inactivityInterval} are null
  * when off; {@code bucketAssignerAny} is null when every part file goes into the directory itself.
  */
 record VyreSinkConfig(String directory, String stagingRoot, RecordEncoder<?> encoderAny, ArrayList<byte[]> redactPatternsList,
@@ -36,8 +36,8 @@ record VyreSinkConfig(String directory, String stagingRoot, RecordEncoder<?> enc
         return RemoteParts.isRemote(directory);
     }
 
-    /** Where the megakernel writes the part files of subtask {@code subtask}: the directory, or its staging folder. */
-    Path localDirectory(String jobId, int subtask) {
-        return remote() ? RemoteParts.staging(stagingRoot, jobId, subtask) : Path.of(directory);
+    /** Where the megakernel writes a writer attempt's part files: the directory, or its staging folder. */
+    Path localDirectory(String jobId, int subtask, int attempt) {
+        return remote() ? RemoteParts.staging(stagingRoot, directory, jobId, subtask, attempt) : Path.of(directory);
     }
 }

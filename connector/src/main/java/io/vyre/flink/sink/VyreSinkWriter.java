@@ -99,17 +99,20 @@ final class VyreSinkWriter<IN>
     private long writtenAtLastChange;
     private long lastChangeNanos;
 
-    VyreSinkWriter(VyreSinkConfig config, WriterInitContext context) throws IOException {
+    VyreSinkWriter(VyreSinkConfig config, WriterInitContext context, Collection<VyreWriterState> recovered)
+        throws IOException {
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        int attempt = context.getTaskInfo().getAttemptNumber();
+        String jobId = context.getJobInfo().getJobId().toHexString();
         VyreRuntimeSettings settings = config.settings();
         Vir0Program program = config.redactPatterns().isEmpty()
             ? Vir0Program.builder().op(Opcode.INPUT, Vir0Program.Reg.r(1), Vir0Program.Reg.r(2))
                 .op(Opcode.WRITE_BACK, Vir0Program.Reg.r(3), Vir0Program.Reg.r(4), Vir0Program.Reg.r(5)).build()
             : StandardPrograms.redact(config.redactPatterns(), config.ignoreCase(), config.mask());
         this.encoder = config.encoder();
-        this.dir = config.localDirectory(context.getJobInfo().getJobId().toHexString(), subtask);
-        this.prefix = prefix(context.getJobInfo().getJobId().toHexString(), subtask,
-            context.getTaskInfo().getAttemptNumber());
+        this.dir = config.localDirectory(jobId, subtask, attempt);
+        this.prefix = prefix(jobId, subtask, attempt);
+        this.counter = firstCounter(prefix, recovered);
         this.chunkBytes = settings.chunkBytes();
         this.maxPartBytes = config.maxPartBytes();
         this.rolloverNanos = config.rolloverInterval() == null ? 0 : config.rolloverInterval().toNanos();
@@ -344,6 +347,21 @@ final class VyreSinkWriter<IN>
     }
 
     /**
+     * The part number a writer with {@code prefix} counts on from: a job recovered by a new JobManager numbers its
+     * attempts from 0 again, so part files go on after those a restored state of the same prefix handed to the
+     * committer, and no new part file takes the name of a committed one (the committer would replace it).
+     */
+    static int firstCounter(String prefix, Collection<VyreWriterState> recovered) {
+        int counter = 0;
+        for (VyreWriterState state : recovered) {
+            if (state.prefix().equals(prefix)) {
+                counter = Math.max(counter, state.committedCounter());
+            }
+        }
+        return counter;
+    }
+
+    /**
      * The part files of one writer attempt: {@code part-<job id>-<subtask>-<attempt>-<n>}, so a later attempt of the
      * same subtask can tell its predecessors' files from those of other jobs writing into the same folder. The
      * subtask has 5 digits (Flink's largest parallelism is 32,768) and n 6 ({@link #partName}), so a folder's
@@ -485,7 +503,7 @@ final class VyreSinkWriter<IN>
         } finally {
             rt.close();
             if (remote != null) {
-                remote.removeEmptyStaging();
+                remote.deleteStaging();
             }
         }
     }

@@ -103,6 +103,17 @@ class VyreCommitterTest {
     }
 
     @Test
+    void shouldNumberPartFilesOnAfterARestoredStateOfTheSamePrefix() {
+        String attemptZero = VyreSinkWriter.prefix("j", 2, 0);
+        List<VyreWriterState> restored = List.of(new VyreWriterState("/out", attemptZero, 7),
+            new VyreWriterState("/out", VyreSinkWriter.prefix("j", 3, 0), 40));
+        assertThat(VyreSinkWriter.firstCounter(attemptZero, restored))
+            .as("a new JobManager restarts attempt numbers: part 8 on, never a committed name").isEqualTo(7);
+        assertThat(VyreSinkWriter.firstCounter(VyreSinkWriter.prefix("j", 2, 1), restored)).isZero();
+        assertThat(VyreSinkWriter.firstCounter(attemptZero, List.of())).isZero();
+    }
+
+    @Test
     void shouldLookIntoTheBucketFoldersOnlyForASinkWithBuckets() throws Exception {
         // the writer's parts 1 and 2 were committed; 3 (bucket 2026-12-01) and 4 (bucket a/b) were opened after
         Path day = Files.createDirectories(dir.resolve("2026-12-01"));

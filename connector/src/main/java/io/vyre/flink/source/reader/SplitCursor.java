@@ -46,6 +46,9 @@ final class SplitCursor {
     byte[] carry = NO_BYTES;
     /** Streamed: the stream has ended; the last chunk is issued. */
     boolean eof;
+    /** Streamed, remote: reopens in a row after read errors, and not before when the next may happen. */
+    int streamRetries;
+    long reopenNotBeforeNanos = System.nanoTime();
     /** Streamed: file bytes the decoder took, and how many of them were counted as read (numBytesIn). */
     final LongAdder fileBytesRead = new LongAdder();
     long fileBytesCounted;

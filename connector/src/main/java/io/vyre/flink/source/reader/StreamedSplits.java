@@ -26,6 +26,9 @@ final class StreamedSplits<T> {
 
     private final ReaderCore<T> core;
     private final ChunkFraming<T> framing;
+    /** Reopens of a remote file's stream at its position after a read error, before the file counts as unreadable. */
+    static final int REMOTE_RETRIES = 3;
+    private static final long RETRY_BACKOFF_NANOS = 200_000_000L;
     /** Bytes on their way from a split's stream into a lane. */
     private final byte[] inflated = new byte[1 << 16];
 
@@ -54,7 +57,7 @@ final class StreamedSplits<T> {
             throw new IOException("a chunk of " + capacity + " bytes cannot hold the " + (overlap + 1) + " bytes of"
                 + " the longest pattern: raise the source's chunk size (chunk-bytes)");
         }
-        if (c.stream == null && !open(c)) {
+        if (c.stream == null && (System.nanoTime() - c.reopenNotBeforeNanos < 0 || !open(c))) {
             return false;
         }
         VyreTenant tenant = core.holder.tenant();
@@ -83,8 +86,9 @@ final class StreamedSplits<T> {
             }
         } catch (IOException | RuntimeException e) {  // decoders throw either on corrupt data
             tenant.releaseLane(lane);
-            return c.compression.compressed() ? corrupt(c, e) : core.unreadable(c, ReaderCore.reason(e), e);
+            return !retry(c, e) && failed(c, e);
         }
+        c.streamRetries = 0;
         if (eof) {
             c.closeStream();
             c.eof = true;
@@ -142,8 +146,34 @@ final class StreamedSplits<T> {
             throw e;
         } catch (IOException | RuntimeException e) {
             c.closeStream();
-            return c.compression.compressed() ? corrupt(c, e) : core.unreadable(c, ReaderCore.reason(e), e);
+            return !retry(c, e) && failed(c, e);
         }
+    }
+
+    /** A stream that cannot be read on: corrupt compressed data, or a file that cannot be read. */
+    private boolean failed(SplitCursor c, Exception e) throws IOException {
+        return c.compression.compressed() ? corrupt(c, e) : core.unreadable(c, ReaderCore.reason(e), e);
+    }
+
+    /**
+     * A remote file's stream that broke (a connection reset, a timeout) is opened again at the split's position, up
+     * to {@link #REMOTE_RETRIES} times in a row with a growing pause, as a transient fault of an object store should
+     * not end the file; what was carried or counted from the broken stream is dropped and read again.
+     *
+     * @return whether it will be reopened
+     */
+    private boolean retry(SplitCursor c, Exception e) {
+        if (InputFiles.isLocal(c.split.path()) || c.streamRetries >= REMOTE_RETRIES) {
+            return false;
+        }
+        c.streamRetries++;
+        LOG.warn("{}: reading failed at byte {} ({}); opening it again there (retry {} of {})", c.split.path(), c.next,
+            ReaderCore.reason(e), c.streamRetries, REMOTE_RETRIES);
+        c.rewind();
+        c.fileBytesRead.reset();
+        c.fileBytesCounted = 0;
+        c.reopenNotBeforeNanos = System.nanoTime() + RETRY_BACKOFF_NANOS * c.streamRetries;
+        return true;
     }
 
     /**

@@ -1,17 +1,15 @@
 package io.vyre.flink.source.split;
 
+import io.vyre.flink.fs.FileLocation;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FileStatus;
@@ -52,10 +50,9 @@ public final class InputFiles {
         }
     }
 
-    /** Whether {@code path} is on the local file system (no scheme, or {@code file:}). */
+    /** Whether {@code path} is on the local file system (no scheme, or {@code file:}): {@link FileLocation}. */
     public static boolean isLocal(String path) {
-        String scheme = scheme(path);
-        return scheme == null || scheme.equals("file");
+        return FileLocation.isLocal(path);
     }
 
     /**
@@ -68,21 +65,7 @@ public final class InputFiles {
 
     /** The local path of {@code path} (a {@code file:} URI becomes its path). */
     public static Path local(String path) {
-        return "file".equals(scheme(path)) ? Path.of(URI.create(path)) : Path.of(path);
-    }
-
-    /** The URI scheme of {@code path}, lower case; {@code null} for a plain path (a Windows drive letter is none). */
-    private static String scheme(String path) {
-        int colon = path.indexOf(':');
-        if (colon < 2) {
-            return null;
-        }
-        try {
-            String scheme = new URI(path).getScheme();
-            return scheme == null ? null : scheme.toLowerCase(Locale.ROOT);
-        } catch (URISyntaxException e) {
-            return null;
-        }
+        return FileLocation.localPath(path);
     }
 
     /**
@@ -104,7 +87,8 @@ public final class InputFiles {
         if (status.isDir()) {
             walk(fs, path, files);
         } else {
-            files.add(new Remote(path.toString(), status.getLen(), status.getModificationTime()));
+            // as a walk names it (qualified), so a file also reached through a folder is listed once
+            files.add(new Remote(status.getPath().toString(), status.getLen(), status.getModificationTime()));
         }
         return files;
     }
