@@ -185,10 +185,10 @@ public final class VyreSink<IN>
         /**
          * Puts each record's part file into the sub-directory its bucket names (FileSink's {@link BucketAssigner},
          * for example {@code DateTimeBucketAssigner}; a bucket id may hold {@code /} but must stay inside the output
-         * directory). A writer keeps one part file open: when consecutive records belong to different buckets it
-         * rolls, so records of one bucket should come together (as processing-time buckets do); the writer logs a
-         * warning when the bucket changes more than {@value VyreSinkWriter#BUCKET_CHANGES_WARNED} times between
-         * two checkpoints. On restore, the writer looks for its in-progress files in every folder under the
+         * directory). A writer keeps a part file open per bucket (up to {@value VyreSinkWriter#MAX_OPEN_PARTS};
+         * past that the least recently written one rolls), so buckets may interleave; each change of bucket writes
+         * out what is buffered as a short chunk, and the writer logs a warning past
+         * {@value VyreSinkWriter#BUCKET_CHANGES_WARNED} changes between two checkpoints. On restore, the writer looks for its in-progress files in every folder under the
          * output directory, so with buckets no other sink should write below it.
          */
         public Builder<IN> setBucketAssigner(BucketAssigner<IN, String> assigner) {

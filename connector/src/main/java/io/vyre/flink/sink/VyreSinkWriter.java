@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -40,16 +41,20 @@ import org.slf4j.LoggerFactory;
  * queue (WRITE_BACK) into a hidden in-progress part file. At each checkpoint the part file is synced
  * (BATCH_FENCE → IO FENCE) and handed to the committer.
  *
- * Part files roll (close; committed with the next checkpoint) at every checkpoint, before one would grow past
- * the largest part size, when the bucket changes between two records, and, where set, after the rollover
- * interval (checked at every chunk and by a processing-time timer) or the inactivity interval (by the timer).
+ * With a bucket assigner each bucket has its own open part file, so records of buckets that interleave still go
+ * into one part file per bucket (at most {@link #MAX_OPEN_PARTS} open at once). Part files roll (close; committed
+ * with the next checkpoint) at every checkpoint, before one would grow past the largest part size, and, where set,
+ * after the rollover interval (checked at every chunk and by a processing-time timer) or the inactivity interval (by
+ * the timer).
  */
 final class VyreSinkWriter<IN>
     implements CommittingSinkWriter<IN, VyreCommittable>, StatefulSinkWriter<IN, VyreWriterState> {
     private static final Duration WAIT = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(VyreSinkWriter.class);
-    /** Changes of bucket between two checkpoints past which the writer warns (each one rolls a part file). */
-    static final int BUCKET_CHANGES_WARNED = 1000;
+    /** Changes of bucket between two checkpoints past which the writer warns (each one writes out a short chunk). */
+    static final int BUCKET_CHANGES_WARNED = 100_000;
+    /** Part files a writer keeps open at once (one per bucket); past it, the least recently written one rolls. */
+    static final int MAX_OPEN_PARTS = 256;
     /** Records are timed one in this many (a power of two). */
     private static final int ENCODE_SAMPLE = 16;
 
@@ -64,7 +69,30 @@ final class VyreSinkWriter<IN>
     private final Counter recordsSent;
     private final Counter bytesSent;
     private final RuntimeMetrics metrics;
-    private final ArrayDeque<long[]> inFlight = new ArrayDeque<>();
+    /** A chunk the kernel is writing: its slot, when it was issued, and the part file it goes to. */
+    private record Write(long sequence, long issuedNanos, Path file, int handle) {
+    }
+
+    /** The part file a bucket writes into (the output directory's own without an assigner, bucket ""). */
+    private static final class Part {
+        final String bucket;
+        final Path folder;
+        /** The open part file (hidden, in progress), or null before the bucket's next record. */
+        Path inProgress;
+        Path target;
+        int number;
+        int fileHandle;
+        long fileOffset;
+        /** When the first record of the open part file came (System.nanoTime; -1: none yet), for the rollover. */
+        long startNanos = -1;
+
+        Part(String bucket, Path folder) {
+            this.bucket = bucket;
+            this.folder = folder;
+        }
+    }
+
+    private final ArrayDeque<Write> inFlight = new ArrayDeque<>();
     private final List<Lane> lanesInFlight = new ArrayList<>();
     private Lane lane;
     private int filled;
@@ -77,19 +105,14 @@ final class VyreSinkWriter<IN>
     /** Part files rolled since the last checkpoint: closed for writing, synced and committed with it. */
     private final List<VyreCommittable> rolled = new ArrayList<>();
     private final List<Integer> rolledHandles = new ArrayList<>();
-    private Path inProgress;
-    private Path target;
-    private int fileHandle;
-    private long fileOffset;
-    /** When the first record of the current part file came (System.nanoTime; -1: none yet), for the rollover. */
-    private long partStartNanos = -1;
+    /** Every bucket's part written since the last checkpoint, least recently written first. */
+    private final LinkedHashMap<String, Part> parts = new LinkedHashMap<>(16, 0.75f, true);
+    /** The part the lane's buffered records go to; null until the first record after a checkpoint. */
+    private Part current;
     private final long rolloverNanos;
     private final long inactivityNanos;
     private final BucketAssigner<IN, String> bucketAssigner;
     private final BucketContext bucketContext = new BucketContext();
-    /** The current record's bucket and its folder (the output directory itself without an assigner). */
-    private String bucket;
-    private Path partDir;
     private int bucketChanges;
     private boolean bucketChangesWarned;
     private final ProcessingTimeService timers;
@@ -118,7 +141,6 @@ final class VyreSinkWriter<IN>
         this.rolloverNanos = config.rolloverInterval() == null ? 0 : config.rolloverInterval().toNanos();
         this.inactivityNanos = config.inactivityInterval() == null ? 0 : config.inactivityInterval().toNanos();
         this.bucketAssigner = config.bucketAssigner();
-        this.partDir = dir;
         this.timers = context.getProcessingTimeService();
         Files.createDirectories(dir);
         if (!Files.isWritable(dir)) {
@@ -162,50 +184,59 @@ final class VyreSinkWriter<IN>
             writtenAtLastChange = written;
             lastChangeNanos = now;
         }
-        boolean pending = inProgress != null || (lane != null && filled > 0);
-        boolean old = pastRollover(now);
         boolean quiet = inactivityNanos > 0 && now - lastChangeNanos >= inactivityNanos;
-        if (pending && (old || quiet)) {
-            partStartNanos = -1;  // what is buffered goes into the open file, which then rolls (not into a new one)
-            flushLane();
-            roll();
+        for (Part p : List.copyOf(parts.values())) {
+            boolean buffered = p == current && lane != null && filled > 0;
+            if ((p.inProgress != null || buffered) && (pastRollover(p, now) || quiet)) {
+                if (buffered) {
+                    p.startNanos = -1;  // what is buffered goes into the open file, which then rolls (not a new one)
+                    flushLane();
+                }
+                roll(p);
+            }
         }
         scheduleRollCheck();
     }
 
-    /** Whether the current part file's first record came a rollover interval or more before {@code now}. */
-    private boolean pastRollover(long now) {
-        return partStartNanos >= 0 && now - partStartNanos >= rolloverNanos;
+    /** Whether the part's open file had its first record a rollover interval or more before {@code now}. */
+    private boolean pastRollover(Part p, long now) {
+        return p.startNanos >= 0 && now - p.startNanos >= rolloverNanos;
     }
 
-    /** Closes the open part file, if any: it stays registered until the checkpoint's fence has synced it. */
-    private void roll() {
-        if (inProgress != null) {
-            rolled.add(new VyreCommittable(inProgress.toString(), target.toString()));
-            rolledHandles.add(fileHandle);
-            inProgress = null;
+    /** Closes the part's open file, if any: it stays registered until the checkpoint's fence has synced it. */
+    private void roll(Part p) {
+        if (p.inProgress != null) {
+            rolled.add(new VyreCommittable(p.inProgress.toString(), p.target.toString()));
+            rolledHandles.add(p.fileHandle);
+            p.inProgress = null;
         }
-        partStartNanos = -1;
+        p.startNanos = -1;
     }
 
-    /** Switches to the record's bucket: what is buffered goes into the current bucket's part file, which rolls. */
+    /**
+     * Switches to the record's bucket: what is buffered goes into the current bucket's part file, which stays open;
+     * the record's bucket goes on in its own open part file, or opens one with its next chunk.
+     */
     private void enterBucket(String id) throws IOException {
-        Path folder = dir.resolve(id).normalize();
-        if (!folder.startsWith(dir.normalize())) {
-            throw new IOException("the bucket id '" + id + "' leads out of the sink's output directory " + dir
-                + ": a bucket assigner must return a relative path inside it");
+        Part next = parts.get(id);
+        if (next == null) {
+            Path folder = dir.resolve(id).normalize();
+            if (!folder.startsWith(dir.normalize())) {
+                throw new IOException("the bucket id '" + id + "' leads out of the sink's output directory " + dir
+                    + ": a bucket assigner must return a relative path inside it");
+            }
+            Files.createDirectories(folder);
+            next = new Part(id, folder);
+            parts.put(id, next);
         }
         flushLane();
-        roll();
-        if (++bucketChanges > BUCKET_CHANGES_WARNED && !bucketChangesWarned) {
+        if (current != null && ++bucketChanges > BUCKET_CHANGES_WARNED && !bucketChangesWarned) {
             bucketChangesWarned = true;
-            LOG.warn("{}: the bucket changed {} times since the last checkpoint, and each change rolls a part file:"
-                + " records of one bucket should come together (sort or key them by bucket before the sink)", prefix,
-                bucketChanges);
+            LOG.warn("{}: the bucket changed {} times since the last checkpoint, and each change writes out a short"
+                + " chunk: records of one bucket should come together (sort or key them by bucket before the sink)",
+                prefix, bucketChanges);
         }
-        Files.createDirectories(folder);
-        bucket = id;
-        partDir = folder;
+        current = next;
     }
 
     @Override
@@ -213,12 +244,10 @@ final class VyreSinkWriter<IN>
         // the encode time is sampled (one record in ENCODE_SAMPLE): a clock read costs about what encoding a line does
         boolean timed = (++written & (ENCODE_SAMPLE - 1)) == 0;
         long t = timed ? System.nanoTime() : 0;
-        if (bucketAssigner != null) {
-            String id = Objects.requireNonNull(bucketAssigner.getBucketId(element, bucketContext.of(context)),
-                "the sink's bucket assigner returned no bucket id (null) for a record");
-            if (!id.equals(bucket)) {
-                enterBucket(id);
-            }
+        String id = bucketAssigner == null ? "" : Objects.requireNonNull(bucketAssigner.getBucketId(element,
+            bucketContext.of(context)), "the sink's bucket assigner returned no bucket id (null) for a record");
+        if (current == null || !id.equals(current.bucket)) {
+            enterBucket(id);
         }
         encoder.encodeInto(element, scratch.clear());
         int length = scratch.length();
@@ -236,8 +265,8 @@ final class VyreSinkWriter<IN>
             lane = nextLane();
             t = timed ? System.nanoTime() : 0;
         }
-        if (rolloverNanos > 0 && partStartNanos < 0) {
-            partStartNanos = System.nanoTime();
+        if (rolloverNanos > 0 && current.startNanos < 0) {
+            current.startNanos = System.nanoTime();
         }
         lane.ingest().buffer().putBytes(filled, scratch.array(), 0, length);
         if (timed) {
@@ -263,41 +292,52 @@ final class VyreSinkWriter<IN>
         if (lane == null || filled == 0) {
             return;
         }
-        if (inProgress != null && fileOffset > 0 && (fileOffset + filled > maxPartBytes
-            || pastRollover(System.nanoTime()))) {
-            roll();
+        Part p = current;
+        if (p.inProgress != null && p.fileOffset > 0 && (p.fileOffset + filled > maxPartBytes
+            || pastRollover(p, System.nanoTime()))) {
+            roll(p);
         }
-        if (inProgress == null) {
-            counter++;
-            target = partDir.resolve(partName(prefix, counter));
-            inProgress = partDir.resolve("." + partName(prefix, counter) + ".inprogress");
-            fileHandle = rt.registerFileForWrite(inProgress, Long.MAX_VALUE);
-            fileOffset = 0;
-            if (rolloverNanos > 0 && partStartNanos < 0) {
-                partStartNanos = System.nanoTime();
-            }
+        if (p.inProgress == null) {
+            openFile(p);
         }
         rt.stageInput(lane, filled);  // on CUDA the copy engine moves the chunk to the device while the slot waits
-        long seq = rt.publishCall(write, 0, lane.ingestHandle(), filled, fileHandle, (int) fileOffset,
-            (int) (fileOffset >>> 32));
-        inFlight.add(new long[] {seq, System.nanoTime()});
+        long seq = rt.publishCall(write, 0, lane.ingestHandle(), filled, p.fileHandle, (int) p.fileOffset,
+            (int) (p.fileOffset >>> 32));
+        inFlight.add(new Write(seq, System.nanoTime(), p.inProgress, p.fileHandle));
         lanesInFlight.add(lane);
-        fileOffset += filled;
+        p.fileOffset += filled;
         lane = null;
         filled = 0;
     }
 
+    /** Opens the part's next file; past {@link #MAX_OPEN_PARTS} open files, the least recently written one rolls. */
+    private void openFile(Part p) {
+        long open = parts.values().stream().filter(o -> o.inProgress != null).count();
+        if (open >= MAX_OPEN_PARTS) {
+            parts.values().stream().filter(o -> o.inProgress != null && o != p).findFirst().ifPresent(this::roll);
+        }
+        p.number = ++counter;
+        p.target = p.folder.resolve(partName(prefix, p.number));
+        p.inProgress = p.folder.resolve("." + partName(prefix, p.number) + ".inprogress");
+        p.fileHandle = rt.registerFileForWrite(p.inProgress, Long.MAX_VALUE);
+        p.fileOffset = 0;
+        if (rolloverNanos > 0 && p.startNanos < 0) {
+            p.startNanos = System.nanoTime();
+        }
+    }
+
     private void awaitOldest() throws IOException {
-        long[] oldest = inFlight.poll();
+        Write oldest = inFlight.poll();
         Lane used = lanesInFlight.remove(0);
         long t = System.nanoTime();
-        SlotResult r = rt.await(oldest[0], WAIT);
+        SlotResult r = rt.await(oldest.sequence(), WAIT);
         metrics.stages().since(Stage.SINK_KERNEL, t);
-        metrics.chunkDone(System.nanoTime() - oldest[1]);
+        metrics.chunkDone(System.nanoTime() - oldest.issuedNanos());
         rt.releaseLane(used);
         if (!r.ok()) {
-            throw new IOException("the megakernel failed writing " + inProgress + ": " + r.describe()
-                + (rt.lastIoError(fileHandle) != null ? " (" + rt.lastIoError(fileHandle) + ")" : ""));
+            String ioError = rt.lastIoError(oldest.handle());
+            throw new IOException("the megakernel failed writing " + oldest.file() + ": " + r.describe()
+                + (ioError != null ? " (" + ioError + ")" : ""));
         }
     }
 
@@ -317,7 +357,11 @@ final class VyreSinkWriter<IN>
     public Collection<VyreCommittable> prepareCommit() throws IOException {
         flushLane();
         awaitAll();
-        roll();
+        for (Part p : parts.values()) {
+            roll(p);
+        }
+        parts.clear();  // buckets seen before this checkpoint need no state after it
+        current = null;
         bucketChanges = 0;
         if (rolled.isEmpty()) {
             return List.of();
@@ -340,10 +384,19 @@ final class VyreSinkWriter<IN>
         return committables;
     }
 
-    /** After prepareCommit: the part files up to {@link #counter} are the committer's; later ones are not. */
+    /**
+     * After prepareCommit, which rolled every open part file: the part files up to {@link #counter} are the
+     * committer's; later ones are not (an open one, had there been any, and those after it).
+     */
     @Override
     public List<VyreWriterState> snapshotState(long checkpointId) {
-        return List.of(new VyreWriterState(dir.toString(), prefix, inProgress == null ? counter : counter - 1));
+        int committed = counter;
+        for (Part p : parts.values()) {
+            if (p.inProgress != null) {
+                committed = Math.min(committed, p.number - 1);
+            }
+        }
+        return List.of(new VyreWriterState(dir.toString(), prefix, committed));
     }
 
     /**

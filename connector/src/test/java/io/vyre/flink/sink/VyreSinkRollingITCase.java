@@ -119,6 +119,44 @@ class VyreSinkRollingITCase {
         }
     }
 
+    /** Line i of bucket i mod n: every record in another bucket than the one before. */
+    static final class Interleaved implements MapFunction<Long, String> {
+        private final List<String> buckets;
+
+        Interleaved(List<String> buckets) {
+            this.buckets = buckets;
+        }
+
+        @Override
+        public String map(Long i) {
+            return buckets.get((int) (i % buckets.size())) + "-" + i;
+        }
+    }
+
+    @Test
+    void shouldKeepOnePartFilePerBucketWhileBucketsInterleave() throws Exception {
+        Path out = dir.resolve("interleaved");
+        List<String> buckets = List.of("x", "y", "z/w");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromSequence(0, 2999).map(new Interleaved(buckets))
+            .sinkTo(sink(out).setBucketAssigner(new ByPrefix()).build()).disableChaining();
+        env.execute("interleaved buckets");
+
+        Map<String, List<List<String>>> parts = committed(out);
+        assertThat(parts).containsOnlyKeys(buckets);
+        for (String bucket : buckets) {
+            assertThat(parts.get(bucket)).as("bucket %s: one part file (a bucket switch no longer rolls)", bucket)
+                .hasSize(1);
+            int b = buckets.indexOf(bucket);
+            List<String> expected = new ArrayList<>();
+            for (int i = b; i < 3000; i += buckets.size()) {
+                expected.add(bucket + "-" + i);
+            }
+            assertThat(parts.get(bucket).get(0)).as("in the order written").isEqualTo(expected);
+        }
+    }
+
     @Test
     void shouldFailTheJobWhenABucketLeadsOutOfTheDirectory() {
         Path out = dir.resolve("escape");
