@@ -27,14 +27,23 @@ public final class LinesProgram<T> extends VyreProgram<T> {
     private final boolean text;
     /** The records are the lines' bytes exactly as in the file ('\r' and invalid UTF-8 kept), not a mapper's. */
     private final boolean raw;
+    /** With {@link #raw}: builds the record of a line's bytes (null: the bytes are the record). */
+    private final LineBytesMapper<T> bytesMapper;
     private transient Vir0Program[] programs;
     private transient Vir0Program[] staged;
 
-    LinesProgram(Expr filter, LineMapper<T> mapper, TypeInformation<T> type) {
-        this(filter, mapper, type, true, false);
+    /** Builds the record of one line from its bytes, exactly as the file holds them (without the '\n'). */
+    @FunctionalInterface
+    public interface LineBytesMapper<T> extends Serializable {
+        T map(String path, long offset, byte[] line);
     }
 
-    private LinesProgram(Expr filter, LineMapper<T> mapper, TypeInformation<T> type, boolean text, boolean raw) {
+    LinesProgram(Expr filter, LineMapper<T> mapper, TypeInformation<T> type) {
+        this(filter, mapper, type, true, false, null);
+    }
+
+    private LinesProgram(Expr filter, LineMapper<T> mapper, TypeInformation<T> type, boolean text, boolean raw,
+                         LineBytesMapper<T> bytesMapper) {
         if (filter != null && ExprValidator.validate(filter) != ExprType.BOOL) {
             throw new IllegalArgumentException("a lines filter must be a BOOL expression");
         }
@@ -43,16 +52,22 @@ public final class LinesProgram<T> extends VyreProgram<T> {
         this.type = type;
         this.text = text;
         this.raw = raw;
+        this.bytesMapper = bytesMapper;
     }
 
     /** Every line as its bytes, exactly as the file holds them (without the '\n'; a '\r' before it stays). */
     static LinesProgram<byte[]> bytes(TypeInformation<byte[]> type) {
-        return new LinesProgram<>(null, null, type, true, true);
+        return new LinesProgram<>(null, null, type, true, true, null);
+    }
+
+    /** Every line's bytes, exactly as the file holds them, mapped with the file's path and the line's offset. */
+    static <T> LinesProgram<T> bytes(LineBytesMapper<T> mapper, TypeInformation<T> type) {
+        return new LinesProgram<>(null, null, type, true, true, mapper);
     }
 
     /** The same lines, keeping only those for which {@code predicate} is true. */
     public LinesProgram<T> filtered(Expr predicate) {
-        return new LinesProgram<>(predicate, mapper, type, text, raw);
+        return new LinesProgram<>(predicate, mapper, type, text, raw, bytesMapper);
     }
 
     /**
@@ -63,7 +78,7 @@ public final class LinesProgram<T> extends VyreProgram<T> {
         if (raw) {
             throw new IllegalStateException("a program of line bytes has no text to leave out");
         }
-        return new LinesProgram<>(filter, mapper, type, false, false);
+        return new LinesProgram<>(filter, mapper, type, false, false, null);
     }
 
     @Override
@@ -111,7 +126,7 @@ public final class LinesProgram<T> extends VyreProgram<T> {
     @SuppressWarnings("unchecked")
     public T record(String path, long offset, byte[] bytes, int value) {
         if (raw) {
-            return (T) bytes;
+            return bytesMapper == null ? (T) bytes : bytesMapper.map(path, offset, bytes);
         }
         if (!text) {
             return mapper.map(path, offset, null);

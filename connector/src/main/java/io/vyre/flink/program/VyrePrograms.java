@@ -48,6 +48,15 @@ public final class VyrePrograms {
         return LinesProgram.bytes(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     }
 
+    /**
+     * Every line's bytes exactly as the file holds them ({@link #lineBytes()}), mapped with the file's path and the
+     * line's offset to a record of the caller's type (for example to keep each file's lines apart, as the redact job's
+     * output does).
+     */
+    public static <T> LinesProgram<T> lineBytes(LinesProgram.LineBytesMapper<T> mapper, TypeInformation<T> type) {
+        return LinesProgram.bytes(mapper, type);
+    }
+
     /** Every line, mapped to a record of the caller's type. */
     public static <T> LinesProgram<T> lines(LinesProgram.LineMapper<T> mapper, TypeInformation<T> type) {
         return new LinesProgram<>(null, mapper, type);

@@ -183,13 +183,22 @@ class JobsITCase {
                 .append(rnd.nextInt(10) == 0 ? " AKIAEXAMPLE" : "").append(" passpassword=\n");
         }
         Files.writeString(in.resolve("app.log"), text);
+        String other = "db password=x\nAKIA again\n".repeat(700);
+        Files.writeString(Files.createDirectories(in.resolve("db")).resolve("db.log"), other);
         Path patterns = Files.writeString(dir.resolve("secrets.txt"), "password=\nAKIA\nsspa\n");
         Path out = dir.resolve("out");
         CliRun run = CliRun.of("redact", "--input", in.toString(), "--patterns", patterns.toString(), "--output",
             out.toString(), "--backend", "cpu", "--parallelism", "2");
         assertThat(run.exitCode()).as(run.err()).isZero();
 
-        byte[] expected = text.toString().getBytes(StandardCharsets.US_ASCII);
+        // each input file's lines, redacted and in order, in a folder named after the file
+        assertThat(committedLines(out.resolve("app.log"))).containsExactlyElementsOf(redacted(text.toString()));
+        assertThat(committedLines(out.resolve("db/db.log"))).containsExactlyElementsOf(redacted(other));
+    }
+
+    /** The lines of {@code text} with every password=, AKIA and sspa masked, as the redact job's example does. */
+    private static List<String> redacted(String text) {
+        byte[] expected = text.getBytes(StandardCharsets.US_ASCII);
         byte[] original = expected.clone();
         for (NaiveScan.Match m : NaiveScan.find(original, bytes("password=", "AKIA", "sspa"), false)) {
             int len = List.of(9, 4, 4).get(m.patternId());
@@ -197,8 +206,7 @@ class JobsITCase {
                 expected[(int) m.offset() + k] = '*';
             }
         }
-        assertThat(committedLines(out)).containsExactlyElementsOf(
-            new String(expected, StandardCharsets.US_ASCII).lines().toList());
+        return new String(expected, StandardCharsets.US_ASCII).lines().toList();
     }
 
     @Test
@@ -304,7 +312,7 @@ class JobsITCase {
             java.util.Arrays.fill(expected, (int) m.offset(), (int) m.offset() + 9, (byte) '*');
         }
         java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
-        try (var files = Files.list(out)) {
+        try (var files = Files.list(out.resolve("crlf.log"))) {
             for (Path f : files.filter(p -> !p.getFileName().toString().startsWith("."))
                 .sorted(java.util.Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString()
                     .substring(p.getFileName().toString().lastIndexOf('-') + 1)))).toList()) {

@@ -10,6 +10,7 @@ import io.vyre.flink.jobs.cli.ProgressReporter;
 import io.vyre.flink.jobs.cli.UserError;
 import io.vyre.flink.program.VyrePrograms;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.flink.sink.RecordBytes;
 import io.vyre.flink.sink.RecordEncoder;
 import io.vyre.flink.sink.VyreSink;
 import io.vyre.flink.source.VyreSource;
@@ -21,6 +22,10 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -41,6 +46,26 @@ import picocli.CommandLine.Spec;
         + " replaced by mask characters of the same length.")
 public final class RedactCommand implements Callable<Integer> {
     static final String SOURCE_NAME = "vyre-lines";
+    /** A line of an input file: (its file's path, its bytes as the file holds them, without the '\n'). */
+    @SuppressWarnings("unchecked")
+    private static final TypeInformation<Tuple2<String, byte[]>> FILE_LINE = (TypeInformation<Tuple2<String, byte[]>>)
+        (TypeInformation<?>) Types.TUPLE(Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    /** A line's bytes as they are, then '\n' ({@link RecordEncoder#rawLines()} for lines with their file). */
+    private static final class LineBytes implements RecordEncoder<Tuple2<String, byte[]>> {
+        private static final long serialVersionUID = 1L;
+        private static final RecordEncoder<byte[]> RAW = RecordEncoder.rawLines();
+
+        @Override
+        public byte[] encode(Tuple2<String, byte[]> line) {
+            return RAW.encode(line.f1);
+        }
+
+        @Override
+        public void encodeInto(Tuple2<String, byte[]> line, RecordBytes out) {
+            RAW.encodeInto(line.f1, out);
+        }
+    }
 
     @Mixin
     InputOptions input;
@@ -82,13 +107,16 @@ public final class RedactCommand implements Callable<Integer> {
         }
 
         StreamExecutionEnvironment env = JobEnvironment.createForVyreSources(common, embeddedOnly, parallelism);
-        VyreSource<byte[]> source = VyreSource.builder().setPaths(paths).setProgram(VyrePrograms.lineBytes())
+        // each line with its file: the sink keeps every input file's lines in part files of a folder of its own
+        VyreSource<Tuple2<String, byte[]>> source = VyreSource.builder().setPaths(paths)
+            .setProgram(VyrePrograms.lineBytes((path, offset, line) -> Tuple2.of(path, line), FILE_LINE))
             .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(common.backend).devices(common.devices)
                 .cpuWorkers(1))
             .setSplitBytes(Long.MAX_VALUE)
             .build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME).uid("vyre-redact-source")
-            .sinkTo(VyreSink.<byte[]>builder().setOutputDirectory(out.toString()).setEncoder(RecordEncoder.rawLines())
+            .sinkTo(VyreSink.<Tuple2<String, byte[]>>builder().setOutputDirectory(out.toString())
+                .setEncoder(new LineBytes()).setBucketAssigner(new InputFileBuckets(paths))
                 .redact(patterns, input.ignoreCase, mask)
                 .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(common.backend).devices(common.devices)
                     .chunkBytes(1 << 20))
