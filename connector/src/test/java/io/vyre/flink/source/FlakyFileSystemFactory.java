@@ -2,7 +2,7 @@ package io.vyre.flink.source;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.core.fs.FSDataInputStream;
@@ -13,16 +13,29 @@ import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.fs.local.LocalFileSystem;
 
 /**
- * {@code flaky:///path}: the local disk as a "remote" Flink file system whose every file's stream breaks once, with
- * an IOException after {@link #BREAK_AFTER} bytes, as an object store's connection resets mid-object. Registered for
- * the tests through META-INF/services.
+ * {@code flaky:///path}: the local disk as a "remote" Flink file system whose every file's stream breaks
+ * {@link #breaksPerFile} times (once by default), with an IOException after {@link #BREAK_AFTER} bytes, as an object
+ * store's connection resets mid-object. Registered for the tests through META-INF/services.
  */
 public final class FlakyFileSystemFactory implements FileSystemFactory {
     static final String SCHEME = "flaky";
     static final int BREAK_AFTER = 20_000;
-    /** Files whose stream broke already (each breaks once), and how many breaks there were. */
-    static final Set<String> BROKEN = ConcurrentHashMap.newKeySet();
-    static final AtomicInteger BREAKS = new AtomicInteger();
+    /** How often each file's stream breaks before it reads through. */
+    public static volatile int breaksPerFile = 1;
+    /** Breaks so far, per file and in all. */
+    static final Map<String, AtomicInteger> BROKEN = new ConcurrentHashMap<>();
+    public static final AtomicInteger BREAKS = new AtomicInteger();
+
+    /** Every file reads as if never broken, {@code breaks} times each from now on. */
+    public static void reset(int breaks) {
+        breaksPerFile = breaks;
+        BROKEN.clear();
+        BREAKS.set(0);
+    }
+
+    private static AtomicInteger breaksOf(String key) {
+        return BROKEN.computeIfAbsent(key, k -> new AtomicInteger());
+    }
 
     @Override
     public String getScheme() {
@@ -72,7 +85,7 @@ public final class FlakyFileSystemFactory implements FileSystemFactory {
         public FSDataInputStream open(Path f) throws IOException {
             FSDataInputStream in = super.open(f);
             String key = f.toUri().getPath();
-            return BROKEN.contains(key) ? in : new Breaking(in, key);
+            return breaksOf(key).get() >= breaksPerFile ? in : new Breaking(in, key);
         }
 
         private static FileStatus flaky(FileStatus s) {
@@ -109,7 +122,7 @@ public final class FlakyFileSystemFactory implements FileSystemFactory {
         }
     }
 
-    /** Throws once its position passes BREAK_AFTER, the first time this file is read that far. */
+    /** Throws once its position passes BREAK_AFTER, while the file has broken fewer than breaksPerFile times. */
     private static final class Breaking extends FSDataInputStream {
         private final FSDataInputStream in;
         private final String key;
@@ -120,7 +133,7 @@ public final class FlakyFileSystemFactory implements FileSystemFactory {
         }
 
         private void maybeBreak() throws IOException {
-            if (in.getPos() >= BREAK_AFTER && BROKEN.add(key)) {
+            if (in.getPos() >= BREAK_AFTER && breaksOf(key).getAndIncrement() < breaksPerFile) {
                 BREAKS.incrementAndGet();
                 throw new IOException("connection reset (injected) reading " + key + " at " + in.getPos());
             }

@@ -48,8 +48,7 @@ class RemoteStreamRetryITCase {
             }
         }
         expected.sort(null);
-        FlakyFileSystemFactory.BROKEN.clear();
-        FlakyFileSystemFactory.BREAKS.set(0);
+        FlakyFileSystemFactory.reset(1);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
