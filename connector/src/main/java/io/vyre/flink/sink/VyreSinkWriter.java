@@ -85,6 +85,8 @@ final class VyreSinkWriter<IN>
         long fileOffset;
         /** When the first record of the open part file came (System.nanoTime; -1: none yet), for the rollover. */
         long startNanos = -1;
+        /** When the writer last switched away from this bucket (System.nanoTime), for the inactivity interval. */
+        long idleSinceNanos = System.nanoTime();
 
         Part(String bucket, Path folder) {
             this.bucket = bucket;
@@ -109,6 +111,8 @@ final class VyreSinkWriter<IN>
     private final LinkedHashMap<String, Part> parts = new LinkedHashMap<>(16, 0.75f, true);
     /** The part the lane's buffered records go to; null until the first record after a checkpoint. */
     private Part current;
+    /** Parts with an open file. */
+    private int openFiles;
     private final long rolloverNanos;
     private final long inactivityNanos;
     private final BucketAssigner<IN, String> bucketAssigner;
@@ -184,9 +188,11 @@ final class VyreSinkWriter<IN>
             writtenAtLastChange = written;
             lastChangeNanos = now;
         }
-        boolean quiet = inactivityNanos > 0 && now - lastChangeNanos >= inactivityNanos;
         for (Part p : List.copyOf(parts.values())) {
             boolean buffered = p == current && lane != null && filled > 0;
+            // the current bucket is quiet when no record came at all; another one since the writer left it
+            boolean quiet = inactivityNanos > 0
+                && now - (p == current ? lastChangeNanos : p.idleSinceNanos) >= inactivityNanos;
             if ((p.inProgress != null || buffered) && (pastRollover(p, now) || quiet)) {
                 if (buffered) {
                     p.startNanos = -1;  // what is buffered goes into the open file, which then rolls (not a new one)
@@ -203,14 +209,43 @@ final class VyreSinkWriter<IN>
         return p.startNanos >= 0 && now - p.startNanos >= rolloverNanos;
     }
 
-    /** Closes the part's open file, if any: it stays registered until the checkpoint's fence has synced it. */
-    private void roll(Part p) {
+    /**
+     * Closes the part's open file, if any: it stays registered until a fence has synced it (the checkpoint's, or one
+     * sooner once {@link #MAX_OPEN_PARTS} rolled files wait, so their handles and descriptors go). A bucket other than
+     * the current one is forgotten: its next record opens a new part file.
+     */
+    private void roll(Part p) throws IOException {
         if (p.inProgress != null) {
             rolled.add(new VyreCommittable(p.inProgress.toString(), p.target.toString()));
             rolledHandles.add(p.fileHandle);
             p.inProgress = null;
+            openFiles--;
         }
         p.startNanos = -1;
+        if (p != current) {
+            parts.remove(p.bucket);
+        }
+        if (rolledHandles.size() >= MAX_OPEN_PARTS) {
+            syncRolled("after " + rolledHandles.size() + " part files rolled");
+        }
+    }
+
+    /**
+     * Syncs every file written since the last fence and releases the rolled files' handles; their committables stay
+     * for the checkpoint.
+     */
+    private void syncRolled(String when) throws IOException {
+        awaitAll();
+        long t = System.nanoTime();
+        SlotResult synced = rt.await(rt.publishCall(fence, 0), WAIT);
+        metrics.stages().since(Stage.SINK_KERNEL, t);
+        if (!synced.ok()) {
+            throw new IOException("syncing " + rolled + " " + when + " failed: " + synced.describe());
+        }
+        for (int handle : rolledHandles) {
+            rt.releaseHandle(handle);
+        }
+        rolledHandles.clear();
     }
 
     /**
@@ -230,6 +265,9 @@ final class VyreSinkWriter<IN>
             parts.put(id, next);
         }
         flushLane();
+        if (current != null) {
+            current.idleSinceNanos = System.nanoTime();
+        }
         if (current != null && ++bucketChanges > BUCKET_CHANGES_WARNED && !bucketChangesWarned) {
             bucketChangesWarned = true;
             LOG.warn("{}: the bucket changed {} times since the last checkpoint, and each change writes out a short"
@@ -311,11 +349,20 @@ final class VyreSinkWriter<IN>
     }
 
     /** Opens the part's next file; past {@link #MAX_OPEN_PARTS} open files, the least recently written one rolls. */
-    private void openFile(Part p) {
-        long open = parts.values().stream().filter(o -> o.inProgress != null).count();
-        if (open >= MAX_OPEN_PARTS) {
-            parts.values().stream().filter(o -> o.inProgress != null && o != p).findFirst().ifPresent(this::roll);
+    private void openFile(Part p) throws IOException {
+        if (openFiles >= MAX_OPEN_PARTS) {
+            Part eldest = null;
+            for (Part o : parts.values()) {
+                if (o.inProgress != null && o != p) {
+                    eldest = o;
+                    break;
+                }
+            }
+            if (eldest != null) {
+                roll(eldest);
+            }
         }
+        openFiles++;
         p.number = ++counter;
         p.target = p.folder.resolve(partName(prefix, p.number));
         p.inProgress = p.folder.resolve("." + partName(prefix, p.number) + ".inprogress");
@@ -357,30 +404,22 @@ final class VyreSinkWriter<IN>
     public Collection<VyreCommittable> prepareCommit() throws IOException {
         flushLane();
         awaitAll();
-        for (Part p : parts.values()) {
+        current = null;  // every bucket's part rolls and is forgotten: a bucket seen before needs no state after
+        for (Part p : List.copyOf(parts.values())) {
             roll(p);
         }
-        parts.clear();  // buckets seen before this checkpoint need no state after it
-        current = null;
         bucketChanges = 0;
         if (rolled.isEmpty()) {
             return List.of();
         }
-        long t = System.nanoTime();
-        SlotResult synced = rt.await(rt.publishCall(fence, 0), WAIT);  // syncs every file written since the last
-        metrics.stages().since(Stage.SINK_KERNEL, t);
-        if (!synced.ok()) {
-            throw new IOException("syncing " + rolled + " before the checkpoint failed: " + synced.describe());
-        }
-        for (int handle : rolledHandles) {
-            rt.releaseHandle(handle);
+        if (!rolledHandles.isEmpty()) {
+            syncRolled("before the checkpoint");
         }
         List<VyreCommittable> committables = new ArrayList<>(rolled.size());
         for (VyreCommittable c : rolled) {
             committables.add(remote == null ? c : remote.upload(c));
         }
         rolled.clear();
-        rolledHandles.clear();
         return committables;
     }
 

@@ -158,6 +158,34 @@ class VyreSinkRollingITCase {
     }
 
     @Test
+    void shouldRollTheLeastRecentlyWrittenPartPastTheOpenPartLimit() throws Exception {
+        Path out = dir.resolve("many");
+        List<String> buckets = new ArrayList<>();
+        for (int b = 0; b < VyreSinkWriter.MAX_OPEN_PARTS + 44; b++) {
+            buckets.add("b" + b);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromSequence(0, 3L * buckets.size() - 1).map(new Interleaved(buckets))
+            .sinkTo(sink(out).setBucketAssigner(new ByPrefix()).build()).disableChaining();
+        env.execute("more buckets than open parts");
+
+        Map<String, List<List<String>>> parts = committed(out);
+        assertThat(parts).containsOnlyKeys(buckets);
+        assertThat(parts.values().stream().mapToInt(List::size).sum()).as("parts rolled to stay within the limit")
+            .isGreaterThan(buckets.size());
+        for (String bucket : buckets) {
+            int b = buckets.indexOf(bucket);
+            List<String> expected = new ArrayList<>();
+            for (int i = b; i < 3 * buckets.size(); i += buckets.size()) {
+                expected.add(bucket + "-" + i);
+            }
+            assertThat(parts.get(bucket).stream().flatMap(List::stream).toList()).as("bucket %s", bucket)
+                .isEqualTo(expected);
+        }
+    }
+
+    @Test
     void shouldFailTheJobWhenABucketLeadsOutOfTheDirectory() {
         Path out = dir.resolve("escape");
         assertThatThrownBy(() -> run(List.of("ok", "../outside"), 10, -1, 0,

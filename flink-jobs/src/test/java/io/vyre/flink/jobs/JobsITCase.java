@@ -192,8 +192,15 @@ class JobsITCase {
         assertThat(run.exitCode()).as(run.err()).isZero();
 
         // each input file's lines, redacted and in order, in a folder named after the file
-        assertThat(committedLines(out.resolve("app.log"))).containsExactlyElementsOf(redacted(text.toString()));
-        assertThat(committedLines(out.resolve("db/db.log"))).containsExactlyElementsOf(redacted(other));
+        assertThat(committedLines(out.resolve("in/app.log"))).containsExactlyElementsOf(redacted(text.toString()));
+        assertThat(committedLines(out.resolve("in/db/db.log"))).containsExactlyElementsOf(redacted(other));
+
+        // again into the same folder with --overwrite: the earlier run's part files, in their folders, are gone
+        CliRun again = CliRun.of("redact", "--input", in.toString(), "--patterns", patterns.toString(), "--output",
+            out.toString(), "--backend", "cpu", "--parallelism", "2", "--overwrite");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(committedLines(out.resolve("in/app.log"))).containsExactlyElementsOf(redacted(text.toString()));
+        assertThat(committedLines(out.resolve("in/db/db.log"))).containsExactlyElementsOf(redacted(other));
     }
 
     /** The lines of {@code text} with every password=, AKIA and sspa masked, as the redact job's example does. */
@@ -312,7 +319,7 @@ class JobsITCase {
             java.util.Arrays.fill(expected, (int) m.offset(), (int) m.offset() + 9, (byte) '*');
         }
         java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
-        try (var files = Files.list(out.resolve("crlf.log"))) {
+        try (var files = Files.list(out.resolve("in/crlf.log"))) {
             for (Path f : files.filter(p -> !p.getFileName().toString().startsWith("."))
                 .sorted(java.util.Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString()
                     .substring(p.getFileName().toString().lastIndexOf('-') + 1)))).toList()) {

@@ -67,15 +67,20 @@ public final class OutputOptions {
                     + " output folder " + dir + ": write to another --output", 2, null);
             }
         }
-        for (Path f : existing) {
-            String name = f.getFileName().toString();
-            if ((name.startsWith("part-") || name.startsWith(".part-")) && Files.isRegularFile(f)) {
-                try {
-                    Files.delete(f);
-                } catch (IOException e) {
-                    throw new UserError("--overwrite: cannot delete " + f + " (" + e.getMessage() + ")");
+        // part files lie in the folder and, where a job writes buckets (redact: a folder per input file), below it
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith("part-") || name.startsWith(".part-")) {
+                    try {
+                        Files.delete(f);
+                    } catch (IOException e) {
+                        throw new UserError("--overwrite: cannot delete " + f + " (" + e.getMessage() + ")");
+                    }
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the output folder " + dir + ": " + e.getMessage(), e);
         }
         return dir;
     }

@@ -1,7 +1,6 @@
 package io.vyre.flink.jobs.redact;
 
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -9,17 +8,35 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
 
 /**
- * The bucket of a redacted line (input file, line): the file's path relative to the input it was found under (its
- * name where the input is the file itself), so each input file's lines go into part files of a folder of its own,
- * {@code OUTPUT/<relative path>/part-...}, in the file's order.
+ * The bucket of a redacted line (input file, line): the file's path relative to the common folder of the inputs'
+ * parent folders, so each input file's lines go into part files of a folder of its own, {@code OUTPUT/<path>/part-...},
+ * in the file's order, and no two files share one: {@code --input /var/log/nginx --input /var/log/apache} writes
+ * {@code nginx/access.log/} and {@code apache/access.log/}; {@code --input /logs} writes {@code logs/app.log/}.
  */
 final class InputFileBuckets implements BucketAssigner<Tuple2<String, byte[]>, String> {
     private static final long serialVersionUID = 1L;
-    /** The inputs, longest first: a file under two overlapping inputs belongs to the deeper one. */
-    private final List<String> roots;
+    /** The common folder of the inputs' parents, with a trailing '/'. */
+    private final String base;
 
-    InputFileBuckets(List<String> roots) {
-        this.roots = roots.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    InputFileBuckets(List<String> inputs) {
+        Path common = null;
+        for (String input : inputs) {
+            Path parent = Path.of(input).toAbsolutePath().normalize().getParent();
+            if (parent == null) {
+                parent = Path.of(input).toAbsolutePath().getRoot();
+            }
+            common = common == null ? parent : commonFolder(common, parent);
+        }
+        String b = common == null ? "/" : common.toString();
+        this.base = b.endsWith("/") ? b : b + "/";
+    }
+
+    private static Path commonFolder(Path a, Path b) {
+        Path common = a;
+        while (!b.startsWith(common)) {
+            common = common.getParent();
+        }
+        return common;
     }
 
     @Override
@@ -27,14 +44,12 @@ final class InputFileBuckets implements BucketAssigner<Tuple2<String, byte[]>, S
         return bucketOf(line.f0);
     }
 
+    /** The file's bucket; a file outside every input (which the source never lists) is refused. */
     String bucketOf(String file) {
-        for (String root : roots) {
-            String folder = root.endsWith("/") ? root : root + "/";
-            if (file.startsWith(folder)) {
-                return file.substring(folder.length());
-            }
+        if (!file.startsWith(base)) {
+            throw new IllegalArgumentException("redact: " + file + " lies outside the inputs' folder " + base);
         }
-        return Path.of(file).getFileName().toString();
+        return file.substring(base.length());
     }
 
     @Override
