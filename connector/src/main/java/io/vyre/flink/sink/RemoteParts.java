@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.UUID;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.RecoverableFsDataOutputStream;
 import org.apache.flink.core.fs.RecoverableWriter;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.util.FileUtils;
 
 /**
  * Part files of a sink whose output directory is on another file system than the local one ({@code s3://},
@@ -74,7 +74,7 @@ final class RemoteParts {
             for (Path f : folders.toList()) {
                 String name = f.getFileName().toString();
                 if (name.startsWith(own) && !name.equals(own + attempt)) {
-                    deleteTree(f);
+                    FileUtils.deleteDirectoryQuietly(f.toFile());  // gone, or left for the next attempt
                 }
             }
         } catch (IOException | java.io.UncheckedIOException nothingStaged) {
@@ -122,21 +122,11 @@ final class RemoteParts {
      * the restored job writes again), then the job's folder if no other writer stages there.
      */
     void deleteStaging() {
-        deleteTree(staging);
+        FileUtils.deleteDirectoryQuietly(staging.toFile());
         try {
             Files.deleteIfExists(staging.getParent());
         } catch (IOException inUse) {
             // another writer of the job stages on this host
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // gone already, or left for the next attempt to delete
         }
     }
 }

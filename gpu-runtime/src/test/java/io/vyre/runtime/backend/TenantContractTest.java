@@ -76,8 +76,11 @@ public abstract class TenantContractTest {
         return b;
     }
 
-    /** What one tenant's scan found, chunk by chunk with a pipeline of its lanes, or the error it met. */
-    private static List<NaiveScan.Match> scan(VyreTenant t, Path file, List<byte[]> patterns) throws Exception {
+    /**
+     * What one tenant's scan found, chunk by chunk with a pipeline of its lanes (ingest buffers of at least 16 KiB),
+     * or the error it met.
+     */
+    public static List<NaiveScan.Match> scan(VyreTenant t, Path file, List<byte[]> patterns) throws Exception {
         int handle = t.registerFileForRead(file);
         LoadedProgram program = t.load(StandardPrograms.scan(patterns, false));
         long size = Files.size(file);

@@ -1,5 +1,6 @@
 package io.vyre.flink.source.enumerator;
 
+import io.vyre.flink.fs.FileLocation;
 import io.vyre.flink.source.split.Compression;
 import io.vyre.flink.source.split.FileIdentity;
 import io.vyre.flink.source.split.InputFiles;
@@ -64,7 +65,7 @@ public final class FileDiscovery implements Serializable {
             }
         });
         for (String p : paths) {
-            if (!InputFiles.isLocal(p)) {
+            if (!FileLocation.isLocal(p)) {
                 try {
                     for (InputFiles.Remote f : InputFiles.listRemote(p)) {
                         listed.put(f.path(), new Listed(f.path(), f.size(), VyreFileSplit.NO_IDENTITY));
@@ -79,10 +80,10 @@ public final class FileDiscovery implements Serializable {
 
     private void forEachLocalFile(Consumer<Path> each) {
         for (String p : paths) {
-            if (!InputFiles.isLocal(p)) {
+            if (!FileLocation.isLocal(p)) {
                 continue;
             }
-            Path root = InputFiles.local(p).toAbsolutePath().normalize();
+            Path root = FileLocation.localPath(p).toAbsolutePath().normalize();
             try {
                 if (Files.isRegularFile(root)) {
                     each.accept(root);
@@ -108,8 +109,7 @@ public final class FileDiscovery implements Serializable {
 
     private static boolean hidden(Path root, Path f) {
         for (Path part : root.relativize(f)) {
-            String name = part.toString();
-            if (name.startsWith(".") || name.startsWith("_")) {
+            if (InputFiles.hiddenName(part.toString())) {
                 return true;
             }
         }

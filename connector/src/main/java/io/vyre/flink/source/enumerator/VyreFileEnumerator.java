@@ -1,5 +1,6 @@
 package io.vyre.flink.source.enumerator;
 
+import io.vyre.flink.fs.FileLocation;
 import io.vyre.flink.source.split.Compression;
 import io.vyre.flink.source.split.FileIdentity;
 import io.vyre.flink.source.split.InputFiles;
@@ -78,7 +79,7 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
      */
     private void identifyRestoredPaths() {
         for (String known : List.copyOf(knownFiles)) {
-            if (known.startsWith("id:") || !InputFiles.isLocal(known)) {
+            if (known.startsWith("id:") || !FileLocation.isLocal(known)) {
                 continue;  // known by identity already, or a remote file (known by its path)
             }
             String identity = FileIdentity.ofOrNull(Path.of(known));

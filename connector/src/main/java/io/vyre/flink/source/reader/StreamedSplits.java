@@ -1,5 +1,6 @@
 package io.vyre.flink.source.reader;
 
+import io.vyre.flink.fs.FileLocation;
 import io.vyre.flink.runtime.PipelineStages;
 import io.vyre.flink.source.split.Compression;
 import io.vyre.flink.source.split.InputFiles;
@@ -163,7 +164,7 @@ final class StreamedSplits<T> {
      * @return whether it will be reopened
      */
     private boolean retry(SplitCursor c, Exception e) {
-        if (InputFiles.isLocal(c.split.path()) || c.streamRetries >= REMOTE_RETRIES) {
+        if (FileLocation.isLocal(c.split.path()) || c.streamRetries >= REMOTE_RETRIES) {
             return false;
         }
         c.streamRetries++;

@@ -37,8 +37,8 @@ public final class InputFiles {
 
     /** The size and modification time of {@code path}, local or remote. */
     public static Attributes attributes(String path) throws IOException {
-        if (isLocal(path)) {
-            BasicFileAttributes a = Files.readAttributes(local(path), BasicFileAttributes.class);
+        if (FileLocation.isLocal(path)) {
+            BasicFileAttributes a = Files.readAttributes(FileLocation.localPath(path), BasicFileAttributes.class);
             return new Attributes(a.size(), a.lastModifiedTime().toMillis());
         }
         org.apache.flink.core.fs.Path remote = new org.apache.flink.core.fs.Path(path);
@@ -50,22 +50,12 @@ public final class InputFiles {
         }
     }
 
-    /** Whether {@code path} is on the local file system (no scheme, or {@code file:}): {@link FileLocation}. */
-    public static boolean isLocal(String path) {
-        return FileLocation.isLocal(path);
-    }
-
     /**
      * Read by the source reader as a stream, whole, as one split: a compressed file (through its decompressor), or
      * any file not on the local file system.
      */
     public static boolean streamed(String path) {
-        return Compression.of(path).compressed() || !isLocal(path);
-    }
-
-    /** The local path of {@code path} (a {@code file:} URI becomes its path). */
-    public static Path local(String path) {
-        return FileLocation.localPath(path);
+        return Compression.of(path).compressed() || !FileLocation.isLocal(path);
     }
 
     /**
@@ -101,8 +91,7 @@ public final class InputFiles {
             return;  // deleted while listed: the next listing sees what is there then
         }
         for (FileStatus entry : entries == null ? new FileStatus[0] : entries) {
-            String name = entry.getPath().getName();
-            if (name.startsWith(".") || name.startsWith("_")) {
+            if (hiddenName(entry.getPath().getName())) {
                 continue;
             }
             if (entry.isDir()) {
@@ -113,6 +102,11 @@ public final class InputFiles {
         }
     }
 
+    /** A name the listings pass over, on every file system: '.' or '_' first, as in-progress files are named. */
+    public static boolean hiddenName(String name) {
+        return name.startsWith(".") || name.startsWith("_");
+    }
+
     /**
      * The bytes of {@code path} from {@code position} on: a local file through NIO, a remote one through Flink's file
      * system (seeking, not reading, to the position).
@@ -120,8 +114,8 @@ public final class InputFiles {
      * @throws NoSuchFileException when the file is gone
      */
     public static InputStream open(String path, long position) throws IOException {
-        if (isLocal(path)) {
-            InputStream in = Files.newInputStream(local(path));
+        if (FileLocation.isLocal(path)) {
+            InputStream in = Files.newInputStream(FileLocation.localPath(path));
             try {
                 in.skipNBytes(position);
             } catch (IOException e) {

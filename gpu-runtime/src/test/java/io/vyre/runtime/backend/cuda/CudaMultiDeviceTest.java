@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.vyre.runtime.DeviceRuntimes;
-import io.vyre.runtime.Lane;
 import io.vyre.runtime.VyreRuntimeContext;
 import io.vyre.runtime.VyreTenant;
 import io.vyre.runtime.backend.BackendKind;
-import io.vyre.runtime.bytecode.StandardPrograms;
-import io.vyre.runtime.program.LoadedProgram;
-import io.vyre.runtime.protocol.SlotResult;
+import io.vyre.runtime.backend.TenantContractTest;
 import io.vyre.runtime.testing.NaiveScan;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -75,7 +71,7 @@ class CudaMultiDeviceTest {
 
             List<Future<List<NaiveScan.Match>>> scans = new ArrayList<>();
             for (VyreTenant t : tenants) {
-                scans.add(pool.submit(() -> scan(t, file, patterns)));
+                scans.add(pool.submit(() -> TenantContractTest.scan(t, file, patterns)));
             }
             for (Future<List<NaiveScan.Match>> f : scans) {
                 assertThat(f.get()).isEqualTo(expected);
@@ -85,29 +81,5 @@ class CudaMultiDeviceTest {
             tenants.forEach(VyreTenant::close);
         }
         assertThat(tenants).allSatisfy(t -> assertThat(t.runtime().isClosed()).isTrue());
-    }
-
-    /** The tenant's scan of {@code file}, chunk after chunk (overlapping by the longest pattern less one). */
-    private static List<NaiveScan.Match> scan(VyreTenant t, Path file, List<byte[]> patterns) throws Exception {
-        int handle = t.registerFileForRead(file);
-        LoadedProgram program = t.load(StandardPrograms.scan(patterns, false));
-        long size = Files.size(file);
-        int overlap = patterns.stream().mapToInt(p -> p.length).max().orElseThrow() - 1;
-        List<NaiveScan.Match> found = new ArrayList<>();
-        for (long start = 0; start < size; ) {
-            Lane lane = t.acquireLane();
-            lane.output().reset();
-            int n = (int) Math.min(CHUNK, size - start);
-            int limit = start + n >= size ? StandardPrograms.NO_LIMIT : n - overlap;
-            SlotResult r = t.await(t.publishCall(program, 0, handle, (int) start, 0, n, lane.ingestHandle(), limit,
-                lane.output().handle()), Duration.ofSeconds(30));
-            assertThat(r.ok()).as("%s: %s", t.name(), r.describe()).isTrue();
-            long base = start;
-            lane.output().forEachMatch((off, id) -> found.add(new NaiveScan.Match(base + off, id)));
-            t.releaseLane(lane);
-            start += limit == StandardPrograms.NO_LIMIT ? n : limit;
-        }
-        found.sort(null);
-        return found;
     }
 }
