@@ -1,15 +1,23 @@
 package io.vyre.runtime.io;
 
 import io.netty.channel.uring.IoUring;
+import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Picks the pump's {@link FileIo} for an {@link IoPath}, probing io_uring once. */
+/**
+ * Picks the pump's {@link FileIo} for an {@link IoPath}, probing io_uring once, and wraps it in the
+ * {@link FileIoDecorator}s registered on the class path (none in the product).
+ */
 public final class FileIoFactory {
     private static final Logger LOG = LoggerFactory.getLogger(FileIoFactory.class);
     private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
     private static final int RING_SIZE = 256;
+    private static final List<FileIoDecorator> DECORATORS = ServiceLoader.load(FileIoDecorator.class,
+        FileIoFactory.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
+    private static final AtomicBoolean DECORATORS_LOGGED = new AtomicBoolean();
 
     private FileIoFactory() {
     }
@@ -36,6 +44,18 @@ public final class FileIoFactory {
      *                       kernel's io-wq workers in pieces of at most that many bytes ({@link IoUringFileIo})
      */
     public static FileIo create(IoPath requested, int readPieceBytes) {
+        FileIo io = undecorated(requested, readPieceBytes);
+        if (!DECORATORS.isEmpty() && DECORATORS_LOGGED.compareAndSet(false, true)) {
+            LOG.warn("IO pumps' file IO is wrapped by {} (registered as {})", DECORATORS,
+                FileIoDecorator.class.getName());
+        }
+        for (FileIoDecorator decorator : DECORATORS) {
+            io = decorator.decorate(io);
+        }
+        return io;
+    }
+
+    private static FileIo undecorated(IoPath requested, int readPieceBytes) {
         switch (requested) {
             case FILE_CHANNEL:
                 return new FileChannelFileIo();
