@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * job jar (loaded by the job's class loader) runtimes are shared per job per task manager, and with the
  * connector in Flink's {@code lib/} per task manager across jobs.
  *
- * <p>A runtime whose kernel faulted takes no new tenants: the next owner opens a fresh one, and the faulted
- * one closes when its last tenant has left.
+ * <p>A runtime whose kernel faulted, or that the watchdog found hung, takes no new tenants: the next owner opens a
+ * fresh one, and the broken one closes when its last tenant has left.
  */
 public final class DeviceRuntimes {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceRuntimes.class);
@@ -72,7 +72,7 @@ public final class DeviceRuntimes {
         }
 
         boolean takesTenants() {
-            return !runtime.isClosed() && runtime.backend().fault() == null && tenants < runtime.context().tenants();
+            return runtime.unserviceableReason() == null && tenants < runtime.context().tenants();
         }
     }
 
@@ -109,7 +109,7 @@ public final class DeviceRuntimes {
             }
             if (shared == null) {
                 VyreRuntimeContext context = deviceContext(owner, choice, device, onDevice.size());
-                if (onDevice.stream().anyMatch(d -> !d.runtime.isClosed() && d.runtime.backend().fault() == null)) {
+                if (onDevice.stream().anyMatch(d -> d.runtime.unserviceableReason() == null)) {
                     LOG.warn("{}: all {} tenants of the runtime on {} are taken; opening another runtime on the same"
                         + " device, which it time-slices (run fewer Vyre subtasks per task manager)", owner.name(),
                         context.tenants(), key);

@@ -95,6 +95,8 @@ public final class VyreRuntime implements AutoCloseable {
     /** The heartbeat last seen by a waiting thread, and when it changed (change time written first). */
     private volatile int lastHeartbeat;
     private volatile long lastHeartbeatChange = System.nanoTime();
+    /** Why the watchdog declared the kernel hung, or {@code null}: a hung runtime takes no new tenants. */
+    private volatile String hung;
 
     private VyreRuntime(VyreRuntimeContext context) {
         this.context = context;
@@ -628,7 +630,12 @@ public final class VyreRuntime implements AutoCloseable {
         if (heartbeat != lastHeartbeat) {
             lastHeartbeatChange = now;  // before the heartbeat: whoever sees the new heartbeat sees its time
             lastHeartbeat = heartbeat;
-        } else if (now - lastHeartbeatChange > context.watchdogTimeout().toNanos()) {
+        } else if (hung != null || now - lastHeartbeatChange > context.watchdogTimeout().toNanos()) {
+            if (hung == null) {
+                hung = "its heartbeat has not advanced for " + context.watchdogTimeout() + " (stuck at " + heartbeat + ")";
+                LOG.error("{}: the {} megakernel is hung: {}; its tenants fail, and new tenants open another runtime",
+                    context.name(), backend.kind(), hung);
+            }
             throw new VyreRuntimeException(context.name() + ": the " + backend.kind() + " megakernel's heartbeat"
                 + " has not advanced for " + context.watchdogTimeout() + " (stuck at " + heartbeat + ") while "
                 + doing + (slot >= 0 ? slot : "") + ": the kernel is hung; close this runtime and open a new one");
@@ -648,6 +655,18 @@ public final class VyreRuntime implements AutoCloseable {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Why this runtime cannot take a new tenant (closed, its kernel faulted, or the watchdog found it hung), or
+     * {@code null} when it can. A hung kernel stays hung: once the watchdog fired, every later wait fails too.
+     */
+    public String unserviceableReason() {
+        if (closed) {
+            return "closed";
+        }
+        String fault = backend.fault();
+        return fault != null ? "faulted: " + fault : hung != null ? "hung: " + hung : null;
     }
 
     /** Stops the kernel, drains and stops the IO pump, frees all native memory. Idempotent; always returns. */

@@ -19,6 +19,7 @@ import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.protocol.WorkRingClaims;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -40,6 +41,11 @@ public final class CpuMegakernel implements MegakernelBackend {
     private final ResidentTables tables;
     private final List<AgentRunner> runners = new ArrayList<>();
     private volatile String fault;
+    /** How long {@link #close} waits for its workers in all before it leaves a hung one running. */
+    private static final long CLOSE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int CLOSE_RETRY_MS = 100;
+    /** False once a worker did not stop at close: the shared memory it may still touch must not be freed. */
+    private volatile boolean stopped = true;
     private KernelEnvironment env;
     private WorkRingClaims claims;
     private KernelIoPort io;
@@ -125,14 +131,10 @@ public final class CpuMegakernel implements MegakernelBackend {
         return runners.size();
     }
 
-    /** Whether a worker's thread has ended (AgentRunner.close returns as its agent closes, a moment before). */
-    private static boolean joined(AgentRunner runner) {
-        Thread t = runner.thread();
-        if (t == null) {
-            return true;
-        }
+    /** Whether {@code t} ended, waiting for it until {@code deadline} (and a moment past it). */
+    private static boolean ended(Thread t, long deadline) {
         try {
-            t.join(TimeUnit.SECONDS.toMillis(5));
+            t.join(Math.max(10, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -176,6 +178,18 @@ public final class CpuMegakernel implements MegakernelBackend {
     }
 
     @Override
+    public boolean sharedMemoryReleasable() {
+        return stopped;
+    }
+
+    /** Thrown out of AgentRunner's close loop once a worker outlived {@link #CLOSE_NANOS}. */
+    private static final class GaveUp extends RuntimeException {
+        GaveUp() {
+            super(null, null, false, false);
+        }
+    }
+
+    @Override
     public void close() {
         synchronized (this) {
             closed = true;  // no worker starts after this
@@ -185,19 +199,34 @@ public final class CpuMegakernel implements MegakernelBackend {
             return;
         }
         env.control().requestShutdown();
+        long deadline = System.nanoTime() + CLOSE_NANOS;
+        List<Thread> threads = runners.stream().map(AgentRunner::thread).filter(Objects::nonNull).toList();
         for (AgentRunner runner : runners) {
-            runner.close(AgentRunner.RETRY_CLOSE_TIMEOUT_MS, thread -> {
-                LOG.warn("{} did not stop within {} ms; interrupting it again", thread.getName(),
-                    AgentRunner.RETRY_CLOSE_TIMEOUT_MS);
-                thread.interrupt();
-            });
+            boolean[] warned = {false};
+            try {
+                runner.close(CLOSE_RETRY_MS, thread -> {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new GaveUp();
+                    }
+                    if (!warned[0]) {
+                        warned[0] = true;
+                        LOG.warn("{} did not stop within {} ms; interrupting it", thread.getName(), CLOSE_RETRY_MS);
+                    }
+                    thread.interrupt();
+                });
+            } catch (GaveUp e) {
+                LOG.error("{}: worker {} did not stop within {} s (hung); leaving it", env.name(),
+                    runner.agent().roleName(), TimeUnit.NANOSECONDS.toSeconds(CLOSE_NANOS));
+            }
         }
-        boolean stopped = runners.stream().allMatch(CpuMegakernel::joined);
+        // the threads, not the runners: a closed runner's thread() is a placeholder that never ran
+        stopped = threads.stream().allMatch(t -> ended(t, deadline));
         runners.clear();
         if (stopped) {
             tables.free();
         } else {
-            LOG.error("{}: a CPU megakernel worker did not stop; its Vectorscan databases are not freed", env.name());
+            LOG.error("{}: a CPU megakernel worker did not stop; its Vectorscan databases, ring and buffers are not"
+                + " freed so it cannot touch freed memory", env.name());
         }
         env.control().buffer().putIntVolatile(offset(WORKERS), 0);
         if (fault == null) {
