@@ -24,28 +24,45 @@ final class StandaloneCluster implements AutoCloseable {
     private static final String ENTRYPOINT = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     private static final String TASK_MANAGER = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     private static final String BASH_JAVA_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
+    /** ZooKeeper's server as Flink ships it (flink-shaded-zookeeper-3, a dependency of flink-runtime). */
+    private static final String ZOOKEEPER = "org.apache.flink.shaded.zookeeper3.org.apache.zookeeper.server.ZooKeeperServerMain";
 
     private final Path work;
     private final Path conf;
     private final String classpath;
     private final List<String> jvmFlags;
     private final int restPort;
-    private final Process jobManager;
+    private final Process zooKeeper;
+    private Process jobManager;
+    private int jobManagers;
     private final Map<String, Process> taskManagers = new LinkedHashMap<>();
 
     StandaloneCluster(Path work, String classpath, String jvmFlags, int taskManagerCount, int slotsPerTaskManager)
         throws IOException, InterruptedException {
+        this(work, classpath, jvmFlags, taskManagerCount, slotsPerTaskManager, false);
+    }
+
+    /**
+     * @param highAvailability ZooKeeper high availability (a ZooKeeper server in its own JVM, HA metadata and
+     *                         checkpoints in folders under {@code work}): a JobManager that dies can be replaced
+     *                         by a new one ({@link #killJobManager}, {@link #startJobManager}), which recovers the
+     *                         running jobs from their last checkpoints
+     */
+    StandaloneCluster(Path work, String classpath, String jvmFlags, int taskManagerCount, int slotsPerTaskManager,
+                      boolean highAvailability) throws IOException, InterruptedException {
         FileUtils.deleteDirectory(work.toFile());
         this.work = Files.createDirectories(work);
         this.conf = Files.createDirectories(work.resolve("conf"));
         this.classpath = classpath;
         this.jvmFlags = Arrays.stream(jvmFlags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         this.restPort = freePort();
-        writeConfig(slotsPerTaskManager);
+        int zooKeeperPort = highAvailability ? freePort() : -1;
+        writeConfig(slotsPerTaskManager, zooKeeperPort);
         // whatever happens to the test JVM, the cluster's JVMs go with it
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
             .forEach(ProcessHandle::destroyForcibly), "stop-standalone-cluster"));
-        this.jobManager = start("jobmanager", resourceParams("GET_JM_RESOURCE_PARAMS"), ENTRYPOINT, List.of());
+        this.zooKeeper = highAvailability ? startZooKeeper(zooKeeperPort) : null;
+        startJobManager();
         try {
             for (int i = 1; i <= taskManagerCount; i++) {
                 String id = "tm-" + i;
@@ -75,7 +92,16 @@ final class StandaloneCluster implements AutoCloseable {
         return work;
     }
 
-    private void writeConfig(int slots) throws IOException {
+    private void writeConfig(int slots, int zooKeeperPort) throws IOException {
+        List<String> highAvailability = zooKeeperPort < 0 ? List.of() : List.of(
+            "high-availability.type: zookeeper",
+            "high-availability.zookeeper.quorum: 127.0.0.1:" + zooKeeperPort,
+            "high-availability.storageDir: file://" + work.resolve("ha"),
+            "high-availability.cluster-id: /vyre-e2e",
+            // a dead leader's ZooKeeper session (and so its leadership) ends after this, not the default 60 s
+            "high-availability.zookeeper.client.session-timeout: 6000",
+            "high-availability.zookeeper.client.connection-timeout: 3000",
+            "execution.checkpointing.dir: file://" + work.resolve("checkpoints"));
         String yaml = String.join("\n",
             "jobmanager.rpc.address: localhost",
             "jobmanager.rpc.port: " + freePort(),
@@ -100,7 +126,7 @@ final class StandaloneCluster implements AutoCloseable {
             "heartbeat.interval: 1000",
             "heartbeat.timeout: 8000",
             "");
-        Files.writeString(conf.resolve("config.yaml"), yaml);
+        Files.writeString(conf.resolve("config.yaml"), yaml + String.join("\n", highAvailability) + "\n");
         Files.createDirectories(work.resolve("uploads"));
         Files.createDirectories(work.resolve("tmp"));
         Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
@@ -171,6 +197,41 @@ final class StandaloneCluster implements AutoCloseable {
             .redirectOutput(work.resolve(name + ".out").toFile()).start();
     }
 
+    private Process startZooKeeper(int port) throws IOException, InterruptedException {
+        Path data = Files.createDirectories(work.resolve("zookeeper"));
+        Process zk = new ProcessBuilder(java(), "-Dzookeeper.admin.enableServer=false", "-cp", classpath, ZOOKEEPER,
+                Integer.toString(port), data.toString())
+            .redirectErrorStream(true).redirectOutput(work.resolve("zookeeper.out").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                return zk;
+            } catch (IOException notYet) {
+                if (!zk.isAlive()) {
+                    throw new IllegalStateException("ZooKeeper exited:\n" + Files.readString(work.resolve("zookeeper.out")));
+                }
+                Thread.sleep(100);
+            }
+        }
+        zk.destroyForcibly();
+        throw new IllegalStateException("ZooKeeper did not listen on " + port + " within 60 s");
+    }
+
+    /** Starts a JobManager (the first, or one that replaces a killed one: its log is jobmanager-N.log). */
+    void startJobManager() throws IOException, InterruptedException {
+        if (jobManager != null && jobManager.isAlive()) {
+            throw new IllegalStateException("a JobManager runs already");
+        }
+        String name = jobManagers++ == 0 ? "jobmanager" : "jobmanager-" + jobManagers;
+        jobManager = start(name, resourceParams("GET_JM_RESOURCE_PARAMS"), ENTRYPOINT, List.of());
+    }
+
+    /** SIGKILL of the JobManager. */
+    void killJobManager() throws InterruptedException {
+        jobManager.destroyForcibly();
+        jobManager.waitFor(30, TimeUnit.SECONDS);
+    }
+
     /** Starts one more TaskManager with resource id {@code id} (a replacement for one that died). */
     void startTaskManager(String id) throws IOException, InterruptedException {
         if (taskManagers.containsKey(id)) {
@@ -232,6 +293,10 @@ final class StandaloneCluster implements AutoCloseable {
         }
         if (!jobManager.waitFor(20, TimeUnit.SECONDS)) {
             jobManager.destroyForcibly();
+        }
+        if (zooKeeper != null) {
+            zooKeeper.destroyForcibly();
+            zooKeeper.waitFor(20, TimeUnit.SECONDS);
         }
     }
 

@@ -25,10 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shaded job jar on a real standalone session cluster (1 JobManager + 2 TaskManagers, separate JVMs
- * on loopback), submitted through the REST API like a user would: its output must equal a naive scan of
- * the same files; then, with a TaskManager running one of its subtasks killed three times during one job
- * (each replaced by a fresh one, as a cluster manager would), it must recover from its last checkpoint each
- * time and still commit every occurrence exactly once.
+ * on loopback, ZooKeeper high availability with a ZooKeeper server in its own JVM), submitted through the REST
+ * API like a user would: its output must equal a naive scan of the same files; then, with a TaskManager running
+ * one of its subtasks killed three times during one job (each replaced by a fresh one, as a cluster manager
+ * would), it must recover from its last checkpoint each time and still commit every occurrence exactly once; and
+ * with the JobManager killed during a job and a new one started, the new one must recover the job from its last
+ * checkpoint, again exactly once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterITCase {
@@ -49,7 +51,7 @@ class StandaloneClusterITCase {
         assertThat(Files.size(jar)).as("the job jar leaves Flink to the cluster").isLessThan(20L << 20);
         String classpath = Files.readString(Path.of(System.getProperty("flink.cluster.classpath.file"))).trim();
         Path work = Path.of(System.getProperty("flink.cluster.work.dir"));
-        cluster = new StandaloneCluster(work, classpath, System.getProperty("flink.cluster.jvm.flags"), 2, 2);
+        cluster = new StandaloneCluster(work, classpath, System.getProperty("flink.cluster.jvm.flags"), 2, 2, true);
         rest = new FlinkRest(cluster.restUrl());
         awaitTaskManagers(2);
         jarId = rest.uploadJar(jar);
@@ -132,6 +134,45 @@ class StandaloneClusterITCase {
         awaitState(job, "FINISHED");
         assertThat(checkpoints(job).path("restored").asInt()).as("checkpoints restored, one per kill")
             .isGreaterThanOrEqualTo(KILLS);
+        assertSameLines(committed(out), expected);
+    }
+
+    @Test
+    @Order(3)
+    void shouldRecoverFromAKilledJobManagerWithExactlyOnceOutput() throws Exception {
+        Path in = Files.createDirectories(data.resolve("jobmanager/in"));
+        List<String> patterns = List.of("abc", "cab", "aa", "bb");
+        writeRandomFiles(in, 4, 40_000, 29);
+        Path patternsFile = writePatterns(data.resolve("jobmanager/patterns.txt"), patterns);
+        Path out = data.resolve("jobmanager/out");
+        List<String> expected = naiveScan(in, patterns);
+        long perSecond = Math.max(1, expected.size() / 40);  // about 40 s at full speed: the kill lands mid-job
+
+        String job = rest.run(jarId, List.of("scan", "--input", in.toString(), "--patterns", patternsFile.toString(),
+            "--output", out.toString(), "--backend", "cpu", "--checkpoint-interval", "500ms",
+            "--max-records-per-second", Long.toString(perSecond), "--restart-attempts", "10"), 1);
+        awaitState(job, "RUNNING");
+        awaitCompletedCheckpoint(job, checkpoints(job).path("completed").asInt());
+        awaitCompletedCheckpoint(job, checkpoints(job).path("completed").asInt());
+        cluster.killJobManager();
+        cluster.startJobManager();
+
+        // the new JobManager takes the leadership once the dead one's ZooKeeper session ends, finds the job in the
+        // HA store and restores it from its last checkpoint on the TaskManagers that reconnect to it
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        String state = "";
+        while (System.nanoTime() < deadline && !state.equals("RUNNING") && !state.equals("FINISHED")) {
+            Thread.sleep(500);
+            try {
+                state = rest.get("/jobs/" + job).path("state").asText();
+            } catch (IOException notYet) {
+                state = "";  // no leader yet, or the job not recovered yet
+            }
+        }
+        assertThat(state).as("the job under the new JobManager\n%s", cluster.logTails()).isIn("RUNNING", "FINISHED");
+        awaitState(job, "FINISHED");
+        assertThat(checkpoints(job).path("restored").asInt()).as("the new JobManager restored a checkpoint")
+            .isGreaterThanOrEqualTo(1);
         assertSameLines(committed(out), expected);
     }
 
