@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -24,6 +25,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -44,7 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
 class IoFaultFailoverITCase {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-        .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+        .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -63,9 +67,9 @@ class IoFaultFailoverITCase {
         ScanCorpus corpus = new ScanCorpus(new Random(61), in, 12, 4, 120_000);
         FaultyFileIo.arm(fault, in, 1, 60_000);
 
-        StreamExecutionEnvironment env = restarting();
+        StreamExecutionEnvironment env = restarting(2);
         env.fromSource(VyreSource.builder().setPaths(in.toString()).setProgram(VyrePrograms.scan(corpus.patterns, false))
-                    .setBackend(BackendKind.CPU).setChunkBytes(8192).build(),
+                    .setBackend(TestBackends.source()).setChunkBytes(8192).build(),
                 WatermarkStrategy.noWatermarks(), "scan local")
             .map(m -> m.toLine())
             .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())
@@ -78,22 +82,57 @@ class IoFaultFailoverITCase {
         assertThat(new HashSet<>(committed)).as("no duplicates").hasSize(committed.size());
         assertThat(committed).isEqualTo(corpus.expected);
         assertThat(ScanCorpus.inProgress(out)).as("no in-progress file left").isEmpty();
-        String failures = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(client.getWebInterfaceURL() + "/jobs/" + job + "/exceptions")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(failures).as("the task failed naming the file and the cause")
+        assertThat(get(client, "/jobs/" + job + "/exceptions")).as("the task failed naming the file and the cause")
             .contains("the megakernel failed on " + in.resolve("log-"))
             .contains(fault == FaultyFileIo.Fault.EIO ? "errno 5 (EIO: input/output error)"
                 : fault == FaultyFileIo.Fault.THROW ? "went away" : "truncated underneath?");
     }
 
-    private static StreamExecutionEnvironment restarting() {
+    /**
+     * One tenant's error leaves the others alone: four subtasks (four tenants of one runtime) each scan a file, one
+     * file's read fails once with EIO in its second half; only that subtask restarts (its attempt number is the only
+     * one past 0), and the output is exact.
+     */
+    @Test
+    void shouldRestartOnlyTheTenantWhoseReadFailed(@InjectClusterClient ClusterClient<?> client) throws Exception {
+        Path in = dir.resolve("in");
+        Path out = dir.resolve("out");
+        ScanCorpus corpus = new ScanCorpus(new Random(63), in, 12, 4, 400_000);
+        FaultyFileIo.arm(FaultyFileIo.Fault.EIO, in.resolve("log-2"), 1, 200_000);
+
+        StreamExecutionEnvironment env = restarting(4);
+        env.fromSource(VyreSource.builder().setPaths(in.toString()).setProgram(VyrePrograms.scan(corpus.patterns, false))
+                    .setBackend(TestBackends.source()).setChunkBytes(8192).build(),
+                WatermarkStrategy.noWatermarks(), "scan local")
+            .map(m -> m.toLine())
+            .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())
+                .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(16 << 10)).build());
+        JobID job = env.executeAsync("one tenant's fault").getJobID();
+        client.requestJobResult(job).get();
+
+        assertThat(FaultyFileIo.INJECTED.get()).as("one fault, in log-2").isEqualTo(1);
+        assertThat(ScanCorpus.committed(out)).isEqualTo(corpus.expected);
+        String vertex = JSON.readTree(get(client, "/jobs/" + job)).path("vertices").get(0).path("id")
+            .asText();
+        List<Integer> attempts = new ArrayList<>();
+        JSON.readTree(get(client, "/jobs/" + job + "/vertices/" + vertex)).path("subtasks")
+            .forEach(s -> attempts.add(s.path("attempt").asInt()));
+        assertThat(attempts).as("attempts per subtask: only the one whose read failed restarted").hasSize(4)
+            .containsOnlyOnce(1).containsOnly(0, 1);
+    }
+
+    private static String get(ClusterClient<?> client, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(client.getWebInterfaceURL() + path))
+            .build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static StreamExecutionEnvironment restarting(int parallelism) {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         env.enableCheckpointing(100, CheckpointingMode.EXACTLY_ONCE);
         return env;
     }
@@ -106,7 +145,7 @@ class IoFaultFailoverITCase {
         List<String> expected = corpus.expected.stream().map(l -> "flaky:" + l).sorted().toList();
         FlakyFileSystemFactory.reset(4);
 
-        StreamExecutionEnvironment env = restarting();
+        StreamExecutionEnvironment env = restarting(2);
         env.fromSource(VyreSource.builder().setPaths("flaky://" + in).setProgram(VyrePrograms.scan(corpus.patterns, false))
                     .setBackend(BackendKind.CPU).setChunkBytes(8192).build(),
                 WatermarkStrategy.noWatermarks(), "scan flaky")

@@ -12,6 +12,10 @@ import io.vyre.runtime.testing.NaiveScan;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +29,13 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,7 +43,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A soak: a monitored folder of logs that live for {@code vyre.soak.seconds} (20 in CI, 1,800 with
+ * A soak: on {@code vyre.soak.parallelism} source subtasks (2; 8 tenants of the CUDA megakernel on the GPU machine,
+ * {@code -Dvyre.test.backend=cuda}), a monitored folder of logs that live for {@code vyre.soak.seconds} (20 in CI, 1,800 with
  * {@code -Pnightly}), checkpointed every {@code vyre.soak.checkpoint-ms} (1 s; 10 s nightly). A logger appends lines
  * to {@code app.log} and rotates it every few seconds (renamed to {@code app.log.N}, its last line written through
  * the handle it still holds, a new {@code app.log} created); whole files arrive beside it. At the end every file's
@@ -51,17 +59,20 @@ class SoakITCase {
     private static final long ROTATE_MS = Math.max(2000, SECONDS * 1000 / 180);
     private static final long NEW_FILE_MS = ROTATE_MS * 3 / 2;
     private static final long HEAP_SLACK = 64L << 20;
+    /** Source subtasks, each a tenant of the source's runtime (8 on the GPU machine's CUDA soak). */
+    private static final int PARALLELISM = Integer.getInteger("vyre.soak.parallelism", 2);
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-        .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+        .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(PARALLELISM).build());
 
     @TempDir
     Path dir;
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.HOURS)
-    void shouldKeepUpWithLiveLogsWithoutMissingAFileOrGrowingMemory() throws Exception {
+    void shouldKeepUpWithLiveLogsWithoutMissingAFileOrGrowingMemory(@InjectClusterClient ClusterClient<?> client)
+            throws Exception {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path out = dir.resolve("out");
         Path app = logs.resolve("app.log");
@@ -110,11 +121,16 @@ class SoakITCase {
             awaitCommitted(out, expected(logs));
             Memory last = Memory.now();  // before the test's own lists of the output are built again
             int occurrences = expected(logs).size();
-            System.out.printf("soak: %d s, checkpoints every %d ms: %d lines in %d files (%d rotations of app.log, %d"
-                    + " new files), %d occurrences committed exactly once; restarts 0; native %,d -> %,d bytes, direct"
-                    + " %,d -> %,d bytes, heap after GC %,d -> %,d bytes%n", SECONDS, CHECKPOINT_MS, lines,
-                rotations + newFiles + 1, rotations, newFiles, occurrences, first.nativeBytes, last.nativeBytes,
-                first.directBytes, last.directBytes, first.heapBytes, last.heapBytes);
+            int failures = new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(client.getWebInterfaceURL() + "/jobs/" + job.getJobID() + "/exceptions")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).path("exceptionHistory").path("entries").size();
+            System.out.printf("soak: %s backend, %d source subtasks, %d s, checkpoints every %d ms: %d lines in %d files"
+                    + " (%d rotations of app.log, %d new files), %d occurrences committed exactly once; failures (restarts) %d;"
+                    + " native %,d -> %,d bytes, direct %,d -> %,d bytes, heap after GC %,d -> %,d bytes%n",
+                TestBackends.source(), PARALLELISM, SECONDS, CHECKPOINT_MS, lines, rotations + newFiles + 1, rotations,
+                newFiles, occurrences, failures, first.nativeBytes, last.nativeBytes, first.directBytes,
+                last.directBytes, first.heapBytes, last.heapBytes);
+            assertThat(failures).as("failures of the job, each a restart").isZero();
             assertThat(rotations).as("app.log rotated").isPositive();
             assertThat(newFiles).as("new files arrived").isPositive();
             assertThat(last.nativeBytes).as("native (page-locked) memory").isLessThanOrEqualTo(first.nativeBytes);
@@ -126,11 +142,11 @@ class SoakITCase {
     }
 
     private JobClient start(Path logs, Path out) throws Exception {
-        StreamExecutionEnvironment env = ScanCorpus.restartingEnvironment(2);
+        StreamExecutionEnvironment env = ScanCorpus.restartingEnvironment(PARALLELISM);
         env.enableCheckpointing(CHECKPOINT_MS, CheckpointingMode.EXACTLY_ONCE);
         VyreSource<io.vyre.flink.program.ScanMatch> source = VyreSource.builder().setPaths(logs.toString())
             .setProgram(VyrePrograms.scan(patternBytes(), false))
-            .setBackend(BackendKind.CPU).setChunkBytes(1 << 16)
+            .setBackend(TestBackends.source()).setChunkBytes(1 << 16)
             .monitorContinuously(Duration.ofMillis(100), Duration.ofMillis(500)).build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "vyre-soak")
             .map(m -> m.toLine())
