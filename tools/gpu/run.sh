@@ -3,7 +3,11 @@
 #   tools/gpu/run.sh unpack N [MODE...]  collects the carried part (.gpu/carry-NN) into /opt/vf; once all N
 #                                        parts are there, unpacks them; then runs the MODEs, if any
 #   tools/gpu/run.sh MODE...             smoke | contract | suites | tests | bench | jobs | suite | choice | scanbench
-#                                        | rttbench | ringtrace | fuzz, logs under $OUT
+#                                        | rttbench | ringtrace | fuzz | itcases, logs under $OUT
+# itcases (staged with WITH_ITCASES=1): the connector's job-level reliability ITCases with their sources on the CUDA
+#       megakernel (MiniCluster): ITCASES lists the classes (IoFaultFailoverITCase SoakITCase by default),
+#       SOAK_SECONDS / SOAK_PARALLELISM / SOAK_CHECKPOINT_MS size the soak (60 s, 8 tenants, 10 s); ITCASES_BACKEND=cpu
+#       tries the staged classpath on a machine without a GPU
 # jobs: JOB_RUNS lists BACKEND:PARALLELISM runs (cpu, cuda, auto; PARALLELISM 'default' lets scan choose;
 #       vectorscan:N is the CPU baseline: Vectorscan itself on N threads); JOB_JAVA_OPTS go to the scan JVMs
 #       (@RUN@ in them names the run, e.g. for a flight recording's file); JOB_ARGS go to scan itself (--lanes 8);
@@ -35,7 +39,7 @@ unpack() {
   local sum
   sum=$(cat "$root"/parts/part.* | md5sum | cut -d' ' -f1)
   if [[ $sum != "$(cat "$root/unpacked" 2>/dev/null)" ]]; then
-    rm -rf "$root/jre" "$root/lib" "$root/jobs"
+    rm -rf "$root/jre" "$root/lib" "$root/jobs" "$root/itcases"
     cat "$root"/parts/part.* | tar -xzf - -C "$root" && echo "$sum" > "$root/unpacked" && echo "unpacked $total parts into $root"
   fi
 }
@@ -52,6 +56,22 @@ junit() {
   local rc=$?
   echo "$name: exit $rc"; grep -E "tests (successful|failed|found|skipped)" "$out/$name.log" | tr -s ' ' | head -5
   grep -E "✘|MethodSource|=> " "$out/$name.log" | head -30
+  return $rc
+}
+
+itcases() {
+  local selectors=() c
+  # on the JVM's class path, not the launcher's -cp: Flink's user-code class loader has the application class
+  # loader as its parent, and a job graph of classes only the launcher's loader sees does not deserialize
+  for c in ${ITCASES:-IoFaultFailoverITCase SoakITCase}; do selectors+=(--select-class "io.vyre.flink.$c"); done
+  (cd connector && timeout "${ITCASES_LIMIT:-560}" $java -Dvyre.test.backend="${ITCASES_BACKEND:-cuda}" \
+    -Dvyre.soak.seconds="${SOAK_SECONDS:-60}" -Dvyre.soak.parallelism="${SOAK_PARALLELISM:-8}" \
+    -Dvyre.soak.checkpoint-ms="${SOAK_CHECKPOINT_MS:-10000}" \
+    -cp "$root/junit-console.jar:$(ls "$root"/itcases/*.jar | tr '\n' ':')$(ls $root/lib/assertj-core-*.jar):$(ls $root/lib/byte-buddy-*.jar)" \
+    org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree --details-theme=ascii \
+    --reports-dir "$out/junit-itcases" "${selectors[@]}") > "$out/itcases.log" 2>&1
+  local rc=$?
+  echo "itcases: exit $rc"; grep -E "tests (successful|failed|found|skipped)|soak:|✘|\[X\]" "$out/itcases.log" | head -30
   return $rc
 }
 
@@ -260,6 +280,7 @@ for mode in "$@"; do
     rttbench) rttbench ;;
     ringtrace) ringtrace ;;
     fuzz) fuzz ;;
-    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, suite, choice, scanbench, rttbench, ringtrace, fuzz)"; exit 2 ;;
+    itcases) itcases ;;
+    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, suite, choice, scanbench, rttbench, ringtrace, fuzz, itcases)"; exit 2 ;;
   esac
 done

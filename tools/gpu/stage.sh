@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Stages what the GPU machine needs (it has no JDK and no network) into .gpu/ (ignored by git):
 #   .gpu/payload.tar.gz: a jlink'd Java runtime, benchmarks.jar (the runtime, JCuda, JMH), the gpu-runtime
-#   test classes with JUnit's console launcher, AssertJ and jqwik, and the Flink jobs' classpath when WITH_JOBS=1,
-#   split into .gpu/parts/part.* of at most PART_BYTES (58 MB) each, one per call to the GPU machine.
+#   test classes with JUnit's console launcher, AssertJ and jqwik, the Flink jobs' classpath when WITH_JOBS=1, and
+#   the connector's ITCases with their classpath (MiniCluster) when WITH_ITCASES=1, split into .gpu/parts/part.* of at
+#   most PART_BYTES (58 MB) each, one per call to the GPU machine.
 # Then, on the GPU machine, from the repository root (see docs/GPU.md for the calls):
 #   tools/gpu/run.sh unpack         (once per part: collects the part, unpacks when all are there)
 #   tools/gpu/run.sh tests|bench|all  (writes logs and results under $OUT)
@@ -32,6 +33,19 @@ if [[ ${WITH_JOBS:-0} == 1 ]]; then
     -DexcludeArtifactIds=flink-table-planner_2.12,flink-table-planner-loader,log4j-slf4j-impl,log4j-core \
     -DoutputDirectory="../$stage/jobs")
   mvn -B -ntp -q dependency:copy -Dartifact=org.slf4j:slf4j-simple:1.7.36 -DoutputDirectory="$stage/jobs"
+fi
+if [[ ${WITH_ITCASES:-0} == 1 ]]; then
+  mkdir -p "$stage/itcases"
+  # the connector's test classpath for its job-level ITCases (tools/gpu/run.sh itcases), without what they never
+  # load (RocksDB, the table planner, containers), JUnit (the console launcher brings it) and log4j-core (which
+  # needs java.desktop): slf4j-simple logs instead
+  (cd connector && mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=test \
+    -DexcludeGroupIds=org.testcontainers,com.github.docker-java,org.junit.jupiter,org.junit.platform,org.opentest4j,com.tngtech.archunit \
+    -DexcludeArtifactIds=frocksdbjni,flink-table-planner-loader,icu4j,log4j-slf4j-impl,log4j-core \
+    -DoutputDirectory="../$stage/itcases")
+  mvn -B -ntp -q dependency:copy -Dartifact=org.slf4j:slf4j-simple:1.7.36 -DoutputDirectory="$stage/itcases"
+  cp connector/target/vyre-flink-connector-*.jar "$stage/itcases/"
+  (cd connector/target/test-classes && zip -q -r "$OLDPWD/$stage/itcases/vyre-flink-connector-itcases.jar" .)
 fi
 jdk=${JDK:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
 "$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,java.management.rmi,jdk.management.agent,java.naming,java.sql,java.xml,java.scripting,jdk.unsupported,jdk.management,jdk.zipfs,java.instrument,java.compiler,java.net.http,java.rmi,java.security.jgss,jdk.crypto.ec,jdk.jfr \
