@@ -94,6 +94,8 @@ class CliErrorsTest {
         assertOneErrorLine(CliRun.of("scan", "--input", input.toString(), "--patterns", patterns.toString(), "--output",
             dir.resolve("out").toString(), "--lanes", "0"), 2, "--lanes must be in [1, 64]");
         assertOneErrorLine(CliRun.of("scan", "--input", input.toString(), "--patterns", patterns.toString(), "--output",
+            dir.resolve("out").toString(), "--warmup-runs", "-1"), 2, "--warmup-runs must be in [0, 10]");
+        assertOneErrorLine(CliRun.of("scan", "--input", input.toString(), "--patterns", patterns.toString(), "--output",
             dir.resolve("out").toString(), "--chunk-mib", "1000"), 2, "--chunk-mib must be in [1, 256]");
         assertOneErrorLine(CliRun.of("redact", "--input", input.toString(), "--patterns", patterns.toString(), "--output",
             dir.resolve("out").toString(), "--mask", "\u00e9"), 2, "--mask must be one ASCII character");

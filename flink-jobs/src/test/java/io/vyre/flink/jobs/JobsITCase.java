@@ -87,8 +87,10 @@ class JobsITCase {
         Path patterns = Files.writeString(dir.resolve("p.txt"), "error\n");
         Path out = dir.resolve("out");
         CliRun run = CliRun.of("scan", "--input", file.toString(), "--patterns", patterns.toString(), "--output",
-            out.toString(), "--ignore-case", "--backend", "cpu", "--parallelism", "1", "--lanes", "2", "--chunk-mib", "1");
+            out.toString(), "--ignore-case", "--backend", "cpu", "--parallelism", "1", "--lanes", "2", "--chunk-mib", "1",
+            "--warmup-runs", "1");
         assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).as("the warm-up ran first, into its own folder").contains("warm-up run 1 of 1");
         assertThat(committedLines(out)).containsExactlyInAnyOrderElementsOf(expectedScan(file, bytes("error"), true))
             .hasSize(5);
     }

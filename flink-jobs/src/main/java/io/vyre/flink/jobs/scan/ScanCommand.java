@@ -58,6 +58,11 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--chunk-mib", paramLabel = "MIB", description = "Bytes per chunk, in MiB (default: ${DEFAULT-VALUE}).")
     int chunkMib = 4;
 
+    @Option(names = "--warmup-runs", paramLabel = "N", description = "For benchmarks: run the job N times first,"
+        + " into a scratch folder that is deleted, so that the reported run finds this JVM's compiler done, as in a"
+        + " task manager that has been running for a while (default: ${DEFAULT-VALUE}; embedded cluster only).")
+    int warmupRuns;
+
     @Option(names = "--demo", description = "Generate a sample of log files with planted indicators, scan it and"
         + " print what was found.")
     boolean demo;
@@ -82,6 +87,9 @@ public final class ScanCommand implements Callable<Integer> {
         }
         if (lanes < 1 || lanes > 64) {
             throw new UserError("--lanes must be in [1, 64], got " + lanes, VyreJobs.EXIT_USAGE, null);
+        }
+        if (warmupRuns < 0 || warmupRuns > 10) {
+            throw new UserError("--warmup-runs must be in [0, 10], got " + warmupRuns, VyreJobs.EXIT_USAGE, null);
         }
         if (chunkMib < 1 || chunkMib > 256) {
             throw new UserError("--chunk-mib must be in [1, 256], got " + chunkMib,
@@ -118,6 +126,20 @@ public final class ScanCommand implements Callable<Integer> {
         String backend = JobEnvironment.resolveBackend(common.backend, common.devices,
             List.of(VyrePrograms.scan(patterns, input.ignoreCase).program(0)), Path.of(files.firstKey()));
         long total = JobInputs.totalBytes(files);
+        for (int run = 1; run <= warmupRuns; run++) {
+            Path scratch = Files.createTempDirectory("vyre-scan-warmup");
+            try {
+                StreamExecutionEnvironment warm = JobEnvironment.createForVyreSources(common, new Configuration(),
+                    JobEnvironment.defaultParallelism(backend, common));
+                ScanJob.define(warm, jobSpec(paths, patterns, scratch.resolve("out")));
+                double warmSeconds = warm.execute(jobName(patterns, files.size() + " files") + " (warm-up " + run + ")")
+                    .getNetRuntime() / 1000.0;
+                spec.commandLine().getErr().printf(Locale.ROOT, "warm-up run %d of %d: %.2f s%n", run, warmupRuns,
+                    warmSeconds);
+            } finally {
+                FileUtils.deleteDirectoryQuietly(scratch.toFile());
+            }
+        }
         Set<Path> before = MatchCounts.partFiles(out);
         StreamExecutionEnvironment env = JobEnvironment.createForVyreSources(common,
             ProgressReporter.configuration(ScanJob.SOURCE_NAME, total), JobEnvironment.defaultParallelism(backend, common));
