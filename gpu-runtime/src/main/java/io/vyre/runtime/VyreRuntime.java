@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import org.agrona.concurrent.AgentRunner;
@@ -95,8 +96,11 @@ public final class VyreRuntime implements AutoCloseable {
     /** The heartbeat last seen by a waiting thread, and when it changed (change time written first). */
     private volatile int lastHeartbeat;
     private volatile long lastHeartbeatChange = System.nanoTime();
-    /** Why the watchdog declared the kernel hung, or {@code null}: a hung runtime takes no new tenants. */
-    private volatile String hung;
+    /**
+     * What the watchdog saw when it declared the kernel hung, or {@code null}. A hung runtime stays hung: every later
+     * wait fails, and it takes no new tenants.
+     */
+    private final AtomicReference<String> hung = new AtomicReference<>();
 
     private VyreRuntime(VyreRuntimeContext context) {
         this.context = context;
@@ -625,21 +629,25 @@ public final class VyreRuntime implements AutoCloseable {
             throw new VyreRuntimeException(context.name() + ": the " + backend.kind() + " megakernel faulted while "
                 + doing + (slot >= 0 ? slot : "") + ": " + fault);
         }
-        int heartbeat = control.heartbeat();
-        long now = System.nanoTime();
-        if (heartbeat != lastHeartbeat) {
-            lastHeartbeatChange = now;  // before the heartbeat: whoever sees the new heartbeat sees its time
-            lastHeartbeat = heartbeat;
-        } else if (hung != null || now - lastHeartbeatChange > context.watchdogTimeout().toNanos()) {
-            if (hung == null) {
-                hung = "its heartbeat has not advanced for " + context.watchdogTimeout() + " (stuck at " + heartbeat + ")";
-                LOG.error("{}: the {} megakernel is hung: {}; its tenants fail, and new tenants open another runtime",
-                    context.name(), backend.kind(), hung);
+        if (hung.get() == null) {
+            int heartbeat = control.heartbeat();
+            long now = System.nanoTime();
+            if (heartbeat != lastHeartbeat) {
+                lastHeartbeatChange = now;  // before the heartbeat: whoever sees the new heartbeat sees its time
+                lastHeartbeat = heartbeat;
+                return;
             }
-            throw new VyreRuntimeException(context.name() + ": the " + backend.kind() + " megakernel's heartbeat"
-                + " has not advanced for " + context.watchdogTimeout() + " (stuck at " + heartbeat + ") while "
-                + doing + (slot >= 0 ? slot : "") + ": the kernel is hung; close this runtime and open a new one");
+            if (now - lastHeartbeatChange <= context.watchdogTimeout().toNanos()) {
+                return;
+            }
+            String seen = "heartbeat has not advanced for " + context.watchdogTimeout() + " (stuck at " + heartbeat + ")";
+            if (hung.compareAndSet(null, seen)) {
+                LOG.error("{}: the {} megakernel is hung: its {}; its tenants fail, and new tenants open another runtime",
+                    context.name(), backend.kind(), seen);
+            }
         }
+        throw new VyreRuntimeException(context.name() + ": the " + backend.kind() + " megakernel's " + hung.get()
+            + " while " + doing + (slot >= 0 ? slot : "") + ": the kernel is hung; close this runtime and open a new one");
     }
 
     private void checkOpen() {
@@ -659,14 +667,15 @@ public final class VyreRuntime implements AutoCloseable {
 
     /**
      * Why this runtime cannot take a new tenant (closed, its kernel faulted, or the watchdog found it hung), or
-     * {@code null} when it can. A hung kernel stays hung: once the watchdog fired, every later wait fails too.
+     * {@code null} when it can.
      */
     public String unserviceableReason() {
         if (closed) {
             return "closed";
         }
         String fault = backend.fault();
-        return fault != null ? "faulted: " + fault : hung != null ? "hung: " + hung : null;
+        String seen = hung.get();
+        return fault != null ? "faulted: " + fault : seen != null ? "hung: its " + seen : null;
     }
 
     /** Stops the kernel, drains and stops the IO pump, frees all native memory. Idempotent; always returns. */

@@ -107,9 +107,13 @@ class VyreRuntimeTest {
         try (VyreRuntime rt = VyreRuntime.open(ctx)) {
             long seq = rt.publish(Instruction.of(Opcode.NOP));
             long start = System.nanoTime();
+            assertThat(rt.unserviceableReason()).as("healthy until the watchdog fires").isNull();
             assertThatThrownBy(() -> rt.await(seq, Duration.ofSeconds(30))).isInstanceOf(VyreRuntimeException.class)
                 .hasMessageContaining("heartbeat has not advanced").hasMessageContaining("close this runtime");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(rt.unserviceableReason()).as("a hung runtime takes no new tenant").startsWith("hung: its heartbeat");
+            assertThatThrownBy(() -> rt.poll(seq)).as("and stays hung: the next wait fails at once")
+                .hasMessageContaining("the kernel is hung");
         }
     }
 
