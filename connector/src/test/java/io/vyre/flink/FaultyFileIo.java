@@ -7,10 +7,10 @@ import io.vyre.runtime.memory.NativeBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -70,12 +70,13 @@ public final class FaultyFileIo implements FileIoDecorator {
         return "FaultyFileIo (test fault injection)";
     }
 
-    /** Driven from one pump thread, as every FileIo. */
+    /** Driven from one pump thread, as every FileIo (inFlight() also from the thread closing the pump). */
     private static final class Faulty implements FileIo {
         private final FileIo io;
         private final Map<Long, Path> opening = new HashMap<>();
         private final Map<Integer, Path> files = new HashMap<>();
-        private final ArrayDeque<long[]> injected = new ArrayDeque<>();
+        /** Completions of injected faults; inFlight() reads its size from a closing thread too. */
+        private final ConcurrentLinkedQueue<long[]> injected = new ConcurrentLinkedQueue<>();
 
         Faulty(FileIo io) {
             this.io = io;

@@ -8,12 +8,7 @@ import io.vyre.flink.sink.VyreSink;
 import io.vyre.flink.source.FlakyFileSystemFactory;
 import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.backend.BackendKind;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,8 +16,6 @@ import java.util.Random;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.client.program.ClusterClient;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,12 +61,7 @@ class IoFaultFailoverITCase {
         FaultyFileIo.arm(fault, in, 1, 60_000);
 
         StreamExecutionEnvironment env = restarting(2);
-        env.fromSource(VyreSource.builder().setPaths(in.toString()).setProgram(VyrePrograms.scan(corpus.patterns, false))
-                    .setBackend(TestBackends.source()).setChunkBytes(8192).build(),
-                WatermarkStrategy.noWatermarks(), "scan local")
-            .map(m -> m.toLine())
-            .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())
-                .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(16 << 10)).build());
+        scan(env, in.toString(), out, corpus);
         JobID job = env.executeAsync("pump faults: " + fault).getJobID();
         client.requestJobResult(job).get();
 
@@ -82,7 +70,7 @@ class IoFaultFailoverITCase {
         assertThat(new HashSet<>(committed)).as("no duplicates").hasSize(committed.size());
         assertThat(committed).isEqualTo(corpus.expected);
         assertThat(ScanCorpus.inProgress(out)).as("no in-progress file left").isEmpty();
-        assertThat(get(client, "/jobs/" + job + "/exceptions")).as("the task failed naming the file and the cause")
+        assertThat(ScanCorpus.rest(client, "/jobs/" + job + "/exceptions")).as("the task failed naming the file and the cause")
             .contains("the megakernel failed on " + in.resolve("log-"))
             .contains(fault == FaultyFileIo.Fault.EIO ? "errno 5 (EIO: input/output error)"
                 : fault == FaultyFileIo.Fault.THROW ? "went away" : "truncated underneath?");
@@ -101,38 +89,33 @@ class IoFaultFailoverITCase {
         FaultyFileIo.arm(FaultyFileIo.Fault.EIO, in.resolve("log-2"), 1, 200_000);
 
         StreamExecutionEnvironment env = restarting(4);
-        env.fromSource(VyreSource.builder().setPaths(in.toString()).setProgram(VyrePrograms.scan(corpus.patterns, false))
-                    .setBackend(TestBackends.source()).setChunkBytes(8192).build(),
-                WatermarkStrategy.noWatermarks(), "scan local")
-            .map(m -> m.toLine())
-            .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())
-                .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(16 << 10)).build());
+        scan(env, in.toString(), out, corpus);
         JobID job = env.executeAsync("one tenant's fault").getJobID();
         client.requestJobResult(job).get();
 
         assertThat(FaultyFileIo.INJECTED.get()).as("one fault, in log-2").isEqualTo(1);
         assertThat(ScanCorpus.committed(out)).isEqualTo(corpus.expected);
-        String vertex = JSON.readTree(get(client, "/jobs/" + job)).path("vertices").get(0).path("id")
+        String vertex = JSON.readTree(ScanCorpus.rest(client, "/jobs/" + job)).path("vertices").get(0).path("id")
             .asText();
         List<Integer> attempts = new ArrayList<>();
-        JSON.readTree(get(client, "/jobs/" + job + "/vertices/" + vertex)).path("subtasks")
+        JSON.readTree(ScanCorpus.rest(client, "/jobs/" + job + "/vertices/" + vertex)).path("subtasks")
             .forEach(s -> attempts.add(s.path("attempt").asInt()));
         assertThat(attempts).as("attempts per subtask: only the one whose read failed restarted").hasSize(4)
             .containsOnlyOnce(1).containsOnly(0, 1);
     }
 
-    private static String get(ClusterClient<?> client, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(client.getWebInterfaceURL() + path))
-            .build(), HttpResponse.BodyHandlers.ofString()).body();
+    /** Scans {@code in} on the tests' source backend into a Vyre sink writing {@code out}, as a job of {@code env}. */
+    private static void scan(StreamExecutionEnvironment env, String in, Path out, ScanCorpus corpus) {
+        env.fromSource(VyreSource.builder().setPaths(in).setProgram(VyrePrograms.scan(corpus.patterns, false))
+                    .setBackend(TestBackends.source()).setChunkBytes(8192).build(),
+                WatermarkStrategy.noWatermarks(), "scan")
+            .map(m -> m.toLine())
+            .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())
+                .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(16 << 10)).build());
     }
 
     private static StreamExecutionEnvironment restarting(int parallelism) {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(parallelism);
+        StreamExecutionEnvironment env = ScanCorpus.restartingEnvironment(parallelism, 10);
         env.enableCheckpointing(100, CheckpointingMode.EXACTLY_ONCE);
         return env;
     }
@@ -146,12 +129,7 @@ class IoFaultFailoverITCase {
         FlakyFileSystemFactory.reset(4);
 
         StreamExecutionEnvironment env = restarting(2);
-        env.fromSource(VyreSource.builder().setPaths("flaky://" + in).setProgram(VyrePrograms.scan(corpus.patterns, false))
-                    .setBackend(BackendKind.CPU).setChunkBytes(8192).build(),
-                WatermarkStrategy.noWatermarks(), "scan flaky")
-            .map(m -> m.toLine())
-            .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())
-                .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(16 << 10)).build());
+        scan(env, "flaky://" + in, out, corpus);
         env.execute("io faults");
 
         assertThat(FlakyFileSystemFactory.BREAKS.get()).as("every file broke four times, one more than the reopens")

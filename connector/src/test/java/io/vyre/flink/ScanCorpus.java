@@ -3,6 +3,10 @@ package io.vyre.flink;
 import io.vyre.flink.program.ScanMatch;
 import io.vyre.runtime.testing.NaiveScan;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -67,9 +72,14 @@ final class ScanCorpus {
 
     /** {@code parallelism} subtasks, restarted up to three times, 100 ms apart. */
     static StreamExecutionEnvironment restartingEnvironment(int parallelism) {
+        return restartingEnvironment(parallelism, 3);
+    }
+
+    /** {@code parallelism} subtasks, restarted up to {@code attempts} times, 100 ms apart. */
+    static StreamExecutionEnvironment restartingEnvironment(int parallelism, int attempts) {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, attempts);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
@@ -99,5 +109,11 @@ final class ScanCorpus {
         try (Stream<Path> files = Files.list(out)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".inprogress")).sorted().toList();
         }
+    }
+
+    /** The body of a GET of the cluster's REST API ({@code /jobs/ID/exceptions}, ...). */
+    static String rest(ClusterClient<?> client, String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(client.getWebInterfaceURL() + path))
+            .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }

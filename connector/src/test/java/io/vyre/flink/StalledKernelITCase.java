@@ -9,10 +9,6 @@ import io.vyre.flink.sink.VyreSink;
 import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.DeviceRuntimes;
 import io.vyre.runtime.backend.BackendKind;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -23,8 +19,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.client.program.ClusterClient;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -61,12 +55,7 @@ class StalledKernelITCase {
         ScanCorpus corpus = new ScanCorpus(new Random(67), in, 12, 4, 400_000);
         long runtimesBefore = DeviceRuntimes.shared().runtimesOpened();
 
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = ScanCorpus.restartingEnvironment(2, 10);
         env.enableCheckpointing(100, CheckpointingMode.EXACTLY_ONCE);
         env.fromSource(VyreSource.builder().setPaths(in.toString()).setProgram(VyrePrograms.scan(corpus.patterns, false))
                     .setRuntimeSettings(watchdogOfTwoSeconds()).setChunkBytes(8192).build(),
@@ -97,10 +86,7 @@ class StalledKernelITCase {
         assertThat(ScanCorpus.inProgress(out)).as("no in-progress file left").isEmpty();
         assertThat(DeviceRuntimes.shared().runtimesOpened() - runtimesBefore)
             .as("the restarted tasks opened a fresh runtime instead of joining the hung one").isGreaterThanOrEqualTo(2);
-        String failures = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(client.getWebInterfaceURL() + "/jobs/" + job + "/exceptions")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(failures).as("the tasks failed naming the hung kernel")
+        assertThat(ScanCorpus.rest(client, "/jobs/" + job + "/exceptions")).as("the tasks failed naming the hung kernel")
             .contains("megakernel's heartbeat has not advanced for PT2S");
     }
 

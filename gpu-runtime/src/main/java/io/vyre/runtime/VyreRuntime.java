@@ -1,5 +1,6 @@
 package io.vyre.runtime;
 
+import io.vyre.runtime.backend.AgentRunners;
 import io.vyre.runtime.backend.KernelEnvironment;
 import io.vyre.runtime.backend.MegakernelBackend;
 import io.vyre.runtime.bytecode.Instruction;
@@ -38,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
@@ -65,6 +67,8 @@ import org.slf4j.LoggerFactory;
 public final class VyreRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VyreRuntime.class);
     private static final long IO_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long closing waits for the IO pumps' threads to end once their IO drained, or did not. */
+    private static final long PUMP_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final VyreRuntimeContext context;
     private final NativeMemory memory;
@@ -93,9 +97,19 @@ public final class VyreRuntime implements AutoCloseable {
     private int servedPartitions = 1;
     private final List<AgentRunner> pumpRunners;
     private volatile boolean closed;
-    /** The heartbeat last seen by a waiting thread, and when it changed (change time written first). */
-    private volatile int lastHeartbeat;
-    private volatile long lastHeartbeatChange = System.nanoTime();
+    /** When this runtime opened: the origin of the watchdog's millisecond clock. */
+    private final long openedNanos = System.nanoTime();
+    /**
+     * The heartbeat waiting threads last saw change (high 32 bits) and when, in ms since open (low 32 bits): one
+     * word replaced by compare-and-set, so a waiter that was descheduled cannot pair a heartbeat with an older time.
+     */
+    private final AtomicLong lastBeat = new AtomicLong();
+    /**
+     * When a waiting thread last checked the heartbeat: a gap longer than half the watchdog means nobody watched
+     * (the process was paused: a GC, a stopped or starved VM), and the watchdog starts over instead of blaming the
+     * kernel for time it was not watched.
+     */
+    private volatile long lastCheckNanos = System.nanoTime();
     /**
      * What the watchdog saw when it declared the kernel hung, or {@code null}. A hung runtime stays hung: every later
      * wait fails, and it takes no new tenants.
@@ -630,14 +644,18 @@ public final class VyreRuntime implements AutoCloseable {
                 + doing + (slot >= 0 ? slot : "") + ": " + fault);
         }
         if (hung.get() == null) {
-            int heartbeat = control.heartbeat();
             long now = System.nanoTime();
-            if (heartbeat != lastHeartbeat) {
-                lastHeartbeatChange = now;  // before the heartbeat: whoever sees the new heartbeat sees its time
-                lastHeartbeat = heartbeat;
+            long watchdog = context.watchdogTimeout().toNanos();
+            boolean unwatched = now - lastCheckNanos > watchdog / 2;
+            lastCheckNanos = now;
+            int heartbeat = control.heartbeat();
+            long last = lastBeat.get();
+            int nowMillis = (int) TimeUnit.NANOSECONDS.toMillis(now - openedNanos);
+            if (heartbeat != (int) (last >>> 32) || unwatched) {
+                lastBeat.compareAndSet(last, ((long) heartbeat << 32) | Integer.toUnsignedLong(nowMillis));
                 return;
             }
-            if (now - lastHeartbeatChange <= context.watchdogTimeout().toNanos()) {
+            if (TimeUnit.MILLISECONDS.toNanos(nowMillis - (int) last) <= watchdog) {
                 return;
             }
             String seen = "heartbeat has not advanced for " + context.watchdogTimeout() + " (stuck at " + heartbeat + ")";
@@ -691,8 +709,12 @@ public final class VyreRuntime implements AutoCloseable {
             Thread.onSpinWait();
         }
         long inFlight = ioInFlight();
-        pumpRunners.forEach(AgentRunner::close);
-        if (!backend.sharedMemoryReleasable()) {
+        boolean pumpsStopped = AgentRunners.closeWithin(pumpRunners, System.nanoTime() + PUMP_CLOSE_NANOS,
+            context.name() + " IO pumps");
+        if (!pumpsStopped) {
+            LOG.error("{}: an IO pump did not stop (blocked in a system call?); the buffers it reads into and writes from"
+                + " are not freed (the process should be restarted)", context.name());
+        } else if (!backend.sharedMemoryReleasable()) {
             LOG.error("{}: the {} kernel did not stop; its ring, queue and buffers are not freed so it cannot write"
                 + " into freed memory (the process should be restarted)", context.name(), backend.kind());
         } else if (inFlight == 0) {

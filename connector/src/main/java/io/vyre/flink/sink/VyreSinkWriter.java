@@ -596,7 +596,7 @@ final class VyreSinkWriter<IN>
             // a finishing job flushed before close, so writes still in flight here follow a failure or a cancel:
             // they went to in-progress files that a restore discards, and a cleanup that threw would fail the task
             // manager (a broken runtime, e.g. a hung kernel, must fail the task only)
-            LOG.warn("{}: writes still in flight at close did not finish: {}", prefix, e.toString());
+            LOG.warn("{}: writes still in flight at close did not finish", prefix, e);
         } finally {
             rt.close();
             if (remote != null) {

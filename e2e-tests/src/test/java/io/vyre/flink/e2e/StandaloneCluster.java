@@ -62,8 +62,8 @@ final class StandaloneCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
             .forEach(ProcessHandle::destroyForcibly), "stop-standalone-cluster"));
         this.zooKeeper = highAvailability ? startZooKeeper(zooKeeperPort) : null;
-        startJobManager();
         try {
+            startJobManager();
             for (int i = 1; i <= taskManagerCount; i++) {
                 String id = "tm-" + i;
                 taskManagers.put(id, start(id, resourceParams("GET_TM_RESOURCE_PARAMS"), TASK_MANAGER,
@@ -101,6 +101,8 @@ final class StandaloneCluster implements AutoCloseable {
             // a dead leader's ZooKeeper session (and so its leadership) ends after this, not the default 60 s
             "high-availability.zookeeper.client.session-timeout: 6000",
             "high-availability.zookeeper.client.connection-timeout: 3000",
+            // a connection that stalls briefly on a busy machine keeps the leadership; only a session that ends loses it
+            "high-availability.zookeeper.client.tolerate-suspended-connections: true",
             "execution.checkpointing.dir: file://" + work.resolve("checkpoints"));
         String yaml = String.join("\n",
             "jobmanager.rpc.address: localhost",

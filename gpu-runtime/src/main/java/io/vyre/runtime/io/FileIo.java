@@ -28,7 +28,7 @@ public interface FileIo extends AutoCloseable {
     /** Delivers the completions that are ready; returns how many. */
     int poll(CompletionSink sink);
 
-    /** Operations submitted and not yet delivered. */
+    /** Operations submitted and not yet delivered (also read by the thread that closes the pump). */
     int inFlight();
 
     @Override

@@ -107,6 +107,10 @@ public final class ScanCommand implements Callable<Integer> {
 
     /** On a cluster: the inputs and the output folder are the task managers' business. */
     private int submit(List<String> paths, List<byte[]> patterns, Path out) throws Exception {
+        if (warmupRuns > 0) {
+            throw new UserError("--warmup-runs is for the embedded cluster (a cluster's task managers keep their JVMs"
+                + " warm between jobs): leave it out when submitting", VyreJobs.EXIT_USAGE, null);
+        }
         StreamExecutionEnvironment env = JobEnvironment.createForVyreSources(common, new Configuration(), 0);
         ScanJob.define(env, jobSpec(paths, patterns, out));
         JobExecutionResult result = env.execute(jobName(patterns, paths.size() + " inputs"));
@@ -127,7 +131,9 @@ public final class ScanCommand implements Callable<Integer> {
             List.of(VyrePrograms.scan(patterns, input.ignoreCase).program(0)), Path.of(files.firstKey()));
         long total = JobInputs.totalBytes(files);
         for (int run = 1; run <= warmupRuns; run++) {
-            Path scratch = Files.createTempDirectory("vyre-scan-warmup");
+            // beside the output (a temporary folder may be a small tmpfs), hidden
+            Path scratch = Files.createTempDirectory(Files.createDirectories(out.toAbsolutePath().getParent()),
+                ".vyre-scan-warmup");
             try {
                 StreamExecutionEnvironment warm = JobEnvironment.createForVyreSources(common, new Configuration(),
                     JobEnvironment.defaultParallelism(backend, common));

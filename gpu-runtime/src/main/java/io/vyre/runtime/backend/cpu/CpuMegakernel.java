@@ -8,6 +8,7 @@ import static io.vyre.runtime.protocol.ControlBlockDescriptor.STATE_RUNNING;
 import static io.vyre.runtime.protocol.ControlBlockDescriptor.WORKERS;
 import static io.vyre.runtime.protocol.ControlBlockDescriptor.offset;
 
+import io.vyre.runtime.backend.AgentRunners;
 import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.backend.BackendSettings;
 import io.vyre.runtime.backend.KernelEnvironment;
@@ -19,7 +20,6 @@ import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.protocol.WorkRingClaims;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -43,7 +43,6 @@ public final class CpuMegakernel implements MegakernelBackend {
     private volatile String fault;
     /** How long {@link #close} waits for its workers in all before it leaves a hung one running. */
     private static final long CLOSE_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final int CLOSE_RETRY_MS = 100;
     /** False once a worker did not stop at close: the shared memory it may still touch must not be freed. */
     private volatile boolean stopped = true;
     private KernelEnvironment env;
@@ -131,16 +130,6 @@ public final class CpuMegakernel implements MegakernelBackend {
         return runners.size();
     }
 
-    /** Whether {@code t} ended, waiting for it until {@code deadline} (and a moment past it). */
-    private static boolean ended(Thread t, long deadline) {
-        try {
-            t.join(Math.max(10, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !t.isAlive();
-    }
-
     /**
      * How an idle worker waits for work: every idle duty cycle reads the status of every ring slot (cache lines
      * the host and the other workers write), so it spins for about 4,096 such reads, not a fixed number of
@@ -182,16 +171,12 @@ public final class CpuMegakernel implements MegakernelBackend {
         return stopped;
     }
 
-    /** Thrown out of AgentRunner's close loop once a worker outlived {@link #CLOSE_NANOS}. */
-    private static final class GaveUp extends RuntimeException {
-        GaveUp() {
-            super(null, null, false, false);
-        }
-    }
-
     @Override
     public void close() {
         synchronized (this) {
+            if (closed) {
+                return;  // a second close must not free what a worker left running by the first may still touch
+            }
             closed = true;  // no worker starts after this
         }
         if (env == null) {
@@ -199,28 +184,7 @@ public final class CpuMegakernel implements MegakernelBackend {
             return;
         }
         env.control().requestShutdown();
-        long deadline = System.nanoTime() + CLOSE_NANOS;
-        List<Thread> threads = runners.stream().map(AgentRunner::thread).filter(Objects::nonNull).toList();
-        for (AgentRunner runner : runners) {
-            boolean[] warned = {false};
-            try {
-                runner.close(CLOSE_RETRY_MS, thread -> {
-                    if (System.nanoTime() - deadline > 0) {
-                        throw new GaveUp();
-                    }
-                    if (!warned[0]) {
-                        warned[0] = true;
-                        LOG.warn("{} did not stop within {} ms; interrupting it", thread.getName(), CLOSE_RETRY_MS);
-                    }
-                    thread.interrupt();
-                });
-            } catch (GaveUp e) {
-                LOG.error("{}: worker {} did not stop within {} s (hung); leaving it", env.name(),
-                    runner.agent().roleName(), TimeUnit.NANOSECONDS.toSeconds(CLOSE_NANOS));
-            }
-        }
-        // the threads, not the runners: a closed runner's thread() is a placeholder that never ran
-        stopped = threads.stream().allMatch(t -> ended(t, deadline));
+        stopped = AgentRunners.closeWithin(runners, System.nanoTime() + CLOSE_NANOS, env.name() + " CPU megakernel");
         runners.clear();
         if (stopped) {
             tables.free();

@@ -5,6 +5,7 @@ import static io.vyre.runtime.protocol.WorkRingDescriptor.EMPTY;
 import static io.vyre.runtime.protocol.WorkRingDescriptor.PUBLISHED;
 
 import io.vyre.runtime.protocol.ControlBlock;
+import io.vyre.runtime.protocol.ControlBlockDescriptor;
 import io.vyre.runtime.protocol.IoError;
 import io.vyre.runtime.protocol.MegakernelIoQueue;
 import io.vyre.runtime.protocol.SlotError;
@@ -70,9 +71,10 @@ final class KernelIoPort {
 
         idle.reset();
         int s;
+        int turns = 0;
         while ((s = queue.getIntAcquire(status)) != STATUS_OK && s != STATUS_ERROR) {
             try {
-                waitOrFail(deadline, idle);
+                waitOrFail(deadline, idle, ++turns);
             } catch (SlotFault f) {
                 owners.set(slot, ABANDONED);
                 throw f;
@@ -111,6 +113,7 @@ final class KernelIoPort {
      */
     private int own(int base, long deadline, IdleStrategy idle) {
         idle.reset();
+        int turns = 0;
         while (true) {
             int start = (int) Long.remainderUnsigned(probeStart.getAndIncrement(), partitionSlots);
             for (int i = 0; i < partitionSlots; i++) {
@@ -124,7 +127,7 @@ final class KernelIoPort {
                     return slot;
                 }
             }
-            waitOrFail(deadline, idle);
+            waitOrFail(deadline, idle, ++turns);
         }
     }
 
@@ -133,7 +136,15 @@ final class KernelIoPort {
         return s == STATUS_OK || s == STATUS_ERROR;
     }
 
-    private void waitOrFail(long deadline, IdleStrategy idle) {
+    /**
+     * One idle turn of a worker waiting on the IO queue; every 64th advances the heartbeat: the worker is alive,
+     * waiting for the host, and a kernel whose workers all wait on slow IO is not hung (the IO wait has its own
+     * limit, which ends in IO_ERROR).
+     */
+    private void waitOrFail(long deadline, IdleStrategy idle, int turns) {
+        if ((turns & 63) == 0) {
+            control.buffer().getAndAddInt(ControlBlockDescriptor.offset(ControlBlockDescriptor.HEARTBEAT), 1);
+        }
         if (control.isShutdownRequested()) {
             throw new SlotFault(SlotError.SHUTDOWN, 0);
         }

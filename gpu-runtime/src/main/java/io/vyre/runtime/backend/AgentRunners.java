@@ -1,0 +1,71 @@
+package io.vyre.runtime.backend;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.AgentRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closing Agrona agent threads (CPU kernel workers, IO pumps) in bounded time: {@link AgentRunner#close(int,
+ * java.util.function.Consumer)} retries as long as a thread lives, so a thread that is hung, or blocked in a system
+ * call on a dead device, would hold whoever closes it (a Flink task cancelling) forever.
+ */
+public final class AgentRunners {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRunners.class);
+    private static final int RETRY_MS = 100;
+
+    private AgentRunners() {
+    }
+
+    /**
+     * Closes every runner by {@code deadline} ({@link System#nanoTime()}) in all, interrupting threads that do not
+     * stop; a thread still alive then is left running and logged.
+     *
+     * @return whether every runner's thread ended: if not, memory it may still touch must not be freed
+     */
+    public static boolean closeWithin(List<AgentRunner> runners, long deadline, String what) {
+        // the threads, taken before closing: a closed runner's thread() is a placeholder that never ran
+        List<Thread> threads = runners.stream().map(AgentRunner::thread).filter(Objects::nonNull).toList();
+        for (AgentRunner runner : runners) {
+            try {
+                runner.close((int) Math.max(1, Math.min(RETRY_MS, remainingMillis(deadline))), thread -> {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new GaveUp();
+                    }
+                    thread.interrupt();
+                });
+            } catch (GaveUp e) {
+                LOG.error("{}: {} did not stop in time (hung, or blocked in a system call); leaving it running", what,
+                    runner.agent().roleName());
+            }
+        }
+        return threads.stream().allMatch(t -> ended(t, deadline));
+    }
+
+    private static boolean ended(Thread t, long deadline) {
+        long millis = remainingMillis(deadline);
+        if (millis > 0 && t.isAlive()) {
+            try {
+                t.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return !t.isAlive();
+    }
+
+    private static long remainingMillis(long deadline) {
+        return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    }
+
+    /** Thrown out of AgentRunner's close loop once the deadline passed. */
+    private static final class GaveUp extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        GaveUp() {
+            super(null, null, false, false);
+        }
+    }
+}
