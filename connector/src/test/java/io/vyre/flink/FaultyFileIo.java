@@ -2,7 +2,7 @@ package io.vyre.flink;
 
 import io.vyre.runtime.io.FileIo;
 import io.vyre.runtime.io.FileIoDecorator;
-import io.vyre.runtime.io.IoPath;
+import io.vyre.runtime.io.ForwardingFileIo;
 import io.vyre.runtime.memory.NativeBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,33 +71,27 @@ public final class FaultyFileIo implements FileIoDecorator {
     }
 
     /** Driven from one pump thread, as every FileIo (inFlight() also from the thread closing the pump). */
-    private static final class Faulty implements FileIo {
-        private final FileIo io;
+    private static final class Faulty extends ForwardingFileIo {
         private final Map<Long, Path> opening = new HashMap<>();
         private final Map<Integer, Path> files = new HashMap<>();
         /** Completions of injected faults; inFlight() reads its size from a closing thread too. */
         private final ConcurrentLinkedQueue<long[]> injected = new ConcurrentLinkedQueue<>();
 
         Faulty(FileIo io) {
-            this.io = io;
-        }
-
-        @Override
-        public IoPath path() {
-            return io.path();
+            super(io);
         }
 
         @Override
         public void open(long token, Path file, boolean forWrite) {
             opening.put(token, file);
-            io.open(token, file, forWrite);
+            delegate.open(token, file, forWrite);
         }
 
         @Override
         public void read(long token, int fileId, long fileOffset, NativeBuffer into, int bufferOffset, int length) {
             Path file = files.get(fileId);
             if (!shouldFault(file, fileOffset)) {
-                io.read(token, fileId, fileOffset, into, bufferOffset, length);
+                delegate.read(token, fileId, fileOffset, into, bufferOffset, length);
                 return;
             }
             switch (fault == null ? Fault.EIO : fault) {
@@ -113,19 +107,9 @@ public final class FaultyFileIo implements FileIoDecorator {
         }
 
         @Override
-        public void write(long token, int fileId, long fileOffset, NativeBuffer from, int bufferOffset, int length) {
-            io.write(token, fileId, fileOffset, from, bufferOffset, length);
-        }
-
-        @Override
-        public void sync(long token, int fileId) {
-            io.sync(token, fileId);
-        }
-
-        @Override
         public void closeFile(int fileId) {
             files.remove(fileId);
-            io.closeFile(fileId);
+            delegate.closeFile(fileId);
         }
 
         @Override
@@ -134,7 +118,7 @@ public final class FaultyFileIo implements FileIoDecorator {
             for (long[] c; (c = injected.poll()) != null; n++) {
                 sink.complete(c[0], c[1]);
             }
-            return n + io.poll((token, result) -> {
+            return n + delegate.poll((token, result) -> {
                 Path opened = opening.remove(token);
                 if (opened != null && result >= 0) {
                     files.put((int) result, opened);
@@ -145,12 +129,7 @@ public final class FaultyFileIo implements FileIoDecorator {
 
         @Override
         public int inFlight() {
-            return io.inFlight() + injected.size();
-        }
-
-        @Override
-        public void close() {
-            io.close();
+            return delegate.inFlight() + injected.size();
         }
     }
 }

@@ -106,21 +106,9 @@ class StandaloneClusterITCase {
     @Test
     @Order(2)
     void shouldRecoverFromThreeKilledTaskManagersWithExactlyOnceOutput() throws Exception {
-        Path in = Files.createDirectories(data.resolve("failover/in"));
-        List<String> patterns = List.of("abc", "bca", "aa", "cc");
-        writeRandomFiles(in, 4, 40_000, 23);
-        Path patternsFile = writePatterns(data.resolve("failover/patterns.txt"), patterns);
-        Path out = data.resolve("failover/out");
-        List<String> expected = naiveScan(in, patterns);
-        // throttled so the job is still running at the third kill: about 45 s at full speed. One subtask (source,
-        // writer and committer chained): the TaskManager running it is the one whose death the job must recover
-        // from; with two, one may finish its share of the files early, and killing its TaskManager then fails
-        // nothing (a run did exactly that)
-        long perSecond = Math.max(1, expected.size() / 45);
-
-        String job = rest.run(jarId, List.of("scan", "--input", in.toString(), "--patterns", patternsFile.toString(),
-            "--output", out.toString(), "--backend", "cpu", "--checkpoint-interval", "500ms",
-            "--max-records-per-second", Long.toString(perSecond), "--restart-attempts", "10"), 1);
+        // throttled so the job is still running at the third kill: about 45 s at full speed
+        ThrottledJob scan = ThrottledJob.start("failover", List.of("abc", "bca", "aa", "cc"), 23, 45);
+        String job = scan.id();
         awaitState(job, "RUNNING");
         for (int kill = 1; kill <= KILLS; kill++) {
             awaitCompletedCheckpoint(job, checkpoints(job).path("completed").asInt());
@@ -134,23 +122,15 @@ class StandaloneClusterITCase {
         awaitState(job, "FINISHED");
         assertThat(checkpoints(job).path("restored").asInt()).as("checkpoints restored, one per kill")
             .isGreaterThanOrEqualTo(KILLS);
-        assertSameLines(committed(out), expected);
+        assertSameLines(committed(scan.out()), scan.expected());
     }
 
     @Test
     @Order(3)
     void shouldRecoverFromAKilledJobManagerWithExactlyOnceOutput() throws Exception {
-        Path in = Files.createDirectories(data.resolve("jobmanager/in"));
-        List<String> patterns = List.of("abc", "cab", "aa", "bb");
-        writeRandomFiles(in, 4, 40_000, 29);
-        Path patternsFile = writePatterns(data.resolve("jobmanager/patterns.txt"), patterns);
-        Path out = data.resolve("jobmanager/out");
-        List<String> expected = naiveScan(in, patterns);
-        long perSecond = Math.max(1, expected.size() / 40);  // about 40 s at full speed: the kill lands mid-job
-
-        String job = rest.run(jarId, List.of("scan", "--input", in.toString(), "--patterns", patternsFile.toString(),
-            "--output", out.toString(), "--backend", "cpu", "--checkpoint-interval", "500ms",
-            "--max-records-per-second", Long.toString(perSecond), "--restart-attempts", "10"), 1);
+        // about 40 s at full speed: the kill lands mid-job
+        ThrottledJob scan = ThrottledJob.start("jobmanager", List.of("abc", "cab", "aa", "bb"), 29, 40);
+        String job = scan.id();
         awaitState(job, "RUNNING");
         awaitCompletedCheckpoint(job, checkpoints(job).path("completed").asInt());
         awaitCompletedCheckpoint(job, checkpoints(job).path("completed").asInt());
@@ -173,7 +153,27 @@ class StandaloneClusterITCase {
         awaitState(job, "FINISHED");
         assertThat(checkpoints(job).path("restored").asInt()).as("the new JobManager restored a checkpoint")
             .isGreaterThanOrEqualTo(1);
-        assertSameLines(committed(out), expected);
+        assertSameLines(committed(scan.out()), scan.expected());
+    }
+
+    /**
+     * A scan job over random files, throttled to last about {@code seconds}, as one subtask (source, writer and
+     * committer chained): the TaskManager running it is the one whose death the job must recover from; with two, one
+     * may finish its share of the files early, and killing its TaskManager then fails nothing (a run did exactly that).
+     */
+    private record ThrottledJob(String id, Path out, List<String> expected) {
+        static ThrottledJob start(String name, List<String> patterns, long seed, int seconds) throws Exception {
+            Path in = Files.createDirectories(data.resolve(name + "/in"));
+            writeRandomFiles(in, 4, 40_000, seed);
+            Path patternsFile = writePatterns(data.resolve(name + "/patterns.txt"), patterns);
+            Path out = data.resolve(name + "/out");
+            List<String> expected = naiveScan(in, patterns);
+            long perSecond = Math.max(1, expected.size() / seconds);
+            String id = rest.run(jarId, List.of("scan", "--input", in.toString(), "--patterns", patternsFile.toString(),
+                "--output", out.toString(), "--backend", "cpu", "--checkpoint-interval", "500ms",
+                "--max-records-per-second", Long.toString(perSecond), "--restart-attempts", "10"), 1);
+            return new ThrottledJob(id, out, expected);
+        }
     }
 
     private static JsonNode checkpoints(String job) throws IOException, InterruptedException {
@@ -250,20 +250,27 @@ class StandaloneClusterITCase {
      * and killing one of those fails nothing.
      */
     private static String taskManagerRunningATaskOf(String job) throws Exception {
+        // after a restore the job is RUNNING while its subtask may still be INITIALIZING (its state restoring), and
+        // the REST API's views may lag a moment: wait for a RUNNING subtask instead of failing on the first look
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<String> seen = new ArrayList<>();
-        for (JsonNode vertex : rest.get("/jobs/" + job).path("vertices")) {
-            for (JsonNode subtask : rest.get("/jobs/" + job + "/vertices/" + vertex.path("id").asText())
-                .path("subtasks")) {
-                String id = subtask.path("taskmanager-id").asText();
-                String status = subtask.path("status").asText();
-                seen.add(vertex.path("name").asText() + "#" + subtask.path("subtask").asInt() + " " + status + " on "
-                    + id);
-                if (id.startsWith("tm-") && status.equals("RUNNING") && cluster.alive(id)) {
-                    return id;
+        while (System.nanoTime() < deadline) {
+            seen.clear();
+            for (JsonNode vertex : rest.get("/jobs/" + job).path("vertices")) {
+                for (JsonNode subtask : rest.get("/jobs/" + job + "/vertices/" + vertex.path("id").asText())
+                    .path("subtasks")) {
+                    String id = subtask.path("taskmanager-id").asText();
+                    String status = subtask.path("status").asText();
+                    seen.add(vertex.path("name").asText() + "#" + subtask.path("subtask").asInt() + " " + status
+                        + " on " + id);
+                    if (id.startsWith("tm-") && status.equals("RUNNING") && cluster.alive(id)) {
+                        return id;
+                    }
                 }
             }
+            Thread.sleep(200);
         }
-        throw new AssertionError("no TaskManager runs a subtask of " + job + ": " + seen);
+        throw new AssertionError("no TaskManager ran a subtask of " + job + " within 60 s: " + seen);
     }
 
     private static void writeRandomFiles(Path dir, int files, int bytes, long seed) throws IOException {

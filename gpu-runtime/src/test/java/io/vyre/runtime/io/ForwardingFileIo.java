@@ -3,13 +3,24 @@ package io.vyre.runtime.io;
 import io.vyre.runtime.memory.NativeBuffer;
 import java.nio.file.Path;
 
-/** FileChannel IO that test doubles change one or two operations of; the rest goes to the real thing. */
-abstract class ForwardingFileIo implements FileIo {
-    protected final FileChannelFileIo delegate = new FileChannelFileIo();
+/**
+ * Real IO (FileChannel, or any other {@link FileIo}) that test doubles change one or two operations of; the rest goes
+ * to the real thing.
+ */
+public abstract class ForwardingFileIo implements FileIo {
+    protected final FileIo delegate;
+
+    protected ForwardingFileIo() {
+        this(new FileChannelFileIo());
+    }
+
+    protected ForwardingFileIo(FileIo delegate) {
+        this.delegate = delegate;
+    }
 
     @Override
     public IoPath path() {
-        return IoPath.FILE_CHANNEL;
+        return delegate.path();
     }
 
     @Override
