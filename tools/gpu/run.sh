@@ -67,7 +67,7 @@ itcases() {
   (cd connector && timeout "${ITCASES_LIMIT:-560}" $java -Dvyre.test.backend="${ITCASES_BACKEND:-cuda}" \
     -Dvyre.soak.seconds="${SOAK_SECONDS:-60}" -Dvyre.soak.parallelism="${SOAK_PARALLELISM:-8}" \
     -Dvyre.soak.checkpoint-ms="${SOAK_CHECKPOINT_MS:-10000}" \
-    -cp "$root/junit-console.jar:$(ls "$root"/itcases/*.jar | tr '\n' ':')$(ls $root/lib/assertj-core-*.jar):$(ls $root/lib/byte-buddy-*.jar)" \
+    -cp "$root/junit-console.jar:$(ls "$root"/itcases/*.jar | paste -sd:)" \
     org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree --details-theme=ascii \
     --reports-dir "$out/junit-itcases" "${selectors[@]}") > "$out/itcases.log" 2>&1
   local rc=$?

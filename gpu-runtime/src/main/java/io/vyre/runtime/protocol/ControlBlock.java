@@ -101,6 +101,11 @@ public final class ControlBlock {
         return word(HEARTBEAT);
     }
 
+    /** The kernel side: a worker that is alive (working, idle or waiting on the host) advances the heartbeat. */
+    public void beat() {
+        buffer.getAndAddInt(offset(HEARTBEAT), 1);
+    }
+
     public int doorbell() {
         return word(DOORBELL);
     }

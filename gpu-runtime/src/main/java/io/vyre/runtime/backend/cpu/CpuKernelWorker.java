@@ -1,6 +1,5 @@
 package io.vyre.runtime.backend.cpu;
 
-import static io.vyre.runtime.protocol.ControlBlockDescriptor.HEARTBEAT;
 import static io.vyre.runtime.protocol.ControlBlockDescriptor.offset;
 import static io.vyre.runtime.protocol.WorkRingDescriptor.ARG_COUNT;
 import static io.vyre.runtime.protocol.WorkRingDescriptor.OPCODE_WORD;
@@ -68,7 +67,7 @@ final class CpuKernelWorker implements Agent {
     public int doWork() {
         // the heartbeat is one word every worker shares: advanced per slot, and every 64th idle cycle
         if ((++cycles & 63) == 0) {
-            controlBuffer.getAndAddInt(offset(HEARTBEAT), 1);
+            control.beat();
         }
         if (control.isShutdownRequested()) {
             throw new AgentTerminationException("SHUTDOWN");
@@ -77,7 +76,7 @@ final class CpuKernelWorker implements Agent {
         if (slot == SlotScheduler.NONE) {
             return 0;
         }
-        controlBuffer.getAndAddInt(offset(HEARTBEAT), 1);
+        control.beat();
         if (slot == SlotScheduler.CONTENDED) {
             return 1;
         }

@@ -5,7 +5,6 @@ import static io.vyre.runtime.protocol.WorkRingDescriptor.EMPTY;
 import static io.vyre.runtime.protocol.WorkRingDescriptor.PUBLISHED;
 
 import io.vyre.runtime.protocol.ControlBlock;
-import io.vyre.runtime.protocol.ControlBlockDescriptor;
 import io.vyre.runtime.protocol.IoError;
 import io.vyre.runtime.protocol.MegakernelIoQueue;
 import io.vyre.runtime.protocol.SlotError;
@@ -143,7 +142,7 @@ final class KernelIoPort {
      */
     private void waitOrFail(long deadline, IdleStrategy idle, int turns) {
         if ((turns & 63) == 0) {
-            control.buffer().getAndAddInt(ControlBlockDescriptor.offset(ControlBlockDescriptor.HEARTBEAT), 1);
+            control.beat();
         }
         if (control.isShutdownRequested()) {
             throw new SlotFault(SlotError.SHUTDOWN, 0);
