@@ -8,6 +8,7 @@ import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.flink.source.split.VyreFileSplitState;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -77,6 +78,27 @@ public final class VyreSourceReader<T>
     protected void onSplitFinished(Map<String, VyreFileSplitState> finished) {
         if (getNumberOfCurrentlyAssignedSplits() < initialSplits || pendingBytes.get() < refillBytes) {
             context.sendSplitRequest();
+        }
+    }
+
+    /**
+     * Also available once the fetcher has failed, so that {@link #pollNext} throws its error and the task fails over.
+     * Flink's {@code SourceReaderBase} looks for a failed fetcher before it polls its element queue; a fetcher that
+     * fails in between has its wake-up taken by that poll (the empty queue turns unavailable again), and the task then
+     * waited for records that never came instead of failing: a job stalled after an IO error until it was cancelled.
+     */
+    @Override
+    public CompletableFuture<Void> isAvailable() {
+        CompletableFuture<Void> available = super.isAvailable();
+        return available.isDone() || !fetcherFailed() ? available : CompletableFuture.completedFuture(null);
+    }
+
+    private boolean fetcherFailed() {
+        try {
+            splitFetcherManager.checkErrors();
+            return false;
+        } catch (RuntimeException failed) {
+            return true;
         }
     }
 

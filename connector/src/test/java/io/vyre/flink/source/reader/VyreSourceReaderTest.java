@@ -1,6 +1,7 @@
 package io.vyre.flink.source.reader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vyre.flink.program.LineRecord;
 import io.vyre.flink.LogWriter;
@@ -164,6 +165,32 @@ class VyreSourceReaderTest {
         assertThat(output.getEmittedRecords()).as("whole chunks: at least the limit").hasSizeGreaterThanOrEqualTo(5);
         assertThat(metrics.getIOMetricGroup().getNumBytesInCounter().getCount())
             .as("at most the chunks in flight when the limit was reached were read").isLessThanOrEqualTo(4L << 16);
+    }
+
+    /**
+     * A fetcher that fails while the task thread is between Flink's error check and its poll of the element queue:
+     * that poll takes the fetcher's wake-up (the empty queue turns unavailable again). The reader must still be
+     * available, and its next poll must throw the fetcher's error, or the task waits forever (a job stalled after an
+     * IO error). The poll is made here as the task thread made it, after the fetcher failed.
+     */
+    @Test
+    void shouldStayAvailableAfterTheFetcherFailedEvenWhenItsWakeUpWasTaken() throws Exception {
+        Path missing = dir.resolve("missing.log");
+        try (VyreSourceReader<ScanMatch> reader = scanReader(List.of("x".getBytes(StandardCharsets.US_ASCII)), 1 << 16)) {
+            reader.start();
+            reader.addSplits(List.of(VyreFileSplit.range(missing.toString(), 0, 1000)));
+            reader.isAvailable().get(30, java.util.concurrent.TimeUnit.SECONDS);  // the fetcher failed and woke it
+            java.lang.reflect.Field queue = org.apache.flink.connector.base.source.reader.SourceReaderBase.class
+                .getDeclaredField("elementsQueue");
+            queue.setAccessible(true);
+            assertThat(((org.apache.flink.connector.base.source.reader.synchronization.FutureCompletingBlockingQueue<?>)
+                queue.get(reader)).poll()).as("nothing was fetched").isNull();
+
+            assertThat(reader.isAvailable()).as("available, so that the task polls and fails")
+                .succeedsWithin(Duration.ofSeconds(5));
+            assertThatThrownBy(() -> reader.pollNext(new TestingReaderOutput<>())).as("the fetcher's error")
+                .hasStackTraceContaining("cannot read " + missing + ": it no longer exists");
+        }
     }
 
     /** Reads with {@code reader} until {@code limit} records were emitted (or the input ended). */
