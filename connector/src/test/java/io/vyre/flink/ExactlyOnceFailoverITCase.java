@@ -9,6 +9,7 @@ import io.vyre.flink.sink.VyreSink;
 import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.backend.BackendKind;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -17,9 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,6 +45,9 @@ class ExactlyOnceFailoverITCase {
     static final AtomicInteger SEEN = new AtomicInteger();
     /** Records to pass on before the failure (once a checkpoint completed). */
     static volatile int failAfter = 3000;
+
+    /** A job here takes seconds; one still running after this is stuck, and says where (before JUnit's 120 s). */
+    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
 
     @TempDir
     Path dir;
@@ -73,7 +79,8 @@ class ExactlyOnceFailoverITCase {
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"ranges", "small files", "gzip"})
-    void shouldRecoverWithoutLosingOrRepeatingAnything(String input) throws Exception {
+    void shouldRecoverWithoutLosingOrRepeatingAnything(String input, @InjectClusterClient ClusterClient<?> client)
+            throws Exception {
         CHECKPOINTED.set(false);
         FAILED.set(false);
         SEEN.set(0);
@@ -94,7 +101,7 @@ class ExactlyOnceFailoverITCase {
         StreamExecutionEnvironment env = ScanCorpus.restartingEnvironment(2);
         env.enableCheckpointing(100, CheckpointingMode.EXACTLY_ONCE);
         scanIntoSink(env, in, patterns, smallFiles ? 64 << 10 : 8192, new FailOnceAfterCheckpoint(), out);
-        env.execute("exactly-once failover");
+        ScanCorpus.awaitJob(client, env.executeAsync("exactly-once failover").getJobID(), JOB_TIMEOUT);
 
         assertThat(FAILED).as("the injected failure happened").isTrue();
         List<String> committed = ScanCorpus.committed(out);
@@ -123,7 +130,8 @@ class ExactlyOnceFailoverITCase {
     }
 
     @Test
-    void shouldCleanUpAfterAnAttemptThatFailedBeforeItsFirstCheckpoint() throws Exception {
+    void shouldCleanUpAfterAnAttemptThatFailedBeforeItsFirstCheckpoint(@InjectClusterClient ClusterClient<?> client)
+            throws Exception {
         Path in = dir.resolve("in");
         Path out = dir.resolve("out");
         ScanCorpus corpus = new ScanCorpus(new Random(23), in, 12, 4, 120_000);
@@ -131,7 +139,7 @@ class ExactlyOnceFailoverITCase {
         // attempt gets no writer state at all, and the sink commits at the end of the input
         StreamExecutionEnvironment env = ScanCorpus.restartingEnvironment(2);
         scanIntoSink(env, in, corpus.patterns, 8192, new FailOnceBeforeAnyCheckpoint(), out);
-        env.execute("failure before the first checkpoint");
+        ScanCorpus.awaitJob(client, env.executeAsync("failure before the first checkpoint").getJobID(), JOB_TIMEOUT);
 
         assertThat(FAILED_EARLY).as("the injected failure happened").isTrue();
         assertThat(ScanCorpus.committed(out)).isEqualTo(corpus.expected);

@@ -14,10 +14,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -26,6 +32,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * environment the jobs run in.
  */
 final class ScanCorpus {
+    private static final ObjectMapper JSON = new ObjectMapper();
     final List<byte[]> patterns = new ArrayList<>();
     final List<String> expected = new ArrayList<>();
 
@@ -109,6 +116,51 @@ final class ScanCorpus {
         try (Stream<Path> files = Files.list(out)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".inprogress")).sorted().toList();
         }
+    }
+
+    /**
+     * Waits up to {@code timeout} for {@code job} to finish, and throws its failure if it failed. A job still running
+     * by then fails the test with what it was doing (its state, each task's subtasks and their attempts, its
+     * checkpoints, its last failure), since a hang otherwise shows only as the test's timeout.
+     */
+    static JobExecutionResult awaitJob(ClusterClient<?> client, JobID job, Duration timeout) throws Exception {
+        try {
+            return client.requestJobResult(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .toJobExecutionResult(ScanCorpus.class.getClassLoader());
+        } catch (TimeoutException e) {
+            String seen;
+            try {
+                seen = describe(client, job);
+            } catch (IOException | RuntimeException described) {
+                seen = "(its state could not be read: " + described + ")";
+            }
+            throw new AssertionError("job " + job + " did not end within " + timeout + ": " + seen, e);
+        }
+    }
+
+    /** One line: the job's state, its tasks' subtasks (state and attempt), checkpoints, and its last failure. */
+    private static String describe(ClusterClient<?> client, JobID job) throws IOException, InterruptedException {
+        JsonNode details = JSON.readTree(rest(client, "/jobs/" + job));
+        StringBuilder line = new StringBuilder(details.path("state").asText("?"));
+        for (JsonNode vertex : details.path("vertices")) {
+            line.append("; ").append(vertex.path("name").asText()).append(": ");
+            JsonNode subtasks = JSON.readTree(rest(client, "/jobs/" + job + "/vertices/" + vertex.path("id").asText()))
+                .path("subtasks");
+            List<String> states = new ArrayList<>();
+            subtasks.forEach(s -> states.add(s.path("status").asText() + "#" + s.path("attempt").asInt()));
+            line.append(states);
+        }
+        JsonNode counts = JSON.readTree(rest(client, "/jobs/" + job + "/checkpoints")).path("counts");
+        line.append("; checkpoints completed ").append(counts.path("completed").asInt()).append(", failed ")
+            .append(counts.path("failed").asInt()).append(", in progress ").append(counts.path("in_progress").asInt());
+        JsonNode history = JSON.readTree(rest(client, "/jobs/" + job + "/exceptions")).path("exceptionHistory")
+            .path("entries");
+        line.append("; failures ").append(history.size());
+        if (history.size() > 0) {
+            String last = history.get(0).path("stacktrace").asText();
+            line.append(", the last: ").append(last.lines().findFirst().orElse(""));
+        }
+        return line.toString();
     }
 
     /** The body of a GET of the cluster's REST API ({@code /jobs/ID/exceptions}, ...). */

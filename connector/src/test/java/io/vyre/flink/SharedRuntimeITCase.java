@@ -10,6 +10,7 @@ import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.DeviceRuntimes;
 import io.vyre.runtime.backend.BackendKind;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,13 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -87,7 +90,8 @@ class SharedRuntimeITCase {
     }
 
     @Test
-    void shouldKeepTheOtherTenantsRunningWhileOneFailsAndRejoins() throws Exception {
+    void shouldKeepTheOtherTenantsRunningWhileOneFailsAndRejoins(@InjectClusterClient ClusterClient<?> client)
+            throws Exception {
         Path in = dir.resolve("in");
         Path out = dir.resolve("out");
         ScanCorpus corpus = new ScanCorpus(new Random(23), in, 10, 8, 100_000);
@@ -104,7 +108,8 @@ class SharedRuntimeITCase {
             .map(new FailOneSubtask())
             .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())
                 .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(16 << 10)).build());
-        env.execute("shared runtime, one tenant failing");
+        ScanCorpus.awaitJob(client, env.executeAsync("shared runtime, one tenant failing").getJobID(),
+            Duration.ofSeconds(90));
 
         assertThat(FAILED).as("the injected failure happened").isTrue();
         assertThat(STARTS.get(FAILING_SUBTASK).get()).as("the failing subtask restarted").isEqualTo(2);
