@@ -3,6 +3,7 @@ package io.vyre.runtime;
 import io.vyre.runtime.backend.AgentRunners;
 import io.vyre.runtime.backend.KernelEnvironment;
 import io.vyre.runtime.backend.MegakernelBackend;
+import io.vyre.runtime.backend.SlotWaiters;
 import io.vyre.runtime.bytecode.Instruction;
 import io.vyre.runtime.bytecode.Opcode;
 import io.vyre.runtime.bytecode.Vir0Program;
@@ -74,6 +75,8 @@ public final class VyreRuntime implements AutoCloseable {
     private final NativeMemory memory;
     private final ControlBlock control;
     private final WorkRing ring;
+    /** Threads waiting for slots; parked until the kernel completes theirs where it {@link MegakernelBackend#wakesWaiters wakes} them. */
+    private final SlotWaiters waiters;
     private final MegakernelIoQueue ioQueue;
     private final IoCapabilities capabilities = new IoCapabilities();
     private final OutputRegions outputs = new OutputRegions();
@@ -97,6 +100,15 @@ public final class VyreRuntime implements AutoCloseable {
     private int servedPartitions = 1;
     private final List<AgentRunner> pumpRunners;
     private volatile boolean closed;
+    /** A waiting thread's spins, then yields, before it parks (see {@link #idleStrategy}). */
+    private static final int IDLE_SPINS = 2_000;
+    private static final int IDLE_YIELDS = 50;
+    /**
+     * Polls (spins) before a thread waiting on a kernel that wakes waiters parks: about 10 us, a short op's round trip.
+     * The kernel runs on the same cores, so polling longer takes from it: 2,000 polls per chunk took 8% of a waiting
+     * source's core.
+     */
+    private static final int WOKEN_POLLS = 100;
     /** When this runtime opened: the origin of the watchdog's millisecond clock. */
     private final long openedNanos = System.nanoTime();
     /**
@@ -128,6 +140,7 @@ public final class VyreRuntime implements AutoCloseable {
             control.initialize();
             NativeBuffer ringMemory = memory.allocate("ring", WorkRingDescriptor.byteLength(context.ringCapacity()));
             ring = new WorkRing(ringMemory.buffer(), context.ringCapacity(), control);
+            waiters = new SlotWaiters(context.ringCapacity(), SlotWaiters.PARK_NANOS);
             int queueSlots = context.ioQueuePartitions() * context.ioQueueSlots();
             NativeBuffer queueMemory = memory.allocate("io-queue", IoQueueDescriptor.byteLength(queueSlots));
             ioQueue = new MegakernelIoQueue(queueMemory.buffer(), queueSlots, context.ioQueuePartitions());
@@ -165,7 +178,7 @@ public final class VyreRuntime implements AutoCloseable {
                 }
             }
             created.launch(new KernelEnvironment(context.name(), ringMemory.buffer(), context.ringCapacity(), control,
-                ioQueue, capabilities, outputs, programs, context.kernelLimits()));
+                ioQueue, capabilities, outputs, programs, context.kernelLimits(), waiters));
             backend = created;
             pumps = List.copyOf(ioPumps);
             pumpRunners = List.copyOf(runners);
@@ -567,6 +580,9 @@ public final class VyreRuntime implements AutoCloseable {
     SlotResult await(long sequence, Duration timeout, Supplier<String> abandon) {
         IdleStrategy idle = idleStrategy();
         long deadline = System.nanoTime() + timeout.toNanos();
+        // a kernel that wakes waiters: a few polls for a short op, then sleep until the kernel says the slot is done
+        int pollsLeft = backend.wakesWaiters() ? WOKEN_POLLS : -1;
+        int index = ring.slotIndex(sequence);
         SlotResult result;
         while ((result = takeOrParked(sequence)) == null) {
             if (abandon.get() != null) {
@@ -578,7 +594,20 @@ public final class VyreRuntime implements AutoCloseable {
                     + " although the kernel is alive (heartbeat " + control.heartbeat() + "): the op is slow or the"
                     + " ring is blocked by a result nobody took");
             }
-            idle.idle();
+            if (pollsLeft != 0) {
+                pollsLeft = Math.max(pollsLeft - 1, -1);
+                idle.idle();
+                continue;
+            }
+            waiters.enter(index);
+            try {
+                if ((result = takeOrParked(sequence)) != null) {
+                    return result;
+                }
+                waiters.park();
+            } finally {
+                waiters.leave(index);
+            }
         }
         return result;
     }
@@ -676,7 +705,8 @@ public final class VyreRuntime implements AutoCloseable {
 
     /** Spins for tens of microseconds (a GPU round trip) before yielding and then parking. */
     private static IdleStrategy idleStrategy() {
-        return new BackoffIdleStrategy(2_000, 50, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+        return new BackoffIdleStrategy(IDLE_SPINS, IDLE_YIELDS, TimeUnit.MICROSECONDS.toNanos(1),
+            TimeUnit.MICROSECONDS.toNanos(100));
     }
 
     public boolean isClosed() {

@@ -20,8 +20,10 @@ import org.agrona.concurrent.AtomicBuffer;
  * @param outputs      output regions
  * @param programs     loaded programs and constants
  * @param limits       per-invocation bounds
+ * @param waiters      host threads waiting for slots, which a backend that {@link MegakernelBackend#wakesWaiters()
+ *                     wakes} tells of every slot it completes
  */
 public record KernelEnvironment(String name, AtomicBuffer ring, int ringCapacity, ControlBlock control,
                                 MegakernelIoQueue ioQueue, IoCapabilities capabilities, OutputRegions outputs,
-                                ProgramTable programs, KernelLimits limits) {
+                                ProgramTable programs, KernelLimits limits, SlotWaiters waiters) {
 }

@@ -61,6 +61,14 @@ public interface MegakernelBackend extends AutoCloseable {
     }
 
     /**
+     * Whether the kernel calls {@link SlotWaiters#done} for every slot it completes, so that host threads waiting for
+     * a slot may park until then (a kernel in this process); otherwise they poll the ring.
+     */
+    default boolean wakesWaiters() {
+        return false;
+    }
+
+    /**
      * Null when the kernel is healthy; otherwise why it stopped (a fault, a lost device). The runtime fails
      * waiting callers with this reason.
      */

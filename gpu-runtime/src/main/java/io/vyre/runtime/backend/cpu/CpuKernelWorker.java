@@ -119,6 +119,7 @@ final class CpuKernelWorker implements Agent {
                 Integer.toHexString(opcodeWord), inv.opIndex, e);
             claims.complete(slot, 0, WorkRingDescriptor.errorWord(SlotError.INTERNAL.code(), inv.opIndex), 0);
         }
+        env.waiters().done(slot);
     }
 
     private void call() {

@@ -161,6 +161,12 @@ public final class CpuMegakernel implements MegakernelBackend {
         return (request, completion) -> env.ioQueue().complete(completion);
     }
 
+    /** Its workers run in this process and wake the host thread waiting for each slot they complete. */
+    @Override
+    public boolean wakesWaiters() {
+        return true;
+    }
+
     @Override
     public String fault() {
         return fault;
