@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
@@ -121,7 +122,7 @@ final class ScanCorpus {
     /**
      * Waits up to {@code timeout} for {@code job} to finish, and throws its failure if it failed. A job still running
      * by then fails the test with what it was doing (its state, each task's subtasks and their attempts, its
-     * checkpoints, its last failure), since a hang otherwise shows only as the test's timeout.
+     * checkpoints, its last failure), since a hang otherwise shows only as the test's timeout, and is cancelled.
      */
     static JobExecutionResult awaitJob(ClusterClient<?> client, JobID job, Duration timeout) throws Exception {
         try {
@@ -133,6 +134,11 @@ final class ScanCorpus {
                 seen = describe(client, job);
             } catch (IOException | RuntimeException described) {
                 seen = "(its state could not be read: " + described + ")";
+            }
+            try {
+                client.cancel(job).get(30, TimeUnit.SECONDS);  // the class's cluster outlives the test: free its slots
+            } catch (ExecutionException | TimeoutException | RuntimeException cancelFailed) {
+                seen += " (cancelling it failed: " + cancelFailed + ")";
             }
             throw new AssertionError("job " + job + " did not end within " + timeout + ": " + seen, e);
         }

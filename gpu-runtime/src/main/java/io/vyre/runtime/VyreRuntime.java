@@ -556,6 +556,7 @@ public final class VyreRuntime implements AutoCloseable {
             SlotResult evicted = ring.evictBlockingResult();
             if (evicted != null) {
                 parked.put(evicted.sequence(), evicted);
+                waiters.done(ring.slotIndex(evicted.sequence()));  // its owner may have looked between take and put
                 continue;
             }
             checkHealthy("publishing into a full ring");
@@ -597,17 +598,18 @@ public final class VyreRuntime implements AutoCloseable {
             if (pollsLeft != 0) {
                 pollsLeft = Math.max(pollsLeft - 1, -1);
                 idle.idle();
-                continue;
-            }
-            waiters.enter(index);
-            try {
-                if ((result = takeOrParked(sequence)) != null) {
-                    return result;
+            } else {
+                waiters.enter(index);
+                try {
+                    if ((result = takeOrParked(sequence)) != null) {
+                        return result;
+                    }
+                    waiters.park();
+                } finally {
+                    waiters.leave(index);
                 }
-                waiters.park();
-            } finally {
-                waiters.leave(index);
             }
+            checkOpen();  // the ring's memory goes with a close: not read again after a wait the runtime did not outlive
         }
         return result;
     }
@@ -711,6 +713,11 @@ public final class VyreRuntime implements AutoCloseable {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /** The threads waiting for slots (tests check that the CPU kernel wakes them). */
+    SlotWaiters waiters() {
+        return waiters;
     }
 
     /**

@@ -58,6 +58,29 @@ class VyreRuntimeTest {
         }
     }
 
+    /**
+     * A thread waiting for a slot longer than a short op's round trip sleeps, and the CPU kernel wakes it when it
+     * completes the slot. Each call here follows a pause in which the workers backed off into parking, so it waits
+     * for a worker to wake and for the IO pump's read: longer than the waiter's polls.
+     */
+    @Test
+    void shouldWakeTheThreadWaitingForASlotWhenTheCpuKernelCompletesIt() throws Exception {
+        Path f = Files.writeString(dir.resolve("f.txt"), "needle in a haystack with a needle");
+        try (VyreRuntime rt = VyreRuntime.open(small())) {
+            LoadedProgram scan = rt.load(StandardPrograms.scan(List.of("needle".getBytes(StandardCharsets.US_ASCII)), false));
+            int handle = rt.registerFileForRead(f);
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(5);
+                Lane lane = rt.acquireLane();
+                lane.output().reset();
+                assertThat(rt.call(scan, handle, 0, 0, (int) Files.size(f), lane.ingestHandle(),
+                    StandardPrograms.NO_LIMIT, lane.output().handle()).result()).isEqualTo(2);
+                rt.releaseLane(lane);
+            }
+            assertThat(rt.waiters().wakeUps()).as("waiters the kernel woke").isPositive();
+        }
+    }
+
     @Test
     void shouldRefuseAPatternSetTooLargeForOneTableAndKeepServing() throws Exception {
         // 2,100 random patterns of 4 KiB: their DFA would need more than 2^31 entries; the constant before it

@@ -2,6 +2,7 @@ package io.vyre.runtime.backend;
 
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -21,6 +22,7 @@ public final class SlotWaiters {
     private final AtomicReferenceArray<Thread> waiting;
     private final int mask;
     private final long parkNanos;
+    private final LongAdder wakeUps = new LongAdder();
 
     /**
      * @param ringCapacity the work ring's slots (a power of two)
@@ -40,8 +42,14 @@ public final class SlotWaiters {
         VarHandle.fullFence();  // the DONE state is visible before the waiter is read (the waiter does the converse)
         Thread waiter = waiting.get(index & mask);
         if (waiter != null) {
+            wakeUps.increment();
             LockSupport.unpark(waiter);
         }
+    }
+
+    /** Waiting threads {@link #done} has woken so far. */
+    public long wakeUps() {
+        return wakeUps.sum();
     }
 
     /**
@@ -51,7 +59,8 @@ public final class SlotWaiters {
      * already (a tenant closing while its owner waits) keeps that thread; this one wakes by its own timeout.
      */
     public void enter(int index) {
-        waiting.compareAndSet(index & mask, null, Thread.currentThread());  // a volatile write: ordered before the look
+        waiting.compareAndSet(index & mask, null, Thread.currentThread());
+        VarHandle.fullFence();  // registered before the caller looks at the slot (an acquire read alone may come first)
     }
 
     /** Parks the calling thread until a {@link #done} of its slot, an interrupt, or the park time. */

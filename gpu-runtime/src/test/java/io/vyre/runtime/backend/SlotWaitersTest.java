@@ -54,7 +54,7 @@ class SlotWaitersTest {
     }
 
     @Test
-    void shouldKeepTheFirstWaiterOfASlotAndForgetAWaiterThatLeft() throws Exception {
+    void shouldKeepTheFirstWaiterOfASlotAndTakeTheNextOnceItLeft() throws Exception {
         SlotWaiters waiters = new SlotWaiters(4, A_MINUTE);
         AtomicBoolean done = new AtomicBoolean();
         Thread first = parkedWaiter(waiters, 2, done);
@@ -65,7 +65,14 @@ class SlotWaitersTest {
         waiters.done(2);
         first.join(10_000);
         assertThat(first.isAlive()).as("the first waiter was woken").isFalse();
-        waiters.done(2);  // nobody waits any more: a no-op
+
+        AtomicBoolean doneToo = new AtomicBoolean();
+        Thread next = parkedWaiter(waiters, 2, doneToo);  // the first one left: the slot takes the next waiter
+        doneToo.set(true);
+        waiters.done(2);
+        next.join(10_000);
+        assertThat(next.isAlive()).as("the next waiter of the slot was woken").isFalse();
+        assertThat(waiters.wakeUps()).isEqualTo(2);
     }
 
     @Test
