@@ -98,7 +98,7 @@ public final class VyreRuntime implements AutoCloseable {
     private final List<IoPumpAgent> pumps;
     /** IO queue partitions the pumps serve: one above the highest tenant id taken so far. */
     private int servedPartitions = 1;
-    private final List<AgentRunner> pumpRunners;
+    private final List<AgentRunners.Started> pumpRunners;
     private volatile boolean closed;
     /** A waiting thread's spins, then yields, before it parks (see {@link #idleStrategy}). */
     private static final int IDLE_SPINS = 2_000;
@@ -132,7 +132,7 @@ public final class VyreRuntime implements AutoCloseable {
         this.context = context;
         this.memory = new NativeMemory(context.nativeMemoryLimit());
         MegakernelBackend created = null;
-        List<AgentRunner> runners = new ArrayList<>();
+        List<AgentRunners.Started> runners = new ArrayList<>();
         List<IoPumpAgent> ioPumps = new ArrayList<>();
         try {
             NativeBuffer controlMemory = memory.allocate("control", ControlBlockDescriptor.BYTE_LENGTH);
@@ -168,12 +168,7 @@ public final class VyreRuntime implements AutoCloseable {
                         TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(200)),
                         t -> LOG.error("{}: IO pump failed", context.name(), t), null, agent);
                     ioPumps.add(agent);
-                    runners.add(runner);
-                    AgentRunner.startOnThread(runner, r -> {
-                        Thread t = new Thread(r, pumpName);
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    runners.add(AgentRunners.start(runner, pumpName));
                     awaitPump(agent);
                 }
             }
@@ -188,7 +183,7 @@ public final class VyreRuntime implements AutoCloseable {
                 created.close();
                 releasable = created.sharedMemoryReleasable();
             }
-            runners.forEach(AgentRunner::close);
+            runners.forEach(started -> started.runner().close());
             if (releasable) {
                 memory.close();
             } else {
@@ -742,7 +737,7 @@ public final class VyreRuntime implements AutoCloseable {
         closed = true;
         backend.close();
         long deadline = System.nanoTime() + IO_DRAIN_NANOS;
-        while (ioInFlight() > 0 && System.nanoTime() < deadline && pumpRunners.stream().noneMatch(AgentRunner::isClosed)) {
+        while (ioInFlight() > 0 && System.nanoTime() < deadline && pumpRunners.stream().noneMatch(p -> p.runner().isClosed())) {
             Thread.onSpinWait();
         }
         long inFlight = ioInFlight();

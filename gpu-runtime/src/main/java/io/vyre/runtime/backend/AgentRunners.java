@@ -1,7 +1,6 @@
 package io.vyre.runtime.backend;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
 import org.slf4j.Logger;
@@ -20,17 +19,35 @@ public final class AgentRunners {
     }
 
     /**
-     * Closes every runner by {@code deadline} ({@link System#nanoTime()}) in all, interrupting threads that do not
-     * stop; a thread still alive then is left running and logged.
-     *
-     * @return whether every runner's thread ended: if not, memory it may still touch must not be freed
+     * An agent's runner and the daemon thread it runs on. The thread is known from its start: a runner knows its thread
+     * only once the thread has begun to run, so closing by the runner alone missed a worker started just before a
+     * close, which then outlived it (it exits without running the agent, but it was alive after the close returned).
      */
-    public static boolean closeWithin(List<AgentRunner> runners, long deadline, String what) {
-        // the threads, taken before closing: a closed runner's thread() is a placeholder that never ran
-        List<Thread> threads = runners.stream().map(AgentRunner::thread).filter(Objects::nonNull).toList();
-        for (AgentRunner runner : runners) {
+    public record Started(AgentRunner runner, Thread thread) {
+    }
+
+    /** Starts {@code runner} on a new daemon thread named {@code threadName}. */
+    public static Started start(AgentRunner runner, String threadName) {
+        Thread[] created = new Thread[1];
+        AgentRunner.startOnThread(runner, r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            created[0] = t;
+            return t;
+        });
+        return new Started(runner, created[0]);
+    }
+
+    /**
+     * Closes every runner by {@code deadline} ({@link System#nanoTime()}) in all, interrupting threads that do not
+     * stop, and waits for their threads to end; a thread still alive then is left running and logged.
+     *
+     * @return whether every thread ended: if not, memory it may still touch must not be freed
+     */
+    public static boolean closeWithin(List<Started> agents, long deadline, String what) {
+        for (Started agent : agents) {
             try {
-                runner.close((int) Math.max(1, Math.min(RETRY_MS, remainingMillis(deadline))), thread -> {
+                agent.runner().close((int) Math.max(1, Math.min(RETRY_MS, remainingMillis(deadline))), thread -> {
                     if (System.nanoTime() - deadline > 0) {
                         throw new GaveUp();
                     }
@@ -38,10 +55,10 @@ public final class AgentRunners {
                 });
             } catch (GaveUp e) {
                 LOG.error("{}: {} did not stop in time (hung, or blocked in a system call); leaving it running", what,
-                    runner.agent().roleName());
+                    agent.runner().agent().roleName());
             }
         }
-        return threads.stream().allMatch(t -> ended(t, deadline));
+        return agents.stream().allMatch(agent -> ended(agent.thread(), deadline));
     }
 
     private static boolean ended(Thread t, long deadline) {

@@ -36,23 +36,38 @@ class AgentRunnersTest {
         }
     }
 
-    private static AgentRunner start(Agent agent) {
-        AgentRunner runner = new AgentRunner(new SleepingMillisIdleStrategy(1), Throwable::printStackTrace, null, agent);
-        AgentRunner.startOnThread(runner);
-        return runner;
+    private static AgentRunners.Started start(Agent agent) {
+        return AgentRunners.start(new AgentRunner(new SleepingMillisIdleStrategy(1), Throwable::printStackTrace, null,
+            agent), agent.roleName());
     }
 
     @Test
     void shouldCloseRunnersThatStop() {
-        List<AgentRunner> runners = List.of(start(new Hanging("a")), start(new Hanging("b")));
+        List<AgentRunners.Started> runners = List.of(start(new Hanging("a")), start(new Hanging("b")));
         assertThat(AgentRunners.closeWithin(runners, System.nanoTime() + TimeUnit.SECONDS.toNanos(5), "test")).isTrue();
-        assertThat(runners).allMatch(AgentRunner::isClosed);
+        assertThat(runners).allMatch(r -> r.runner().isClosed() && !r.thread().isAlive());
+    }
+
+    /**
+     * Closed right after their start, most threads have not begun to run, and a runner knows its thread only once it
+     * runs: every thread must still have ended when the close returns (before, such a worker outlived its kernel's
+     * close, which CI saw as a live thread after a runtime closed).
+     */
+    @Test
+    void shouldEndThreadsClosedBeforeTheyBeganToRun() {
+        for (int i = 0; i < 200; i++) {
+            List<AgentRunners.Started> runners = List.of(start(new Hanging("a" + i)), start(new Hanging("b" + i)));
+            assertThat(AgentRunners.closeWithin(runners, System.nanoTime() + TimeUnit.SECONDS.toNanos(5), "test"))
+                .isTrue();
+            assertThat(runners).as("round %d", i).noneMatch(r -> r.thread().isAlive());
+        }
     }
 
     @Test
     void shouldGiveUpOnHungThreadsByTheDeadlineAndSayNotEverythingStopped() throws Exception {
         Hanging stuck = new Hanging("stuck");
-        List<AgentRunner> runners = List.of(start(new Hanging("fine")), start(stuck), start(new Hanging("fine too")));
+        List<AgentRunners.Started> runners = List.of(start(new Hanging("fine")), start(stuck),
+            start(new Hanging("fine too")));
         stuck.hang.set(true);
         Thread.sleep(20);
         Thread thread = runners.get(1).thread();

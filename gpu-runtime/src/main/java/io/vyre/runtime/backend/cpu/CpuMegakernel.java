@@ -39,7 +39,7 @@ public final class CpuMegakernel implements MegakernelBackend {
     private final BackendSettings settings;
     private final boolean vectorscan;
     private final ResidentTables tables;
-    private final List<AgentRunner> runners = new ArrayList<>();
+    private final List<AgentRunners.Started> runners = new ArrayList<>();
     private volatile String fault;
     /** How long {@link #close} waits for its workers in all before it leaves a hung one running. */
     private static final long CLOSE_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -114,13 +114,8 @@ public final class CpuMegakernel implements MegakernelBackend {
         while (runners.size() < workers) {
             String role = "vyre-cpu-kernel-" + env.name() + "-" + runners.size();
             CpuKernelWorker worker = new CpuKernelWorker(role, env, claims, io, tables, idleStrategy());
-            AgentRunner runner = new AgentRunner(claimIdleStrategy(claims.capacity()), onError, null, worker);
-            runners.add(runner);
-            AgentRunner.startOnThread(runner, r -> {
-                Thread t = new Thread(r, role);
-                t.setDaemon(true);
-                return t;
-            });
+            runners.add(AgentRunners.start(new AgentRunner(claimIdleStrategy(claims.capacity()), onError, null, worker),
+                role));
         }
         env.control().buffer().putIntVolatile(offset(WORKERS), runners.size());
     }
