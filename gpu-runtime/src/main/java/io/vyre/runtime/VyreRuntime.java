@@ -105,8 +105,8 @@ public final class VyreRuntime implements AutoCloseable {
     private static final int IDLE_YIELDS = 50;
     /**
      * Polls (spins) before a thread waiting on a kernel that wakes waiters parks: about 10 us, a short op's round trip.
-     * The kernel runs on the same cores, so polling longer takes from it: 2,000 polls per chunk took 8% of a waiting
-     * source's core.
+     * The kernel runs on the same cores, so polling longer takes from it: with 2,050 polls before parking the sources'
+     * fetcher threads saved 9% of their CPU, with 100 they saved 16% (docs/BENCHMARKS.md).
      */
     private static final int WOKEN_POLLS = 100;
     /** When this runtime opened: the origin of the watchdog's millisecond clock. */

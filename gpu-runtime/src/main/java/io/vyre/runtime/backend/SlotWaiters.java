@@ -9,8 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  * Host threads parked until a slot of the work ring is done, one per slot index. A kernel that runs in this process
  * (the CPU megakernel) calls {@link #done} as it completes a slot, which wakes the thread waiting for it, so a host
  * thread that waits long (a source waiting for a chunk to be scanned, milliseconds on the CPU) sleeps instead of
- * polling the ring every 100 us, which cost each waiting subtask about a twentieth of a core that the scan needed. A
- * kernel across a link (the GPU) never calls it: its waiters poll, as the ring protocol is all they share with it.
+ * polling the ring every 100 us on the cores the scan needs. A kernel across a link (the GPU) never calls it: its
+ * waiters poll, as the ring protocol is all they share with it.
  *
  * <p>A wake-up is a hint, never a result: a woken thread reads the ring again, and a parked thread wakes by itself
  * after at most the park time however it was (not) woken.
