@@ -9,7 +9,6 @@ import io.vyre.flink.sink.VyreSink;
 import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.backend.BackendKind;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -45,9 +44,6 @@ class ExactlyOnceFailoverITCase {
     static final AtomicInteger SEEN = new AtomicInteger();
     /** Records to pass on before the failure (once a checkpoint completed). */
     static volatile int failAfter = 3000;
-
-    /** A job here takes seconds; one still running after this is stuck, and says where (before JUnit's 120 s). */
-    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
 
     @TempDir
     Path dir;
@@ -101,7 +97,7 @@ class ExactlyOnceFailoverITCase {
         StreamExecutionEnvironment env = ScanCorpus.restartingEnvironment(2);
         env.enableCheckpointing(100, CheckpointingMode.EXACTLY_ONCE);
         scanIntoSink(env, in, patterns, smallFiles ? 64 << 10 : 8192, new FailOnceAfterCheckpoint(), out);
-        ScanCorpus.awaitJob(client, env.executeAsync("exactly-once failover").getJobID(), JOB_TIMEOUT);
+        ScanCorpus.awaitJob(client, env.executeAsync("exactly-once failover").getJobID());
 
         assertThat(FAILED).as("the injected failure happened").isTrue();
         List<String> committed = ScanCorpus.committed(out);
@@ -139,7 +135,7 @@ class ExactlyOnceFailoverITCase {
         // attempt gets no writer state at all, and the sink commits at the end of the input
         StreamExecutionEnvironment env = ScanCorpus.restartingEnvironment(2);
         scanIntoSink(env, in, corpus.patterns, 8192, new FailOnceBeforeAnyCheckpoint(), out);
-        ScanCorpus.awaitJob(client, env.executeAsync("failure before the first checkpoint").getJobID(), JOB_TIMEOUT);
+        ScanCorpus.awaitJob(client, env.executeAsync("failure before the first checkpoint").getJobID());
 
         assertThat(FAILED_EARLY).as("the injected failure happened").isTrue();
         assertThat(ScanCorpus.committed(out)).isEqualTo(corpus.expected);

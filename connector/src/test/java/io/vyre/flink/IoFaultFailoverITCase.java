@@ -9,7 +9,6 @@ import io.vyre.flink.source.FlakyFileSystemFactory;
 import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.backend.BackendKind;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,9 +42,6 @@ class IoFaultFailoverITCase {
         .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A job here takes seconds; one still running after this is stuck, and says where (before JUnit's 120 s). */
-    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
-
     @TempDir
     Path dir;
 
@@ -66,7 +62,7 @@ class IoFaultFailoverITCase {
         StreamExecutionEnvironment env = restarting(2);
         scan(env, in.toString(), out, corpus);
         JobID job = env.executeAsync("pump faults: " + fault).getJobID();
-        ScanCorpus.awaitJob(client, job, JOB_TIMEOUT);
+        ScanCorpus.awaitJob(client, job);
 
         assertThat(FaultyFileIo.INJECTED.get()).as("one fault per file, each in its second half").isEqualTo(4);
         List<String> committed = ScanCorpus.committed(out);
@@ -94,7 +90,7 @@ class IoFaultFailoverITCase {
         StreamExecutionEnvironment env = restarting(4);
         scan(env, in.toString(), out, corpus);
         JobID job = env.executeAsync("one tenant's fault").getJobID();
-        ScanCorpus.awaitJob(client, job, JOB_TIMEOUT);
+        ScanCorpus.awaitJob(client, job);
 
         assertThat(FaultyFileIo.INJECTED.get()).as("one fault, in log-2").isEqualTo(1);
         assertThat(ScanCorpus.committed(out)).isEqualTo(corpus.expected);
@@ -134,7 +130,7 @@ class IoFaultFailoverITCase {
 
         StreamExecutionEnvironment env = restarting(2);
         scan(env, "flaky://" + in, out, corpus);
-        ScanCorpus.awaitJob(client, env.executeAsync("io faults").getJobID(), JOB_TIMEOUT);
+        ScanCorpus.awaitJob(client, env.executeAsync("io faults").getJobID());
 
         assertThat(FlakyFileSystemFactory.BREAKS.get()).as("every file broke four times, one more than the reopens")
             .isEqualTo(16);

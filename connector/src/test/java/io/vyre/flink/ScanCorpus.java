@@ -120,11 +120,13 @@ final class ScanCorpus {
     }
 
     /**
-     * Waits up to {@code timeout} for {@code job} to finish, and throws its failure if it failed. A job still running
-     * by then fails the test with what it was doing (its state, each task's subtasks and their attempts, its
-     * checkpoints, its last failure), since a hang otherwise shows only as the test's timeout, and is cancelled.
+     * Waits up to 90 s for {@code job} to finish (a failover job here takes seconds), and throws its failure if it
+     * failed. A job still running by then fails the test, before JUnit's 120 s, with what it was doing (its state, each
+     * task's subtasks and their attempts, its checkpoints, its last failure), since a hang otherwise shows only as the
+     * test's timeout, and is cancelled.
      */
-    static JobExecutionResult awaitJob(ClusterClient<?> client, JobID job, Duration timeout) throws Exception {
+    static JobExecutionResult awaitJob(ClusterClient<?> client, JobID job) throws Exception {
+        Duration timeout = Duration.ofSeconds(90);
         try {
             return client.requestJobResult(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .toJobExecutionResult(ScanCorpus.class.getClassLoader());

@@ -10,7 +10,6 @@ import io.vyre.flink.source.VyreSource;
 import io.vyre.runtime.DeviceRuntimes;
 import io.vyre.runtime.backend.BackendKind;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -108,8 +107,7 @@ class SharedRuntimeITCase {
             .map(new FailOneSubtask())
             .sinkTo(VyreSink.<String>builder().setOutputDirectory(out.toString())
                 .setRuntimeSettings(VyreRuntimeSettings.defaults().backend(BackendKind.CPU).chunkBytes(16 << 10)).build());
-        ScanCorpus.awaitJob(client, env.executeAsync("shared runtime, one tenant failing").getJobID(),
-            Duration.ofSeconds(90));
+        ScanCorpus.awaitJob(client, env.executeAsync("shared runtime, one tenant failing").getJobID());
 
         assertThat(FAILED).as("the injected failure happened").isTrue();
         assertThat(STARTS.get(FAILING_SUBTASK).get()).as("the failing subtask restarted").isEqualTo(2);

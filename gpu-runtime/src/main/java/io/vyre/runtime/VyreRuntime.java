@@ -577,7 +577,8 @@ public final class VyreRuntime implements AutoCloseable {
         IdleStrategy idle = idleStrategy();
         long deadline = System.nanoTime() + timeout.toNanos();
         // a kernel that wakes waiters: a few polls for a short op, then sleep until the kernel says the slot is done
-        int pollsLeft = backend.wakesWaiters() ? WOKEN_POLLS : -1;
+        boolean woken = backend.wakesWaiters();
+        int polls = 0;
         int index = ring.slotIndex(sequence);
         SlotResult result;
         while ((result = takeOrParked(sequence)) == null) {
@@ -590,8 +591,8 @@ public final class VyreRuntime implements AutoCloseable {
                     + " although the kernel is alive (heartbeat " + control.heartbeat() + "): the op is slow or the"
                     + " ring is blocked by a result nobody took");
             }
-            if (pollsLeft != 0) {
-                pollsLeft = Math.max(pollsLeft - 1, -1);
+            if (!woken || polls < WOKEN_POLLS) {
+                polls++;
                 idle.idle();
             } else {
                 waiters.enter(index);
