@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -756,7 +757,27 @@ public final class VyreRuntime implements AutoCloseable {
             LOG.error("{}: {} IO operations were still in flight after {} s; their buffers are not freed so the OS"
                 + " cannot write into freed memory", context.name(), inFlight, IO_DRAIN_NANOS / 1_000_000_000L);
         }
-        LOG.info("{}: runtime closed ({} slots done, {} failed)", context.name(), control.doneCount(),
-            control.failedCount());
+        LOG.info("{}: runtime closed ({} slots done, {} failed){}", context.name(), control.doneCount(),
+            control.failedCount(), pumpsSummary());
+    }
+
+    /** What the IO pumps did over the runtime's life, for the close log: where a pipeline's reads went. */
+    private String pumpsSummary() {
+        long reads = 0;
+        long bytes = 0;
+        long readNanos = 0;
+        long cpuNanos = 0;
+        for (IoPumpAgent p : pumps) {
+            reads += p.stats().reads();
+            bytes += p.stats().bytesRead();
+            readNanos += p.stats().readNanos();
+            cpuNanos += Math.max(0, p.stats().cpuNanos());
+        }
+        if (reads == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; %d IO pump%s read %.2f GiB in %,d reads, %.3f ms each from claim to the"
+            + " last byte on average, %.2f s of the pumps' CPU", pumps.size(), pumps.size() == 1 ? "" : "s",
+            bytes / (double) (1L << 30), reads, readNanos / (double) reads / 1e6, cpuNanos / 1e9);
     }
 }

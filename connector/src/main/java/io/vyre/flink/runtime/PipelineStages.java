@@ -2,6 +2,7 @@ package io.vyre.flink.runtime;
 
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Gauge;
@@ -36,6 +37,17 @@ public final class PipelineStages {
     /** JVM-wide: when the first chunk was issued and the last one done (System.nanoTime; 0 = none yet). */
     private static final AtomicLong FIRST_ISSUED = new AtomicLong();
     private static final AtomicLong LAST_DONE = new AtomicLong();
+    /**
+     * JVM-wide: the bytes of the chunks done in each {@link #BUCKET_NANOS} since the first chunk was issued (the
+     * last bucket takes what comes later), so the summary tells the steady rate from the pipeline's fill and drain.
+     */
+    static final long BUCKET_NANOS = 10_000_000L;
+    private static final AtomicLongArray DONE_BYTES = new AtomicLongArray(12_000);
+    private static final LongAdder CHUNKS = new LongAdder();
+    private static final LongAdder ROUND_TRIP_NANOS = new LongAdder();
+    /** JVM-wide: the latest first chunk of any subtask and the earliest last chunk, to show how the subtasks overlap. */
+    private static final AtomicLong LATEST_START = new AtomicLong();
+    private static final AtomicLong EARLIEST_END = new AtomicLong(Long.MAX_VALUE);
 
     static {
         for (int i = 0; i < TOTALS.length; i++) {
@@ -44,6 +56,8 @@ public final class PipelineStages {
     }
 
     private final LongAdder[] own = new LongAdder[Stage.values().length];
+    private long firstIssued;
+    private long lastDone;
 
     public PipelineStages(MetricGroup vyreGroup) {
         for (Stage s : Stage.values()) {
@@ -69,14 +83,39 @@ public final class PipelineStages {
         }
     }
 
-    /** A chunk was issued to the kernel now. */
-    public static void chunkIssued() {
-        FIRST_ISSUED.compareAndSet(0, System.nanoTime());
+    /** This subtask's reader thread issued chunks to the kernel, beginning at {@code now} (System.nanoTime). */
+    public void chunkIssued(long now) {
+        if (FIRST_ISSUED.get() == 0) {
+            FIRST_ISSUED.compareAndSet(0, now);
+        }
+        if (firstIssued == 0) {
+            firstIssued = now;
+            LATEST_START.accumulateAndGet(now, Math::max);
+        }
     }
 
-    /** A chunk's result came back now. */
-    public static void chunkDone() {
-        LAST_DONE.accumulateAndGet(System.nanoTime(), Math::max);
+    /** A chunk of {@code bytes}, issued at {@code issuedNanos}, came back now (on the reader thread). */
+    public void chunkDone(long bytes, long issuedNanos) {
+        chunkDone(bytes, issuedNanos, System.nanoTime());
+    }
+
+    void chunkDone(long bytes, long issuedNanos, long now) {
+        LAST_DONE.accumulateAndGet(now, Math::max);
+        lastDone = now;
+        CHUNKS.increment();
+        ROUND_TRIP_NANOS.add(now - issuedNanos);
+        long first = FIRST_ISSUED.get();
+        if (first != 0) {
+            DONE_BYTES.addAndGet((int) Math.min(DONE_BYTES.length() - 1, Math.max(0, (now - first) / BUCKET_NANOS)),
+                bytes);
+        }
+    }
+
+    /** This subtask read its last chunk (its reader closes): the JVM-wide overlap of the subtasks ends no later. */
+    public void readerClosed() {
+        if (lastDone != 0) {
+            EARLIEST_END.accumulateAndGet(lastDone, Math::min);
+        }
     }
 
     /** Forgets the JVM-wide sums (before a job whose summary is wanted). */
@@ -86,6 +125,13 @@ public final class PipelineStages {
         }
         FIRST_ISSUED.set(0);
         LAST_DONE.set(0);
+        for (int i = 0; i < DONE_BYTES.length(); i++) {
+            DONE_BYTES.set(i, 0);
+        }
+        CHUNKS.reset();
+        ROUND_TRIP_NANOS.reset();
+        LATEST_START.set(0);
+        EARLIEST_END.set(Long.MAX_VALUE);
     }
 
     /** Seconds from the first chunk issued to the last one done, JVM-wide (the job minus its start and end). */
@@ -107,6 +153,76 @@ public final class PipelineStages {
             b.append(String.format(Locale.ROOT, "  %-14s %9.2f s  %5.1f%%  %s%n", s.metric, n / 1e9,
                 all > 0 ? 100.0 * n / all : 0.0, s.meaning));
         }
-        return b.toString();
+        return b.append(timeline()).toString();
+    }
+
+    /**
+     * The chunks' round trip, how the subtasks overlapped, the rate between 10% and 90% of the bytes (the steady
+     * state, without the pipeline's fill and drain) and the rate per 100 ms; empty before any chunk is done.
+     */
+    static String timeline() {
+        long chunks = CHUNKS.sum();
+        long first = FIRST_ISSUED.get();
+        if (chunks == 0 || first == 0) {
+            return "";
+        }
+        long[] bytes = new long[DONE_BYTES.length()];
+        long total = 0;
+        int used = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = DONE_BYTES.get(i);
+            total += bytes[i];
+            if (bytes[i] != 0) {
+                used = i + 1;
+            }
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+            "chunks: %,d, %.2f MiB each on average, %.2f ms from issued to done on average%n", chunks,
+            total / (double) chunks / (1 << 20), ROUND_TRIP_NANOS.sum() / (double) chunks / 1e6));
+        long latestStart = LATEST_START.get();
+        long earliestEnd = EARLIEST_END.get();
+        if (latestStart != 0) {
+            b.append(String.format(Locale.ROOT, "subtasks: the last began issuing %.0f ms after the first", (latestStart
+                - first) / 1e6));
+            if (earliestEnd != Long.MAX_VALUE) {
+                b.append(String.format(Locale.ROOT, "; the first was done %.0f ms before the last",
+                    (LAST_DONE.get() - earliestEnd) / 1e6));
+            }
+            b.append(String.format("%n"));
+        }
+        int from = bucketReaching(bytes, total / 10);
+        int to = bucketReaching(bytes, total - total / 10);
+        if (to > from) {
+            long between = 0;
+            for (int i = from + 1; i <= to; i++) {
+                between += bytes[i];
+            }
+            b.append(String.format(Locale.ROOT, "steady: %.2f GiB/s from %.2f s to %.2f s (10%% to 90%% of the bytes)%n",
+                between / ((to - from) * BUCKET_NANOS / 1e9) / (1L << 30), (from + 1) * BUCKET_NANOS / 1e9,
+                (to + 1) * BUCKET_NANOS / 1e9));
+        }
+        // at most 40 figures: per 100 ms, or per longer periods in a long job
+        int per = (int) Math.max(100_000_000L / BUCKET_NANOS, (used + 39) / 40);
+        b.append(String.format(Locale.ROOT, "GiB/s per %d ms:", per * BUCKET_NANOS / 1_000_000));
+        for (int i = 0; i < used; i += per) {
+            long sum = 0;
+            for (int k = i; k < Math.min(used, i + per); k++) {
+                sum += bytes[k];
+            }
+            b.append(String.format(Locale.ROOT, " %.1f", sum / (per * BUCKET_NANOS / 1e9) / (1L << 30)));
+        }
+        return b.append(String.format("%n")).toString();
+    }
+
+    /** The first bucket by whose end at least {@code target} bytes were done. */
+    private static int bucketReaching(long[] bytes, long target) {
+        long sum = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            sum += bytes[i];
+            if (sum >= target) {
+                return i;
+            }
+        }
+        return bytes.length - 1;
     }
 }

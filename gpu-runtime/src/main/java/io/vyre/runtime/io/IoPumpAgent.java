@@ -8,6 +8,8 @@ import io.vyre.runtime.protocol.IoCompletion;
 import io.vyre.runtime.protocol.IoError;
 import io.vyre.runtime.protocol.IoRequest;
 import io.vyre.runtime.protocol.MegakernelIoQueue;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -180,6 +182,10 @@ public final class IoPumpAgent implements Agent {
 
     @Override
     public void onClose() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (threads.isCurrentThreadCpuTimeSupported()) {
+            stats.cpuNanos = threads.getCurrentThreadCpuTime();
+        }
         if (io == null) {
             return;
         }
@@ -415,6 +421,7 @@ public final class IoPumpAgent implements Agent {
         if (p.done >= count) {
             if (p.request.op() == OP_READ) {
                 stats.bytesRead.addAndGet(count);
+                stats.readNanos.addAndGet(System.nanoTime() - p.claimedNanos);
             } else {
                 stats.bytesWritten.addAndGet(count);
             }
@@ -604,6 +611,8 @@ public final class IoPumpAgent implements Agent {
         long done;
         int syncsOutstanding;
         int syncErrno;
+
+        final long claimedNanos = System.nanoTime();
 
         Pending(IoRequest request, long pass) {
             this.request = request;

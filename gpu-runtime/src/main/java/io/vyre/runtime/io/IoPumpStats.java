@@ -11,6 +11,10 @@ public final class IoPumpStats {
     final AtomicLong bytesWritten = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
     final AtomicLong inFlight = new AtomicLong();
+    /** Summed over reads: from the claim to the last byte in the buffer. */
+    final AtomicLong readNanos = new AtomicLong();
+    /** The pump thread's CPU time, taken when it closes; -1 before (or where the JVM cannot measure it). */
+    volatile long cpuNanos = -1;
     volatile IoPath path;
 
     /** The active IO path: IO_URING or FILE_CHANNEL ({@code null} until the pump thread has started). */
@@ -40,6 +44,16 @@ public final class IoPumpStats {
 
     public long errors() {
         return errors.get();
+    }
+
+    /** Nanoseconds summed over the completed reads, each from its claim to its last byte in the buffer. */
+    public long readNanos() {
+        return readNanos.get();
+    }
+
+    /** The pump thread's CPU time over its life, known once it closed; -1 before. */
+    public long cpuNanos() {
+        return cpuNanos;
     }
 
     /** Requests claimed from the queue and not completed yet (the IO queue depth as the pump sees it). */

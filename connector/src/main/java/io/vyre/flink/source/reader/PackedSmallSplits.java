@@ -1,6 +1,5 @@
 package io.vyre.flink.source.reader;
 
-import io.vyre.flink.runtime.PipelineStages;
 import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.runtime.Lane;
 import io.vyre.runtime.VyreTenant;
@@ -111,7 +110,6 @@ final class PackedSmallSplits<T> {
         }
         SplitCursor first = packed.get(0).cursor;
         core.inFlight.add(new Chunk(first, first.split.start(), first.split.start(), at, at, 0, 0, lane, seq, packed));
-        PipelineStages.chunkIssued();
         return true;
     }
 

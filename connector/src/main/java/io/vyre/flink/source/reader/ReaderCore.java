@@ -1,7 +1,6 @@
 package io.vyre.flink.source.reader;
 
 import io.vyre.flink.program.VyreProgram;
-import io.vyre.flink.runtime.PipelineStages;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.runtime.Lane;
@@ -59,7 +58,6 @@ final class ReaderCore<T> {
             lane.ingestHandle(), own, lane.output().handle());
         c.inFlight++;
         inFlight.add(new Chunk(c, stateOffset, readFrom, own, count, flags, skip, lane, seq));
-        PipelineStages.chunkIssued();
     }
 
     /**

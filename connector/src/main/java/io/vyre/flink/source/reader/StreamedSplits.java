@@ -1,7 +1,6 @@
 package io.vyre.flink.source.reader;
 
 import io.vyre.flink.fs.FileLocation;
-import io.vyre.flink.runtime.PipelineStages;
 import io.vyre.flink.source.split.Compression;
 import io.vyre.flink.source.split.InputFiles;
 import io.vyre.runtime.Lane;
@@ -106,7 +105,6 @@ final class StreamedSplits<T> {
         c.fileBytesCounted = taken;
         c.inFlight++;
         core.inFlight.add(new Chunk(c, c.next, c.next, cut.own(), n, cut.flags(), c.skip, lane, seq));
-        PipelineStages.chunkIssued();
         c.skip = 0;
         framing.staged(c, cut);
         return true;

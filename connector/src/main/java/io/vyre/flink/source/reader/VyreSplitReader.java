@@ -2,7 +2,6 @@ package io.vyre.flink.source.reader;
 
 import io.vyre.flink.program.VyreProgram;
 import io.vyre.flink.program.VyreProgram.Framing;
-import io.vyre.flink.runtime.PipelineStages;
 import io.vyre.flink.runtime.PipelineStages.Stage;
 import io.vyre.flink.runtime.RuntimeMetrics;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
@@ -76,7 +75,11 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         wokenUp = false;
         long t = System.nanoTime();
         try {
+            int before = core.inFlight.size();
             issue();
+            if (core.inFlight.size() > before) {
+                metrics.stages().chunkIssued(t);
+            }
             t = metrics.stages().since(Stage.SOURCE_ISSUE, t);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -101,7 +104,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
             }
         }
         t = metrics.stages().since(Stage.SOURCE_KERNEL, t);
-        PipelineStages.chunkDone();
+        metrics.stages().chunkDone(chunk.count, chunk.issuedNanos);
         metrics.chunkDone(System.nanoTime() - chunk.issuedNanos);
         try {
             return complete(chunk, result);
@@ -310,6 +313,7 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
 
     @Override
     public void close() {
+        metrics.stages().readerClosed();
         for (SplitCursor c : core.cursors.values()) {
             c.closeStream();
         }
