@@ -50,9 +50,18 @@ public final class DeviceRuntimes {
     public static final String IO_PUMPS_PROPERTY = "vyre.io.pumps";
     /**
      * How a device runtime's pumps read through io_uring: the JVM property {@value} (bytes per piece, 0 for
-     * inline reads), else the owner's {@link VyreRuntimeContext#ioReadPieceBytes}.
+     * inline reads), else the owner's {@link VyreRuntimeContext#ioReadPieceBytes} where it sets one, else
+     * {@link #CUDA_READ_PIECE_BYTES} for a CUDA runtime and inline reads for a CPU one.
      */
     public static final String IO_READ_PIECE_BYTES_PROPERTY = "vyre.io.read-piece-bytes";
+    /**
+     * A CUDA runtime's reads go to the kernel's io-wq workers in pieces of this many bytes. A tenant's reads are
+     * all served by one pump, and an inline read copies on the pump's thread: one subtask on the H200 then
+     * streamed 6.5 GiB/s, what one core copies out of the page cache, with the pump's core 100% busy; in 1 MiB
+     * pieces 15.8 GiB/s (256 KiB: 15.5), and 4 subtasks 25.0 against 23.9 GiB/s (docs/BENCHMARKS.md). A CPU
+     * runtime reads inline: its workers scan on the cores io-wq would copy on (its job measured 2-10% slower).
+     */
+    static final int CUDA_READ_PIECE_BYTES = 1 << 20;
     /** Ops of a program that only moves bytes (a sink's): its tenant needs no scanning workers. */
     private static final Set<Opcode> BYTE_MOVERS = EnumSet.of(Opcode.NOP, Opcode.INPUT, Opcode.WRITE_BACK,
         Opcode.BATCH_FENCE);
@@ -179,9 +188,11 @@ public final class DeviceRuntimes {
             "one pump per two cores (" + byCores + " here)");
     }
 
-    static int ioReadPieceBytes(int owners) {
-        return intProperty(IO_READ_PIECE_BYTES_PROPERTY, owners, bytes -> bytes >= 0 && bytes % 4096 == 0,
-            "0 (inline reads) or a positive multiple of 4096", Integer.toString(owners));
+    static int ioReadPieceBytes(VyreRuntimeContext owner, BackendKind backend) {
+        int otherwise = owner.ioReadPieceBytes() > 0 ? owner.ioReadPieceBytes()
+            : backend == BackendKind.CUDA ? CUDA_READ_PIECE_BYTES : 0;
+        return intProperty(IO_READ_PIECE_BYTES_PROPERTY, otherwise, bytes -> bytes >= 0 && bytes % 4096 == 0,
+            "0 (inline reads) or a positive multiple of 4096", "the default (" + otherwise + " here)");
     }
 
     /** The JVM property {@code name} as an int that {@code valid} accepts, or {@code otherwise} when it is unset. */
@@ -215,7 +226,7 @@ public final class DeviceRuntimes {
             .ringCapacity(Math.min(WorkRingDescriptor.MAX_CAPACITY,
                 WorkRingDescriptor.capacityFor((tenants + 1) * 2 * owner.lanes())))
             .lanes(1).ingestBufferBytes(NativeMemory.PAGE_SIZE).outputRegionWords(1024)
-            .ioPath(owner.ioPath()).ioReadPieceBytes(ioReadPieceBytes(owner.ioReadPieceBytes()))
+            .ioPath(owner.ioPath()).ioReadPieceBytes(ioReadPieceBytes(owner, choice.backend()))
             .watchdogTimeout(owner.watchdogTimeout()).cpuMatchEngine(owner.cpuMatchEngine())
             .kernelLimits(owner.kernelLimits()).gpuBlocks(owner.gpuBlocks()).deviceArenaBytes(owner.deviceArenaBytes())
             .nativeMemoryLimit(Long.MAX_VALUE);

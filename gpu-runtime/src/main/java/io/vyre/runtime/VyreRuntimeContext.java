@@ -181,7 +181,9 @@ public final class VyreRuntimeContext {
     /**
      * How io_uring reads (default 0): 0 makes each read inline on its pump's thread (one core copies out of
      * the page cache per pump); more sends reads to the kernel's io-wq workers in pieces of at most this
-     * many bytes (a multiple of 4096), so a pump's reads are copied on many cores at once.
+     * many bytes (a multiple of 4096), so a pump's reads are copied on many cores at once. A device runtime
+     * shared through {@link DeviceRuntimes} takes the owner's value where it is set, and otherwise reads in
+     * pieces on CUDA (where one pump's inline copies bounded a subtask) and inline on the CPU.
      */
     public VyreRuntimeContext ioReadPieceBytes(int ioReadPieceBytes) {
         this.ioReadPieceBytes = ioReadPieceBytes;
