@@ -48,6 +48,9 @@ public final class PipelineStages {
     /** JVM-wide: the latest first chunk of any subtask and the earliest last chunk, to show how the subtasks overlap. */
     private static final AtomicLong LATEST_START = new AtomicLong();
     private static final AtomicLong EARLIEST_END = new AtomicLong(Long.MAX_VALUE);
+    /** JVM-wide: when the first subtask's stages were created, and when the last reader closed. */
+    private static final AtomicLong FIRST_STARTED = new AtomicLong();
+    private static final AtomicLong LAST_CLOSED = new AtomicLong();
 
     static {
         for (int i = 0; i < TOTALS.length; i++) {
@@ -60,6 +63,11 @@ public final class PipelineStages {
     private long lastDone;
 
     public PipelineStages(MetricGroup vyreGroup) {
+        this(vyreGroup, System.nanoTime());
+    }
+
+    PipelineStages(MetricGroup vyreGroup, long startedNanos) {
+        FIRST_STARTED.compareAndSet(0, startedNanos);
         for (Stage s : Stage.values()) {
             LongAdder adder = new LongAdder();
             own[s.ordinal()] = adder;
@@ -113,6 +121,11 @@ public final class PipelineStages {
 
     /** This subtask read its last chunk (its reader closes): the JVM-wide overlap of the subtasks ends no later. */
     public void readerClosed() {
+        readerClosed(System.nanoTime());
+    }
+
+    void readerClosed(long now) {
+        LAST_CLOSED.accumulateAndGet(now, Math::max);
         if (lastDone != 0) {
             EARLIEST_END.accumulateAndGet(lastDone, Math::min);
         }
@@ -132,6 +145,8 @@ public final class PipelineStages {
         ROUND_TRIP_NANOS.reset();
         LATEST_START.set(0);
         EARLIEST_END.set(Long.MAX_VALUE);
+        FIRST_STARTED.set(0);
+        LAST_CLOSED.set(0);
     }
 
     /** Seconds from the first chunk issued to the last one done, JVM-wide (the job minus its start and end). */
@@ -139,6 +154,25 @@ public final class PipelineStages {
         long first = FIRST_ISSUED.get();
         long last = LAST_DONE.get();
         return first == 0 || last <= first ? 0 : (last - first) / 1e9;
+    }
+
+    /**
+     * Where the time went around the stream: from the first Vyre subtask's start (its reader or writer created)
+     * to the first chunk issued (opening the runtime, the tenants and their lanes, loading the programs), and
+     * from the last chunk done to the last reader's close; empty without chunks.
+     */
+    public static String aroundTheStream() {
+        long started = FIRST_STARTED.get();
+        long first = FIRST_ISSUED.get();
+        long last = LAST_DONE.get();
+        long closed = LAST_CLOSED.get();
+        if (started == 0 || first == 0 || last < first) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "around the stream: %.2f s from the first Vyre subtask's start to the first"
+            + " chunk, %s%n", (first - started) / 1e9, closed < last ? "no reader closed yet"
+            : String.format(Locale.ROOT, "%.2f s from the last chunk done to the last reader's close", (closed - last)
+            / 1e9));
     }
 
     /** The JVM-wide sums, one line per stage: seconds summed over subtasks, and the share of the whole. */

@@ -18,9 +18,9 @@ class PipelineStagesTest {
     @Test
     void shouldTellTheSteadyRateFromThePipelinesFillAndDrain() {
         PipelineStages.resetTotals();
-        PipelineStages first = new PipelineStages(new UnregisteredMetricsGroup());
-        PipelineStages second = new PipelineStages(new UnregisteredMetricsGroup());
         long t0 = 1_000_000_000L;
+        PipelineStages first = new PipelineStages(new UnregisteredMetricsGroup(), t0 - 300 * MS);
+        PipelineStages second = new PipelineStages(new UnregisteredMetricsGroup(), t0 - 200 * MS);
         first.chunkIssued(t0);
         second.chunkIssued(t0 + 40 * MS);
         // a slow fill (one 8 MiB chunk in the first 100 ms), then 64 MiB every 10 ms for a second, then a slow drain
@@ -29,9 +29,9 @@ class PipelineStagesTest {
             PipelineStages by = i % 2 == 0 ? first : second;
             by.chunkDone(64 * MIB, t0 + (100 + 10L * i) * MS - 5 * MS, t0 + (105 + 10L * i) * MS);
         }
-        first.readerClosed();
+        first.readerClosed(t0 + 1_100 * MS);
         second.chunkDone(8 * MIB, t0 + 1_150 * MS, t0 + 1_250 * MS);
-        second.readerClosed();
+        second.readerClosed(t0 + 1_400 * MS);
 
         String timeline = PipelineStages.timeline();
 
@@ -42,6 +42,9 @@ class PipelineStagesTest {
         assertThat(timeline).contains("steady: 6.25 GiB/s");
         assertThat(timeline).contains("GiB/s per 100 ms: 0.1 6.3 6.3 6.3 6.3 6.3 6.3 6.3 6.3 6.3 6.3 0.0 0.1");
         assertThat(PipelineStages.streamingSeconds()).isEqualTo(1.25);
+        assertThat(PipelineStages.aroundTheStream()).isEqualTo("around the stream: 0.30 s from the first Vyre"
+            + " subtask's start to the first chunk, 0.15 s from the last chunk done to the last reader's close"
+            + System.lineSeparator());
     }
 
     @Test
@@ -50,6 +53,7 @@ class PipelineStagesTest {
         new PipelineStages(new UnregisteredMetricsGroup()).chunkIssued(5 * MS);
 
         assertThat(PipelineStages.timeline()).isEmpty();
+        assertThat(PipelineStages.aroundTheStream()).isEmpty();
         assertThat(PipelineStages.summary()).startsWith("time per stage").doesNotContain("steady");
     }
 

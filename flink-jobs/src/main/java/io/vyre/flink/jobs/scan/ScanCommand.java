@@ -167,6 +167,7 @@ public final class ScanCommand implements Callable<Integer> {
                     + " (the rest of the job's time is start-up and commit)%n", streaming,
                     ProgressReporter.bytes((long) (total / streaming)));
             }
+            stdout.print(PipelineStages.aroundTheStream());
             stdout.print(PipelineStages.summary());
             stdout.println(stats.describe());
         }
