@@ -167,6 +167,10 @@ public final class IoPumpAgent implements Agent {
         for (int i = 0; i < n; i++) {
             start(claimed[i]);
             claimed[i] = null;
+            // submitted at once, one by one: an inline read of the page cache is copied while it is submitted, so
+            // requests submitted together complete together, and the first one's kernel worker would wait for
+            // the copies of every request claimed with it
+            work += io.poll(this::onIoComplete);
         }
         work += n;
         work += io.poll(this::onIoComplete);
