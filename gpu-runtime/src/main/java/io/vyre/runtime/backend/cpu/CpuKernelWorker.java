@@ -39,9 +39,11 @@ final class CpuKernelWorker implements Agent {
     private final Invocation inv;
     private final int[] slotOperands = new int[ARG_COUNT];
     private long cycles;
+    private final SlotTimes times;
 
     CpuKernelWorker(String roleName, KernelEnvironment env, WorkRingClaims claims, KernelIoPort io,
-                    ResidentTables tables, IdleStrategy ioIdle) {
+                    ResidentTables tables, IdleStrategy ioIdle, SlotTimes times) {
+        this.times = times;
         this.roleName = roleName;
         this.env = env;
         this.control = env.control();
@@ -85,6 +87,7 @@ final class CpuKernelWorker implements Agent {
     }
 
     private void run(int slot) {
+        long claimed = System.nanoTime();
         inv.reset();
         for (int i = 0; i < ARG_COUNT; i++) {
             inv.regs[i] = claims.arg(slot, i);
@@ -110,16 +113,22 @@ final class CpuKernelWorker implements Agent {
                 }
                 interpreter.execute(op, 0, slotOperands, inv);
             }
-            claims.complete(slot, inv.regs[Instruction.RESULT_REGISTER], 0, inv.regs[Instruction.DETAIL_REGISTER]);
+            complete(slot, claimed, inv.regs[Instruction.RESULT_REGISTER], 0, inv.regs[Instruction.DETAIL_REGISTER]);
         } catch (SlotFault f) {
-            claims.complete(slot, inv.regs[Instruction.RESULT_REGISTER],
+            complete(slot, claimed, inv.regs[Instruction.RESULT_REGISTER],
                 WorkRingDescriptor.errorWord(f.error.code(), inv.opIndex), f.detail);
         } catch (RuntimeException | Error e) {
             LOG.error("{}: slot {} (opcode 0x{}) failed inside the CPU megakernel at op {}", roleName, slot,
                 Integer.toHexString(opcodeWord), inv.opIndex, e);
-            claims.complete(slot, 0, WorkRingDescriptor.errorWord(SlotError.INTERNAL.code(), inv.opIndex), 0);
+            complete(slot, claimed, 0, WorkRingDescriptor.errorWord(SlotError.INTERNAL.code(), inv.opIndex), 0);
         }
         env.waiters().done(slot);
+    }
+
+    /** Counts the slot's time, then completes it (so a host that saw it done finds it counted). */
+    private void complete(int slot, long claimedNanos, int result, int error, int detail) {
+        times.add(System.nanoTime() - claimedNanos);
+        claims.complete(slot, result, error, detail);
     }
 
     private void call() {

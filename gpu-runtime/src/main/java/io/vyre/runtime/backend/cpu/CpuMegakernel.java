@@ -20,6 +20,7 @@ import io.vyre.runtime.program.LoadedProgram;
 import io.vyre.runtime.protocol.WorkRingClaims;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -40,6 +41,7 @@ public final class CpuMegakernel implements MegakernelBackend {
     private final boolean vectorscan;
     private final ResidentTables tables;
     private final List<AgentRunners.Started> runners = new ArrayList<>();
+    private final SlotTimes slotTimes = new SlotTimes();
     private volatile String fault;
     /** How long {@link #close} waits for its workers in all before it leaves a hung one running. */
     private static final long CLOSE_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -113,7 +115,7 @@ public final class CpuMegakernel implements MegakernelBackend {
         }
         while (runners.size() < workers) {
             String role = "vyre-cpu-kernel-" + env.name() + "-" + runners.size();
-            CpuKernelWorker worker = new CpuKernelWorker(role, env, claims, io, tables, idleStrategy());
+            CpuKernelWorker worker = new CpuKernelWorker(role, env, claims, io, tables, idleStrategy(), slotTimes);
             runners.add(AgentRunners.start(new AgentRunner(claimIdleStrategy(claims.capacity()), onError, null, worker),
                 role));
         }
@@ -172,6 +174,32 @@ public final class CpuMegakernel implements MegakernelBackend {
         return stopped;
     }
 
+    /**
+     * Where the slots' time went, for the close log: a chunk's round trip as its owner sees it, less the time a
+     * worker held its slot, is the time it waited in the ring for a worker (and for its owner to notice it done).
+     */
+    /** The workers' slot times so far (tests). */
+    SlotTimes slotTimes() {
+        return slotTimes;
+    }
+
+    /** The IO requests the workers made so far and the time they waited for them (tests). */
+    long[] ioWaits() {
+        return new long[] {io.completed(), io.waitedNanos()};
+    }
+
+    private void logTimes() {
+        long slots = slotTimes.slots();
+        if (slots == 0) {
+            return;
+        }
+        long requests = io.completed();
+        LOG.info("{}: CPU megakernel stopped: {} slots, each held {} ms by its worker on average; {} IO requests, {} ms"
+            + " waited for each on average", env.name(), slots, String.format(Locale.ROOT, "%.3f", slotTimes.nanos()
+            / (double) slots / 1e6), requests, String.format(Locale.ROOT, "%.3f", requests == 0 ? 0.0
+            : io.waitedNanos() / (double) requests / 1e6));
+    }
+
     @Override
     public void close() {
         synchronized (this) {
@@ -194,6 +222,7 @@ public final class CpuMegakernel implements MegakernelBackend {
                 + " freed so it cannot touch freed memory", env.name());
         }
         env.control().buffer().putIntVolatile(offset(WORKERS), 0);
+        logTimes();
         if (fault == null) {
             env.control().buffer().putIntVolatile(offset(KERNEL_STATE), STATE_EXITED);
         }

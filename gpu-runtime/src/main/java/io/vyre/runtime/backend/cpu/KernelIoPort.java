@@ -10,6 +10,7 @@ import io.vyre.runtime.protocol.MegakernelIoQueue;
 import io.vyre.runtime.protocol.SlotError;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -39,6 +40,9 @@ final class KernelIoPort {
     private final long waitNanos;
     private final AtomicLong probeStart = new AtomicLong();
     private final AtomicIntegerArray owners;
+    /** Requests completed, and the time workers waited for them (from taking a slot to the completion). */
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder waitedNanos = new LongAdder();
 
     KernelIoPort(MegakernelIoQueue queue, ControlBlock control, long waitNanos) {
         this.queue = queue.buffer();
@@ -56,7 +60,8 @@ final class KernelIoPort {
      * @throws SlotFault SHORT_READ, IO_ERROR (detail: IoError code, 0 on timeout), BAD_COMPLETION or SHUTDOWN
      */
     int request(int tenant, int op, int src, int dst, long offset, int byteCount, int tag, IdleStrategy idle) {
-        long deadline = System.nanoTime() + waitNanos;
+        long start = System.nanoTime();
+        long deadline = start + waitNanos;
         int slot = own(Integer.remainderUnsigned(tenant, partitions) * partitionSlots, deadline, idle);
         int status = wordOffset(slot, STATUS);
         queue.putInt(wordOffset(slot, OP_TYPE), op);
@@ -83,7 +88,19 @@ final class KernelIoPort {
         int errorTag = queue.getInt(wordOffset(slot, TAG));
         queue.putIntRelease(status, EMPTY);
         owners.set(slot, FREE);
+        completed.increment();
+        waitedNanos.add(System.nanoTime() - start);
         return checkedBytes(s == STATUS_OK, bytes, byteCount, errorTag);
+    }
+
+    /** IO requests that completed (well or with an error). */
+    long completed() {
+        return completed.sum();
+    }
+
+    /** Nanoseconds workers waited for the completed requests, summed. */
+    long waitedNanos() {
+        return waitedNanos.sum();
     }
 
     /**
