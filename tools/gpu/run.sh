@@ -12,6 +12,10 @@
 #       vectorscan:N is the CPU baseline: Vectorscan itself on N threads); JOB_JAVA_OPTS go to the scan JVMs
 #       (@RUN@ in them names the run, e.g. for a flight recording's file); JOB_ARGS go to scan itself (--lanes 8);
 #       JOB_PATTERNS picks which of the generated PATTERN_COUNTS the runs use
+# variants: the jobs mode once per variant of VARIANTS, entries separated by ';', each NAME|JOB_RUNS|JOB_ARGS|JOB_JAVA_OPTS
+#       (e.g. 'inline|cuda:1 cuda:4|--warmup-runs 1|-Dvyre.io.read-piece-bytes=0;pieces|cuda:1 cuda:4|--warmup-runs 1|');
+#       every variant's job logs and the summary (variants.txt: rates, steady rates, round trips, pump reads) come
+#       back as one archive, variants.tar.gz (a call returns at most eight files)
 # suite: every engine on the same files, one results row each into $OUT/results.tsv (tools/gpu/report.sh turns
 #       them into a section of docs/BENCHMARKS.md with plots): SUITE_RUNS lists ENGINE:PARALLELISM runs, where
 #       ENGINE is read (page cache read bandwidth), vectorscan (called directly), peer-vectorscan and
@@ -262,6 +266,28 @@ jobs() {
   tar -C "$out" -czf "$out/job-logs.tar.gz" jobs && rm -rf "$out/jobs"
 }
 
+variants() {
+  local keep=/tmp/vf-variants entry name runs args opts
+  rm -rf "$keep" && mkdir -p "$keep"
+  IFS=';' read -ra entries <<< "${VARIANTS:?VARIANTS lists NAME|JOB_RUNS|JOB_ARGS|JOB_JAVA_OPTS entries separated by ;}"
+  for entry in "${entries[@]}"; do
+    IFS='|' read -r name runs args opts <<< "$entry"
+    JOB_RUNS=$runs JOB_ARGS=$args JOB_JAVA_OPTS=$opts jobs > "$keep/$name.txt" 2>&1
+    mkdir -p "$keep/$name" && tar -xzf "$out/job-logs.tar.gz" -C "$keep/$name" && rm -f "$out/job-logs.tar.gz"
+    {
+      echo "== $name: JOB_RUNS='$runs' JOB_ARGS='$args' JOB_JAVA_OPTS='$opts'"
+      for log in "$keep/$name"/jobs/*.log; do
+        echo "-- $(basename "$log" .log)"
+        grep -hE "^(scanned|streaming|around|chunks|steady|baseline|scanning alone)|runtime closed \([0-9]+ slots done, [0-9]+ failed\);|megakernel stopped" "$log" \
+          | sed 's/^\[.*\] INFO [^ ]* - /  /'
+      done
+    } >> "$keep/variants.txt"
+  done
+  cp "$out/job-digests.txt" "$keep/" 2>/dev/null
+  rm -f "$out/job-digests.txt"
+  tar -C "$keep" -czf "$out/variants.tar.gz" . && cat "$keep/variants.txt" | grep -E "^(==|--|scanned|steady|baseline)"
+}
+
 case ${1:-} in
   unpack) total=$2; shift 2; unpack "$total" ;;
 esac
@@ -274,6 +300,7 @@ for mode in "$@"; do
     tests) contract; suites ;;
     bench) bench ;;
     jobs) jobs ;;
+    variants) variants ;;
     suite) suite ;;
     choice) choice ;;
     scanbench) scanbench ;;
@@ -281,6 +308,6 @@ for mode in "$@"; do
     ringtrace) ringtrace ;;
     fuzz) fuzz ;;
     itcases) itcases ;;
-    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, suite, choice, scanbench, rttbench, ringtrace, fuzz, itcases)"; exit 2 ;;
+    *) echo "unknown mode $mode (smoke, contract, suites, tests, bench, jobs, variants, suite, choice, scanbench, rttbench, ringtrace, fuzz, itcases)"; exit 2 ;;
   esac
 done
