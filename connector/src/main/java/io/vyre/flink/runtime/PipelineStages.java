@@ -93,11 +93,9 @@ public final class PipelineStages {
 
     /** This subtask's reader thread issued chunks to the kernel, beginning at {@code now} (System.nanoTime). */
     public void chunkIssued(long now) {
-        if (FIRST_ISSUED.get() == 0) {
-            FIRST_ISSUED.compareAndSet(0, now);
-        }
         if (firstIssued == 0) {
             firstIssued = now;
+            FIRST_ISSUED.accumulateAndGet(now, (first, t) -> first == 0 ? t : Math.min(first, t));
             LATEST_START.accumulateAndGet(now, Math::max);
         }
     }
