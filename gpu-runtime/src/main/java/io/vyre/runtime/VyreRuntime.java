@@ -768,7 +768,7 @@ public final class VyreRuntime implements AutoCloseable {
         long readNanos = 0;
         long cpuNanos = 0;
         for (IoPumpAgent p : pumps) {
-            reads += p.stats().reads();
+            reads += p.stats().readsDone();
             bytes += p.stats().bytesRead();
             readNanos += p.stats().readNanos();
             cpuNanos += Math.max(0, p.stats().cpuNanos());

@@ -11,7 +11,8 @@ public final class IoPumpStats {
     final AtomicLong bytesWritten = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
     final AtomicLong inFlight = new AtomicLong();
-    /** Summed over reads: from the claim to the last byte in the buffer. */
+    /** Reads that completed with all their bytes, and their time summed: from the claim to the last byte. */
+    final AtomicLong readsDone = new AtomicLong();
     final AtomicLong readNanos = new AtomicLong();
     /** The pump thread's CPU time, taken when it closes; -1 before (or where the JVM cannot measure it). */
     volatile long cpuNanos = -1;
@@ -46,7 +47,12 @@ public final class IoPumpStats {
         return errors.get();
     }
 
-    /** Nanoseconds summed over the completed reads, each from its claim to its last byte in the buffer. */
+    /** Reads that completed with all the bytes they asked for. */
+    public long readsDone() {
+        return readsDone.get();
+    }
+
+    /** Nanoseconds summed over the {@link #readsDone} reads, each from its claim to its last byte in the buffer. */
     public long readNanos() {
         return readNanos.get();
     }

@@ -13,8 +13,6 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -132,51 +130,6 @@ class IoPumpAgentTest {
         }
         assertThat(queue.status(0)).as("the read claimed before the fence").isEqualTo(STATUS_OK);
         assertThat(pump.stats().fences()).isEqualTo(1);
-    }
-
-    /**
-     * io_uring copies an inline read of the page cache while it submits it, so reads submitted together complete
-     * together: the pump submits the requests it claimed in one pass one at a time, and the kernel's worker waiting
-     * for the first one gets it after one copy, not after all of them.
-     */
-    @org.junit.jupiter.api.Test
-    void shouldSubmitReadsClaimedTogetherOneAtATime() throws Exception {
-        int[] unsubmitted = new int[1];
-        List<Integer> readsPerSubmission = new ArrayList<>();
-        FileIo disk = new ForwardingFileIo() {
-            @Override
-            public void read(long token, int fileId, long fileOffset, NativeBuffer into, int bufferOffset, int length) {
-                unsubmitted[0]++;
-                delegate.read(token, fileId, fileOffset, into, bufferOffset, length);
-            }
-
-            @Override
-            public int poll(CompletionSink sink) {
-                if (unsubmitted[0] > 0) {
-                    readsPerSubmission.add(unsubmitted[0]);
-                    unsubmitted[0] = 0;
-                }
-                return delegate.poll(sink);
-            }
-        };
-        pump = new IoPumpAgent("pump-test", queue, caps, () -> disk, IoCompletionPublisher.into(queue));
-        invoker = new AgentInvoker(Throwable::printStackTrace, null, pump);
-        invoker.start();
-        pump.awaitStarted(5, TimeUnit.SECONDS);
-        int file = caps.registerFileForRead(Files.write(dir.resolve("chunks.bin"), new byte[3 * 4096]));
-        int buf = caps.registerBuffer(memory.allocate("ingest", 3 * 4096));
-        for (int i = 0; i < 5; i++) {
-            invoker.invoke();  // the registered file opens
-        }
-        post(3, OP_READ, file, buf, 0, 4096, 1);
-        post(4, OP_READ, file, buf, 4096, 4096, 2);
-        post(5, OP_READ, file, buf, 8192, 4096, 3);
-
-        invoker.invoke();
-
-        assertThat(List.of(queue.status(3), queue.status(4), queue.status(5))).as("all three claimed and read in one pass")
-            .containsOnly(STATUS_OK);
-        assertThat(readsPerSubmission).containsExactly(1, 1, 1);
     }
 
     @org.junit.jupiter.api.Test
