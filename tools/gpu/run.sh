@@ -269,10 +269,18 @@ jobs() {
 variants() {
   local keep=/tmp/vf-variants entry name runs args opts
   rm -rf "$keep" && mkdir -p "$keep"
-  IFS=';' read -ra entries <<< "${VARIANTS:?VARIANTS lists NAME|JOB_RUNS|JOB_ARGS|JOB_JAVA_OPTS entries separated by ;}"
+  local all=${VARIANTS:?VARIANTS lists NAME|JOB_RUNS|JOB_ARGS|JOB_JAVA_OPTS entries separated by ;}
+  IFS=';' read -ra entries <<< "${all//$'\n'/}"
   for entry in "${entries[@]}"; do
     IFS='|' read -r name runs args opts <<< "$entry"
-    JOB_RUNS=$runs JOB_ARGS=$args JOB_JAVA_OPTS=$opts jobs > "$keep/$name.txt" 2>&1
+    if [[ ! $name =~ ^[A-Za-z0-9_.-]+$ || $name == variants ]]; then
+      echo "variant name '$name' (in '$entry'): use letters, digits, '.', '_' or '-', and not 'variants'"; return 2
+    fi
+  done
+  for entry in "${entries[@]}"; do
+    IFS='|' read -r name runs args opts <<< "$entry"
+    # a flight recording named after the run (@RUN@) also names its variant
+    JOB_RUNS=$runs JOB_ARGS=$args JOB_JAVA_OPTS=${opts//@RUN@/$name-@RUN@} jobs > "$keep/$name.txt" 2>&1
     mkdir -p "$keep/$name" && tar -xzf "$out/job-logs.tar.gz" -C "$keep/$name" && rm -f "$out/job-logs.tar.gz"
     {
       echo "== $name: JOB_RUNS='$runs' JOB_ARGS='$args' JOB_JAVA_OPTS='$opts'"

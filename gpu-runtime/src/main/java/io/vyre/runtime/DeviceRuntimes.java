@@ -57,9 +57,10 @@ public final class DeviceRuntimes {
     /**
      * A CUDA runtime's reads go to the kernel's io-wq workers in pieces of this many bytes. A tenant's reads are
      * all served by one pump, and an inline read copies on the pump's thread: one subtask on the H200 then
-     * streamed 6.5 GiB/s, what one core copies out of the page cache, with the pump's core 100% busy; in 1 MiB
-     * pieces 15.8 GiB/s (256 KiB: 15.5), and 4 subtasks 25.0 against 23.9 GiB/s (docs/BENCHMARKS.md). A CPU
-     * runtime reads inline: its workers scan on the cores io-wq would copy on (its job measured 2-10% slower).
+     * streamed 6.5 GiB/s steady, what one core copies out of the page cache, with the pump's core 100% busy; in
+     * 1 MiB pieces 15.8 GiB/s on the same machine (256 KiB: 15.5). At 4 and 8 subtasks pieces and inline reads
+     * stayed within the machines' noise (docs/BENCHMARKS.md). A CPU runtime reads inline: its workers scan on the
+     * cores io-wq would copy on (its job measured 2-10% slower with pieces).
      */
     static final int CUDA_READ_PIECE_BYTES = 1 << 20;
     /** Ops of a program that only moves bytes (a sink's): its tenant needs no scanning workers. */
@@ -189,7 +190,7 @@ public final class DeviceRuntimes {
     }
 
     static int ioReadPieceBytes(VyreRuntimeContext owner, BackendKind backend) {
-        int otherwise = owner.ioReadPieceBytes() > 0 ? owner.ioReadPieceBytes()
+        int otherwise = owner.ioReadPieceBytesSet() ? owner.ioReadPieceBytes()
             : backend == BackendKind.CUDA ? CUDA_READ_PIECE_BYTES : 0;
         return intProperty(IO_READ_PIECE_BYTES_PROPERTY, otherwise, bytes -> bytes >= 0 && bytes % 4096 == 0,
             "0 (inline reads) or a positive multiple of 4096", "the default (" + otherwise + " here)");

@@ -37,7 +37,9 @@ public final class VyreRuntimeContext {
     private int tenants;
     private int ioPumps = 1;
     private IoPath ioPath = IoPath.AUTO;
-    private int ioReadPieceBytes;
+    /** Unset: a runtime of its own then reads inline, a shared device runtime chooses by its backend. */
+    private static final int UNSET = Integer.MIN_VALUE;
+    private int ioReadPieceBytes = UNSET;
     private int lanes = 4;
     private int ingestBufferBytes = 4 << 20;
     private int outputRegionWords = 1 << 20;
@@ -191,7 +193,12 @@ public final class VyreRuntimeContext {
     }
 
     public int ioReadPieceBytes() {
-        return ioReadPieceBytes;
+        return ioReadPieceBytes == UNSET ? 0 : ioReadPieceBytes;
+    }
+
+    /** Whether {@link #ioReadPieceBytes(int)} was called: 0 set there asks for inline reads even on CUDA. */
+    public boolean ioReadPieceBytesSet() {
+        return ioReadPieceBytes != UNSET;
     }
 
     /** Invocations that can be in flight at once: each lane is one ingest buffer plus one output region. */
@@ -288,8 +295,8 @@ public final class VyreRuntimeContext {
             + ioQueuePartitions() + "]: each pump serves at least one IO queue partition (one per tenant, plus the"
             + " runtime's own)");
         require(ioPath != null, "ioPath", "must be AUTO, IO_URING or FILE_CHANNEL");
-        require(ioReadPieceBytes >= 0 && ioReadPieceBytes % 4096 == 0, "ioReadPieceBytes", ioReadPieceBytes
-            + " must be 0 (inline reads) or a positive multiple of 4096");
+        require(ioReadPieceBytes == UNSET || ioReadPieceBytes >= 0 && ioReadPieceBytes % 4096 == 0, "ioReadPieceBytes",
+            ioReadPieceBytes + " must be 0 (inline reads) or a positive multiple of 4096");
         require(lanes >= 1 && lanes <= ringCapacity, "lanes", lanes + " must be in [1, ringCapacity=" + ringCapacity + "]");
         require(ingestBufferBytes >= NativeMemory.PAGE_SIZE && ingestBufferBytes <= (1 << 30), "ingestBufferBytes",
             ingestBufferBytes + " is outside [" + NativeMemory.PAGE_SIZE + ", 1 GiB]");

@@ -24,6 +24,9 @@ class DeviceRuntimesReadPiecesTest {
         assertThat(DeviceRuntimes.ioReadPieceBytes(unset, BackendKind.CUDA)).isEqualTo(1 << 20);
         assertThat(DeviceRuntimes.ioReadPieceBytes(unset, BackendKind.CPU)).isZero();
 
+        VyreRuntimeContext inline = new VyreRuntimeContext().ioReadPieceBytes(0);
+        assertThat(DeviceRuntimes.ioReadPieceBytes(inline, BackendKind.CUDA)).as("inline asked for").isZero();
+
         VyreRuntimeContext pieces = new VyreRuntimeContext().ioReadPieceBytes(256 << 10);
         assertThat(DeviceRuntimes.ioReadPieceBytes(pieces, BackendKind.CUDA)).isEqualTo(256 << 10);
         assertThat(DeviceRuntimes.ioReadPieceBytes(pieces, BackendKind.CPU)).isEqualTo(256 << 10);

@@ -38,17 +38,20 @@ public final class PipelineStages {
     private static final AtomicLong FIRST_ISSUED = new AtomicLong();
     private static final AtomicLong LAST_DONE = new AtomicLong();
     /**
-     * JVM-wide: the bytes of the chunks done in each {@link #BUCKET_NANOS} since the first chunk was issued (the
-     * last bucket takes what comes later), so the summary tells the steady rate from the pipeline's fill and drain.
+     * JVM-wide: the bytes of the chunks done in each {@link #BUCKET_NANOS} since the first subtask started (a
+     * fixed origin), so the summary tells the steady rate from the pipeline's fill and drain; what is done after
+     * the last bucket (two minutes) is only counted, and the summary says the timeline is cut.
      */
     static final long BUCKET_NANOS = 10_000_000L;
     private static final AtomicLongArray DONE_BYTES = new AtomicLongArray(12_000);
+    private static final LongAdder LATER_BYTES = new LongAdder();
+    private static final LongAdder BYTES = new LongAdder();
     private static final LongAdder CHUNKS = new LongAdder();
     private static final LongAdder ROUND_TRIP_NANOS = new LongAdder();
     /** JVM-wide: the latest first chunk of any subtask and the earliest last chunk, to show how the subtasks overlap. */
     private static final AtomicLong LATEST_START = new AtomicLong();
     private static final AtomicLong EARLIEST_END = new AtomicLong(Long.MAX_VALUE);
-    /** JVM-wide: when the first subtask's stages were created, and when the last reader closed. */
+    /** JVM-wide: when the first subtask's stages were created (the timeline's origin); when the last reader closed. */
     private static final AtomicLong FIRST_STARTED = new AtomicLong();
     private static final AtomicLong LAST_CLOSED = new AtomicLong();
 
@@ -109,11 +112,13 @@ public final class PipelineStages {
         LAST_DONE.accumulateAndGet(now, Math::max);
         lastDone = now;
         CHUNKS.increment();
+        BYTES.add(bytes);
         ROUND_TRIP_NANOS.add(now - issuedNanos);
-        long first = FIRST_ISSUED.get();
-        if (first != 0) {
-            DONE_BYTES.addAndGet((int) Math.min(DONE_BYTES.length() - 1, Math.max(0, (now - first) / BUCKET_NANOS)),
-                bytes);
+        long bucket = Math.max(0, (now - FIRST_STARTED.get()) / BUCKET_NANOS);
+        if (bucket < DONE_BYTES.length()) {
+            DONE_BYTES.addAndGet((int) bucket, bytes);
+        } else {
+            LATER_BYTES.add(bytes);
         }
     }
 
@@ -140,6 +145,8 @@ public final class PipelineStages {
             DONE_BYTES.set(i, 0);
         }
         CHUNKS.reset();
+        BYTES.reset();
+        LATER_BYTES.reset();
         ROUND_TRIP_NANOS.reset();
         LATEST_START.set(0);
         EARLIEST_END.set(Long.MAX_VALUE);
@@ -198,11 +205,13 @@ public final class PipelineStages {
         if (chunks == 0 || first == 0) {
             return "";
         }
-        long[] bytes = new long[DONE_BYTES.length()];
+        // the buckets from the one the first chunk was issued in
+        int start = (int) Math.min(DONE_BYTES.length(), Math.max(0, (first - FIRST_STARTED.get()) / BUCKET_NANOS));
+        long[] bytes = new long[DONE_BYTES.length() - start];
         long total = 0;
         int used = 0;
         for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = DONE_BYTES.get(i);
+            bytes[i] = DONE_BYTES.get(start + i);
             total += bytes[i];
             if (bytes[i] != 0) {
                 used = i + 1;
@@ -210,7 +219,7 @@ public final class PipelineStages {
         }
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
             "chunks: %,d, %.2f MiB each on average, %.2f ms from issued to done on average%n", chunks,
-            total / (double) chunks / (1 << 20), ROUND_TRIP_NANOS.sum() / (double) chunks / 1e6));
+            BYTES.sum() / (double) chunks / (1 << 20), ROUND_TRIP_NANOS.sum() / (double) chunks / 1e6));
         long latestStart = LATEST_START.get();
         long earliestEnd = EARLIEST_END.get();
         if (latestStart != 0) {
@@ -243,7 +252,14 @@ public final class PipelineStages {
             }
             b.append(String.format(Locale.ROOT, " %.1f", sum / (per * BUCKET_NANOS / 1e9) / (1L << 30)));
         }
-        return b.append(String.format("%n")).toString();
+        b.append(String.format("%n"));
+        long later = LATER_BYTES.sum();
+        if (later > 0) {
+            b.append(String.format(Locale.ROOT, "the timeline is cut %.0f s after the first subtask started: the rates"
+                + " above leave out the %.2f GiB done later%n", DONE_BYTES.length() * BUCKET_NANOS / 1e9,
+                later / (double) (1L << 30)));
+        }
+        return b.toString();
     }
 
     /** The first bucket by whose end at least {@code target} bytes were done. */

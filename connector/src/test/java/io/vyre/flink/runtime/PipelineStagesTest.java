@@ -48,6 +48,25 @@ class PipelineStagesTest {
     }
 
     @Test
+    void shouldSayWhenTheTimelineIsCutAndLeaveTheLaterBytesOutOfItsRates() {
+        PipelineStages.resetTotals();
+        long t0 = 3 * MS;
+        PipelineStages stages = new PipelineStages(new UnregisteredMetricsGroup(), t0);
+        stages.chunkIssued(t0);
+        for (int i = 0; i < 100; i++) {
+            stages.chunkDone(64 * MIB, t0 + 10L * i * MS, t0 + 10L * (i + 1) * MS);
+        }
+        stages.chunkDone(1L << 30, t0 + 130_000 * MS, t0 + 130_001 * MS);
+
+        String timeline = PipelineStages.timeline();
+
+        assertThat(timeline).contains("chunks: 101, 73.50 MiB each on average");
+        assertThat(timeline).contains("steady: 6.25 GiB/s");
+        assertThat(timeline).contains("the timeline is cut 120 s after the first subtask started: the rates above leave"
+            + " out the 1.00 GiB done later");
+    }
+
+    @Test
     void shouldSayNothingOfATimelineBeforeAChunkIsDone() {
         PipelineStages.resetTotals();
         new PipelineStages(new UnregisteredMetricsGroup()).chunkIssued(5 * MS);
@@ -60,8 +79,8 @@ class PipelineStagesTest {
     @Test
     void shouldCountALongJobInAtMostFortyPeriods() {
         PipelineStages.resetTotals();
-        PipelineStages stages = new PipelineStages(new UnregisteredMetricsGroup());
         long t0 = 7 * MS;
+        PipelineStages stages = new PipelineStages(new UnregisteredMetricsGroup(), t0);
         stages.chunkIssued(t0);
         for (int s = 0; s < 60; s++) {
             stages.chunkDone(MIB, t0 + s * 1_000 * MS, t0 + s * 1_000 * MS + MS);

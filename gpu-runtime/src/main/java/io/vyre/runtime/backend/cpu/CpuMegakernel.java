@@ -174,10 +174,6 @@ public final class CpuMegakernel implements MegakernelBackend {
         return stopped;
     }
 
-    /**
-     * Where the slots' time went, for the close log: a chunk's round trip as its owner sees it, less the time a
-     * worker held its slot, is the time it waited in the ring for a worker (and for its owner to notice it done).
-     */
     /** The workers' slot times so far (tests). */
     SlotTimes slotTimes() {
         return slotTimes;
@@ -188,6 +184,10 @@ public final class CpuMegakernel implements MegakernelBackend {
         return new long[] {io.completed(), io.waitedNanos()};
     }
 
+    /**
+     * Where the slots' time went, for the close log: a chunk's round trip as its owner sees it, less the time a
+     * worker held its slot, is the time it waited in the ring for a worker (and for its owner to notice it done).
+     */
     private void logTimes() {
         long slots = slotTimes.slots();
         if (slots == 0) {

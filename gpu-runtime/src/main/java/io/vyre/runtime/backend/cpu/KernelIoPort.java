@@ -40,7 +40,7 @@ final class KernelIoPort {
     private final long waitNanos;
     private final AtomicLong probeStart = new AtomicLong();
     private final AtomicIntegerArray owners;
-    /** Requests completed, and the time workers waited for them (from taking a slot to the completion). */
+    /** Requests completed, and the time workers waited for them (from asking for an IO slot to the completion). */
     private final LongAdder completed = new LongAdder();
     private final LongAdder waitedNanos = new LongAdder();
 
