@@ -39,10 +39,10 @@ final class CpuKernelWorker implements Agent {
     private final Invocation inv;
     private final int[] slotOperands = new int[ARG_COUNT];
     private long cycles;
-    private final SlotTimes times;
+    private final TimeTally times;
 
     CpuKernelWorker(String roleName, KernelEnvironment env, WorkRingClaims claims, KernelIoPort io,
-                    ResidentTables tables, IdleStrategy ioIdle, SlotTimes times) {
+                    ResidentTables tables, IdleStrategy ioIdle, TimeTally times) {
         this.times = times;
         this.roleName = roleName;
         this.env = env;

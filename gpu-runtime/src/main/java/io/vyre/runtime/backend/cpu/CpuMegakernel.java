@@ -41,7 +41,7 @@ public final class CpuMegakernel implements MegakernelBackend {
     private final boolean vectorscan;
     private final ResidentTables tables;
     private final List<AgentRunners.Started> runners = new ArrayList<>();
-    private final SlotTimes slotTimes = new SlotTimes();
+    private final TimeTally slotTimes = new TimeTally();
     private volatile String fault;
     /** How long {@link #close} waits for its workers in all before it leaves a hung one running. */
     private static final long CLOSE_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -174,14 +174,14 @@ public final class CpuMegakernel implements MegakernelBackend {
         return stopped;
     }
 
-    /** The workers' slot times so far (tests). */
-    SlotTimes slotTimes() {
+    /** How long the workers held the slots they ran so far (tests). */
+    TimeTally slotTimes() {
         return slotTimes;
     }
 
-    /** The IO requests the workers made so far and the time they waited for them (tests). */
-    long[] ioWaits() {
-        return new long[] {io.completed(), io.waitedNanos()};
+    /** The workers' IO requests so far and how long they waited for them (tests). */
+    TimeTally ioWaits() {
+        return io.waits();
     }
 
     /**
@@ -189,15 +189,12 @@ public final class CpuMegakernel implements MegakernelBackend {
      * worker held its slot, is the time it waited in the ring for a worker (and for its owner to notice it done).
      */
     private void logTimes() {
-        long slots = slotTimes.slots();
-        if (slots == 0) {
+        if (slotTimes.count() == 0) {
             return;
         }
-        long requests = io.completed();
         LOG.info("{}: CPU megakernel stopped: {} slots, each held {} ms by its worker on average; {} IO requests, {} ms"
-            + " waited for each on average", env.name(), slots, String.format(Locale.ROOT, "%.3f", slotTimes.nanos()
-            / (double) slots / 1e6), requests, String.format(Locale.ROOT, "%.3f", requests == 0 ? 0.0
-            : io.waitedNanos() / (double) requests / 1e6));
+            + " waited for each on average", env.name(), slotTimes.count(), String.format(Locale.ROOT, "%.3f",
+            slotTimes.meanMillis()), io.waits().count(), String.format(Locale.ROOT, "%.3f", io.waits().meanMillis()));
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.vyre.runtime.protocol.MegakernelIoQueue;
 import io.vyre.runtime.protocol.SlotError;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -41,8 +40,7 @@ final class KernelIoPort {
     private final AtomicLong probeStart = new AtomicLong();
     private final AtomicIntegerArray owners;
     /** Requests completed, and the time workers waited for them (from asking for an IO slot to the completion). */
-    private final LongAdder completed = new LongAdder();
-    private final LongAdder waitedNanos = new LongAdder();
+    private final TimeTally waits = new TimeTally();
 
     KernelIoPort(MegakernelIoQueue queue, ControlBlock control, long waitNanos) {
         this.queue = queue.buffer();
@@ -88,19 +86,13 @@ final class KernelIoPort {
         int errorTag = queue.getInt(wordOffset(slot, TAG));
         queue.putIntRelease(status, EMPTY);
         owners.set(slot, FREE);
-        completed.increment();
-        waitedNanos.add(System.nanoTime() - start);
+        waits.add(System.nanoTime() - start);
         return checkedBytes(s == STATUS_OK, bytes, byteCount, errorTag);
     }
 
-    /** IO requests that completed (well or with an error). */
-    long completed() {
-        return completed.sum();
-    }
-
-    /** Nanoseconds workers waited for the completed requests, summed. */
-    long waitedNanos() {
-        return waitedNanos.sum();
+    /** The IO requests that completed (well or with an error) and how long workers waited for them. */
+    TimeTally waits() {
+        return waits;
     }
 
     /**

@@ -43,11 +43,11 @@ class CpuMegakernelTimesTest {
             long callNanos = System.nanoTime() - before;
             assertThat(r.result()).isEqualTo(2);
 
-            assertThat(kernel.slotTimes().slots()).isEqualTo(4);
+            assertThat(kernel.slotTimes().count()).isEqualTo(4);
             assertThat(kernel.slotTimes().nanos()).isPositive();
-            long[] io = kernel.ioWaits();
-            assertThat(io[0]).as("the scan's one read").isEqualTo(1);
-            assertThat(io[1]).as("waited for it, within the call").isPositive().isLessThanOrEqualTo(callNanos);
+            TimeTally io = kernel.ioWaits();
+            assertThat(io.count()).as("the scan's one read").isEqualTo(1);
+            assertThat(io.nanos()).as("waited for it, within the call").isPositive().isLessThanOrEqualTo(callNanos);
         }
     }
 }
