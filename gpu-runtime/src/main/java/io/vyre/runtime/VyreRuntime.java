@@ -184,12 +184,14 @@ public final class VyreRuntime implements AutoCloseable {
                 created.close();
                 releasable = created.sharedMemoryReleasable();
             }
-            runners.forEach(started -> started.runner().close());
-            if (releasable) {
+            boolean pumpsStopped = AgentRunners.closeWithin(runners, System.nanoTime() + PUMP_CLOSE_NANOS,
+                context.name() + " IO pumps");
+            if (releasable && pumpsStopped) {
                 memory.close();
             } else {
-                LOG.error("{}: the {} kernel did not stop after its launch failed; its ring, queue and buffers are"
-                    + " not freed so it cannot write into freed memory", context.name(), created.kind());
+                LOG.error("{}: {} did not stop after the launch failed; the ring, queue and buffers are not freed so"
+                    + " nothing writes into freed memory", context.name(), pumpsStopped ? "the " + created.kind()
+                    + " kernel" : "an IO pump");
             }
             if (e instanceof NativeMemory.DirectMemoryExhaustedException) {
                 throw new VyreRuntimeException(context.name() + ": " + e.getMessage() + " (this runtime needs about "
