@@ -65,7 +65,19 @@ public final class SuiteReport {
         double coreSecondsPerGb() {
             return cpuSeconds / (bytes / 1e9);
         }
+
+        /**
+         * Which kind of patterns file ran: the label's last comma-separated part ({@code tools/gpu/run.sh suite}
+         * labels its rows "16384 MiB, feed"), {@value #DECOYS} for a label without one (rows before sets had names).
+         */
+        String patternSet() {
+            int comma = label.lastIndexOf(", ");
+            return comma < 0 ? DECOYS : label.substring(comma + 2).trim();
+        }
     }
+
+    /** The pattern set of {@code generate}'s plain counts: the demo's indicators, then random decoys. */
+    static final String DECOYS = "decoys";
 
     private SuiteReport() {
     }
@@ -134,7 +146,9 @@ public final class SuiteReport {
             + " runtime (start-up, compile, commit included), in brackets the streaming rate where the engine reports"
             + " one (the megakernel: first chunk issued to last done; `vectorscan-direct`: its threads' scan time"
             + " alone). *core-s/GB*: host CPU seconds of the whole process per GB scanned. Compile times of the peers"
-            + " and the direct baseline are paid before their jobs and not in their rates.\n\n");
+            + " and the direct baseline are paid before their jobs and not in their rates. *set*: `generate`'s patterns"
+            + " files, the demo's indicators then random decoys (`decoys`, `patterns-N.txt`) or a threat-intelligence"
+            + " feed's IP addresses, domains, URLs and hashes (`feed`, `patterns-feed-N.txt`).\n\n");
         if (!links.isEmpty() || !reads.isEmpty()) {
             b.append("Physical limits in the same run:");
             links.forEach((name, gbs) -> b.append(String.format(Locale.ROOT, " %s %.1f GB/s;", name, gbs)));
@@ -146,19 +160,21 @@ public final class SuiteReport {
         }
         TreeSet<String> engines = new TreeSet<>();
         rows.forEach(r -> engines.add(r.engine()));
-        b.append("| patterns | case |");
+        b.append("| patterns | set | case |");
         engines.forEach(e -> b.append(' ').append(e).append(" |"));
-        b.append(" occurrences |\n|---:|---|");
+        b.append(" occurrences |\n|---:|---|---|");
         engines.forEach(e -> b.append("---:|"));
         b.append("---|\n");
         Map<String, List<Row>> byWorkload = new TreeMap<>();
         for (Row r : rows) {
-            byWorkload.computeIfAbsent(String.format(Locale.ROOT, "%09d/%b", r.patterns(), r.ignoreCase()),
+            byWorkload.computeIfAbsent(String.format(Locale.ROOT, "%09d/%s/%b", r.patterns(), r.patternSet(),
+                    r.ignoreCase()),
                 k -> new ArrayList<>()).add(r);
         }
         for (List<Row> group : byWorkload.values()) {
             Row first = group.get(0);
-            b.append(String.format(Locale.ROOT, "| %,d | %s |", first.patterns(), first.ignoreCase() ? "ignore" : "exact"));
+            b.append(String.format(Locale.ROOT, "| %,d | %s | %s |", first.patterns(), first.patternSet(),
+                first.ignoreCase() ? "ignore" : "exact"));
             for (String e : engines) {
                 Row best = null;
                 for (Row r : group) {
@@ -183,26 +199,33 @@ public final class SuiteReport {
         String byPatterns = date + "-throughput-vs-patterns.png";
         String bySubtasks = date + "-throughput-vs-subtasks.png";
         plotByPatterns(rows, engines, plots.resolve(byPatterns));
-        int subtaskPatterns = plotBySubtasks(rows, engines, plots.resolve(bySubtasks));
+        String subtaskPatterns = plotBySubtasks(rows, engines, plots.resolve(bySubtasks));
         b.append("\n![throughput against pattern count](plots/").append(byPatterns).append(")\n");
-        if (subtaskPatterns > 0) {
-            b.append(String.format(Locale.ROOT, "\n![throughput against subtasks at %,d patterns](plots/%s)%n",
+        if (subtaskPatterns != null) {
+            b.append(String.format(Locale.ROOT, "\n![throughput against subtasks at %s](plots/%s)%n",
                 subtaskPatterns, bySubtasks));
         }
         return b.toString();
     }
 
-    /** The best end-to-end rate of each engine at each pattern count (exact case). */
+    /**
+     * The best end-to-end rate of each engine at each pattern count (exact case), a line per engine and pattern set
+     * (the set named in the legend when the run had more than one).
+     */
     private static void plotByPatterns(List<Row> rows, TreeSet<String> engines, Path png) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (String e : engines) {
-            TreeMap<Integer, Double> best = new TreeMap<>();
-            rows.stream().filter(r -> r.engine().equals(e) && !r.ignoreCase())
-                .forEach(r -> best.merge(r.patterns(), r.rate(), Math::max));
-            XYSeries s = new XYSeries(e);
-            best.forEach(s::add);
-            if (!s.isEmpty()) {
-                data.addSeries(s);
+        TreeSet<String> sets = new TreeSet<>();
+        rows.forEach(r -> sets.add(r.patternSet()));
+        for (String set : sets) {
+            for (String e : engines) {
+                TreeMap<Integer, Double> best = new TreeMap<>();
+                rows.stream().filter(r -> r.engine().equals(e) && !r.ignoreCase() && r.patternSet().equals(set))
+                    .forEach(r -> best.merge(r.patterns(), r.rate(), Math::max));
+                XYSeries s = new XYSeries(sets.size() == 1 ? e : e + ", " + set);
+                best.forEach(s::add);
+                if (!s.isEmpty()) {
+                    data.addSeries(s);
+                }
             }
         }
         JFreeChart chart = ChartFactory.createXYLineChart("Scan throughput by pattern count (best over subtasks)",
@@ -218,33 +241,40 @@ public final class SuiteReport {
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 540);
     }
 
-    /** Rate against subtasks per engine, at the pattern count run with the most subtask counts; returns it. */
-    private static int plotBySubtasks(List<Row> rows, TreeSet<String> engines, Path png) throws IOException {
-        Map<Integer, TreeSet<Integer>> variety = new TreeMap<>();
-        rows.stream().filter(r -> !r.ignoreCase()).forEach(r -> variety.computeIfAbsent(r.patterns(),
+    /**
+     * Rate against subtasks per engine, for the workload (pattern count and set, exact case) run with the most
+     * subtask counts; returns its description ("1,000 patterns, decoys"), or null when there are no rows.
+     */
+    private static String plotBySubtasks(List<Row> rows, TreeSet<String> engines, Path png) throws IOException {
+        Map<String, TreeSet<Integer>> variety = new TreeMap<>();
+        rows.stream().filter(r -> !r.ignoreCase()).forEach(r -> variety.computeIfAbsent(workload(r),
             k -> new TreeSet<>()).add(r.subtasks()));
-        int patterns = variety.entrySet().stream().max((p, q) -> Integer.compare(p.getValue().size(),
-            q.getValue().size())).map(Map.Entry::getKey).orElse(-1);
-        if (patterns < 0) {
-            return -1;
+        String workload = variety.entrySet().stream().max((p, q) -> Integer.compare(p.getValue().size(),
+            q.getValue().size())).map(Map.Entry::getKey).orElse(null);
+        if (workload == null) {
+            return null;
         }
         XYSeriesCollection data = new XYSeriesCollection();
         for (String e : engines) {
             XYSeries s = new XYSeries(e);
-            rows.stream().filter(r -> r.engine().equals(e) && !r.ignoreCase() && r.patterns() == patterns)
+            rows.stream().filter(r -> r.engine().equals(e) && !r.ignoreCase() && workload(r).equals(workload))
                 .forEach(r -> s.addOrUpdate(r.subtasks(), r.rate()));
             if (!s.isEmpty()) {
                 data.addSeries(s);
             }
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(String.format(Locale.ROOT,
-                "Scan throughput by subtasks, %,d patterns", patterns), "subtasks (threads for vectorscan-direct)",
+        JFreeChart chart = ChartFactory.createXYLineChart("Scan throughput by subtasks, " + workload,
+            "subtasks (threads for vectorscan-direct)",
             "GiB/s end to end", data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         style(plot);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 540);
-        return patterns;
+        return workload;
+    }
+
+    private static String workload(Row r) {
+        return String.format(Locale.ROOT, "%,d patterns, %s", r.patterns(), r.patternSet());
     }
 
     private static void style(XYPlot plot) {

@@ -25,6 +25,8 @@ class SuiteReportTest {
             "d\tvyre-cuda\t100000\tfalse\t4\t" + gib16 + "\t4.3900\t1.4200\t\t14.0000\t5285870",
             "d\tflink-ahocorasick\t100000\ttrue\t16\t" + gib16 + "\t40.0000\t\t3.0000\t600.0000\t5285871",
             "d\tvyre-cuda\t100000\ttrue\t4\t" + gib16 + "\t4.5000\t1.5000\t\t14.0000\t5285870",
+            "d, feed\tvectorscan-direct\t1000\tfalse\t16\t" + gib16 + "\t1.7600\t1.3400\t0.0600\t26.0000\t5285870",
+            "d, feed\tvyre-cuda\t1000\tfalse\t4\t" + gib16 + "\t2.6700\t1.2200\t\t12.0000\t5285870",
             "d\tpage-cache-read\t0\tfalse\t16\t" + gib16 + "\t0.5000\t\t\t8.0000\t0", ""));
         Path docs = Files.createDirectories(dir.resolve("docs"));
         String section = SuiteReport.section(SuiteReport.read(tsv), java.util.Map.of("baselineMemcpyHtoD256MiB", 54.8),
@@ -35,7 +37,10 @@ class SuiteReportTest {
             .doesNotContain("| 0 |")
             // the best of the CPU job's two subtask counts: 16 GiB / 3.44 s, streaming 16 GiB / 1.98 s
             // engines in columns by name; an engine without a run of a workload leaves its cell empty
-            .contains("| 1,000 | exact | | 18.18 (23.88) x16, 0.8 core-s/GB |")
+            .contains("| 1,000 | decoys | exact | | 18.18 (23.88) x16, 0.8 core-s/GB |")
+            // a second pattern set at the same count is a workload of its own, not a better or worse run of the first
+            .contains("| 1,000 | feed | exact | | 9.09 (11.94) x16, 1.5 core-s/GB | | 5.99 (13.11) x4, 0.7 core-s/GB |")
+            .contains("![throughput against subtasks at 1,000 patterns, decoys]")
             .contains("4.65 (8.08) x8, 2.3 core-s/GB |").contains("5,285,870, all agree")
             .contains("**differ: [5285870, 5285871]**").doesNotContain("NaN");
         for (String png : List.of("2026-12-01-throughput-vs-patterns.png", "2026-12-01-throughput-vs-subtasks.png")) {

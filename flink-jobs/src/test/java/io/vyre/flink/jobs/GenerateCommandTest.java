@@ -39,6 +39,38 @@ class GenerateCommandTest {
     }
 
     @Test
+    void shouldWriteAFeedOfIndicatorsOfEveryKindNoneOfWhichOccursInTheLogs() throws Exception {
+        CliRun run = CliRun.of("generate", "--output", dir.toString(), "--megabytes", "2", "--patterns",
+            "10,feed-2000");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> feed = Files.readAllLines(dir.resolve("patterns-feed-2000.txt"), StandardCharsets.US_ASCII);
+        assertThat(feed).hasSize(2000).doesNotHaveDuplicates()
+            .startsWith(Files.readAllLines(dir.resolve("patterns-10.txt")).toArray(String[]::new));
+        List<String> added = feed.subList(10, feed.size());
+        assertThat(added.stream().filter(p -> p.matches("\\d{1,3}(\\.\\d{1,3}){3}")).count()).isBetween(600L, 1000L);
+        assertThat(added.stream().filter(p -> p.matches("[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}")).count())
+            .isBetween(250L, 550L);
+        assertThat(added.stream().filter(p -> p.startsWith("http://")).count()).isBetween(100L, 300L);
+        assertThat(added.stream().filter(p -> p.matches("[a-z0-9-]+\\.[a-z]{2,4}")).count()).isBetween(400L, 800L);
+        StringBuilder logs = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir.resolve("logs"))) {
+            for (Path log : files.toList()) {
+                logs.append(Files.readString(log, StandardCharsets.US_ASCII));
+            }
+        }
+        String text = logs.toString();
+        assertThat(added.stream().filter(text::contains).toList()).isEmpty();
+        assertThat(feed.subList(0, 10).stream().filter(text::contains).count()).isEqualTo(10L);
+    }
+
+    @Test
+    void shouldRefuseAPatternsEntryThatIsNotACountOrAFeed() {
+        CliRun run = CliRun.of("generate", "--output", dir.toString(), "--patterns", "10,feeds-100");
+        assertThat(run.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
+        assertThat(run.err()).startsWith("error:").contains("N or feed-N").contains("feeds-100");
+    }
+
+    @Test
     void shouldRefuseAPatternCountOutsideTheSupportedRange() {
         CliRun run = CliRun.of("generate", "--output", dir.toString(), "--patterns", "0");
         assertThat(run.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);

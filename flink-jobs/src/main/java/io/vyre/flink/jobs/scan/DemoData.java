@@ -78,28 +78,90 @@ public final class DemoData {
         return writePatterns(file, INDICATORS.size());
     }
 
+    /** The kinds of patterns file {@code generate} writes. */
+    public enum PatternSet {
+        /** The demo's indicators, then random strings of 10 to 16 letters and digits. */
+        DECOYS,
+        /**
+         * The demo's indicators, then what a threat-intelligence feed lists: IPv4 addresses, domains, URLs and
+         * file hashes, none of which occurs in the sample. Digits and dots are everywhere in log lines, so a
+         * literal matcher's prefilter finds far more candidates among IP addresses than among random decoys.
+         */
+        FEED
+    }
+
     /**
-     * Writes {@code count} patterns: the demo's indicators first, then decoys (10 to 16 random letters and
-     * digits, seeded, so the same count always gives the same file) that rarely occur in the sample, as a
-     * large indicator list mostly does.
+     * Writes {@code count} patterns of {@code set}, the demo's indicators first, then seeded ones (the same set
+     * and count always give the same file) that do not occur in the sample, as a large indicator list mostly
+     * does, so every set finds the same occurrences in the same data.
      */
-    public static Path writePatterns(Path file, int count) throws IOException {
+    public static Path writePatterns(Path file, int count, PatternSet set) throws IOException {
         List<String> patterns = new java.util.ArrayList<>(INDICATORS.subList(0, Math.min(count, INDICATORS.size())));
-        SplittableRandom random = new SplittableRandom(SEED ^ count);
+        SplittableRandom random = new SplittableRandom(SEED ^ count ^ ((long) set.ordinal() << 40));
         java.util.Set<String> seen = new java.util.HashSet<>(patterns);
-        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
         while (patterns.size() < count) {
-            char[] c = new char[10 + random.nextInt(7)];
-            for (int i = 0; i < c.length; i++) {
-                c[i] = alphabet.charAt(random.nextInt(alphabet.length()));
-            }
-            String decoy = new String(c);
-            if (seen.add(decoy)) {
-                patterns.add(decoy);
+            String pattern = set == PatternSet.DECOYS ? decoy(random) : feedEntry(random);
+            if (seen.add(pattern)) {
+                patterns.add(pattern);
             }
         }
         Files.write(file, patterns, StandardCharsets.US_ASCII);
         return file;
+    }
+
+    /** {@link #writePatterns(Path, int, PatternSet)} with {@link PatternSet#DECOYS}. */
+    public static Path writePatterns(Path file, int count) throws IOException {
+        return writePatterns(file, count, PatternSet.DECOYS);
+    }
+
+    private static final String LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final String HEX = "0123456789abcdef";
+    private static final String[] TLDS = {".com", ".net", ".org", ".ru", ".cn", ".xyz", ".top", ".info", ".io", ".biz"};
+    private static final String[] URL_PATHS = {"/wp-admin/", "/wp-content/plugins/", "/gate.php?id=", "/panel/",
+        "/download/", "/images/", "/cgi-bin/", "/api/v1/"};
+
+    private static String decoy(SplittableRandom random) {
+        return randomString(random, LOWER_ALNUM, 10 + random.nextInt(7));
+    }
+
+    /**
+     * One feed entry: 40% IPv4 addresses outside the sample's 10.0.0.0/8 (a dotted quad of the sample never
+     * contains one), 30% domains, 10% URLs, 20% MD5, SHA-1 or SHA-256 hashes.
+     */
+    private static String feedEntry(SplittableRandom random) {
+        int kind = random.nextInt(10);
+        if (kind < 4) {
+            int first;
+            do {
+                first = 1 + random.nextInt(223);
+            } while (first == 10 || first == 127);
+            return first + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256);
+        }
+        if (kind < 7) {
+            return domain(random);
+        }
+        if (kind < 8) {
+            return "http://" + domain(random) + URL_PATHS[random.nextInt(URL_PATHS.length)]
+                + randomString(random, LOWER_ALNUM, 4 + random.nextInt(9));
+        }
+        int[] hexLengths = {32, 40, 64};
+        return randomString(random, HEX, hexLengths[random.nextInt(hexLengths.length)]);
+    }
+
+    private static String domain(SplittableRandom random) {
+        String name = randomString(random, LOWER_ALNUM, 5 + random.nextInt(10));
+        if (random.nextInt(3) == 0) {
+            name = randomString(random, LOWER_ALNUM, 3 + random.nextInt(6)) + "-" + name;
+        }
+        return name + TLDS[random.nextInt(TLDS.length)];
+    }
+
+    private static String randomString(SplittableRandom random, String alphabet, int length) {
+        char[] c = new char[length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = alphabet.charAt(random.nextInt(alphabet.length()));
+        }
+        return new String(c);
     }
 
     private static void appendLine(StringBuilder b, SplittableRandom r, long second) {

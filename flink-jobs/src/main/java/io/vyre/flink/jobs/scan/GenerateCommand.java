@@ -27,10 +27,12 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--megabytes", defaultValue = "1024", paramLabel = "N", description = "MiB of logs (default 1024).")
     long megabytes;
 
-    @Option(names = "--patterns", split = ",", defaultValue = "10,1000,10000", paramLabel = "N[,N...]",
-        description = "Pattern counts, one patterns file each (default 10,1000,10000): the demo's 10 indicators,"
-            + " then seeded decoys.")
-    List<Integer> patternCounts;
+    @Option(names = "--patterns", split = ",", defaultValue = "10,1000,10000", paramLabel = "SET[,SET...]",
+        description = "Patterns files to write, DIR/patterns-SET.txt each (default 10,1000,10000): N is the demo's"
+            + " 10 indicators then seeded random decoys, N patterns in all; feed-N the indicators then what a"
+            + " threat-intelligence feed lists (IP addresses, domains, URLs, hashes). Neither's additions occur in"
+            + " the logs.")
+    List<String> patternSets;
 
     @Spec
     CommandSpec spec;
@@ -40,20 +42,37 @@ public final class GenerateCommand implements Callable<Integer> {
         if (megabytes < 1) {
             throw new UserError("--megabytes must be at least 1, got " + megabytes, VyreJobs.EXIT_USAGE, null);
         }
-        for (int n : patternCounts) {
-            if (n < 1 || n > PatternsConstant.MAX_PATTERNS) {
-                throw new UserError("--patterns counts must be in [1, " + PatternsConstant.MAX_PATTERNS + "], got " + n,
-                    VyreJobs.EXIT_USAGE, null);
-            }
+        for (String set : patternSets) {
+            count(set);
         }
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         DemoData.generate(output.resolve("logs"), megabytes << 20);
         out.printf(Locale.ROOT, "wrote %d MiB of logs to %s (%.1f s)%n", megabytes, output.resolve("logs"),
             (System.nanoTime() - t0) / 1e9);
-        for (int n : patternCounts) {
-            out.println("wrote " + DemoData.writePatterns(output.resolve("patterns-" + n + ".txt"), n));
+        for (String set : patternSets) {
+            DemoData.PatternSet kind = set.startsWith(FEED) ? DemoData.PatternSet.FEED : DemoData.PatternSet.DECOYS;
+            out.println("wrote " + DemoData.writePatterns(output.resolve("patterns-" + set + ".txt"), count(set), kind));
         }
         return VyreJobs.EXIT_OK;
+    }
+
+    private static final String FEED = "feed-";
+
+    /** The pattern count of one {@code --patterns} entry, N or feed-N. */
+    private static int count(String set) {
+        String digits = set.startsWith(FEED) ? set.substring(FEED.length()) : set;
+        int n;
+        try {
+            n = Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new UserError("--patterns entries are N or feed-N (N a pattern count), got '" + set + "'",
+                VyreJobs.EXIT_USAGE, null);
+        }
+        if (n < 1 || n > PatternsConstant.MAX_PATTERNS) {
+            throw new UserError("--patterns counts must be in [1, " + PatternsConstant.MAX_PATTERNS + "], got " + n,
+                VyreJobs.EXIT_USAGE, null);
+        }
+        return n;
     }
 }
