@@ -19,9 +19,11 @@ import java.util.List;
  *
  * Reading byte b in state s: {@code n = next[s * classes + classOf[b]]; s = n & STATE_MASK}; when
  * {@code n < 0}, every id in the state's slice ends at b. States are numbered breadth first (the root 0,
- * then by depth, within a depth in trie-insertion order with patterns in id order): the same set always
- * yields the same tables, and the shallow states, where a scan spends nearly all of its steps, come first
- * and share cache lines.
+ * then by depth, within a depth by parent and then by byte class): the same set always yields the same
+ * tables, and the shallow states, where a scan spends nearly all of its steps, come first and share cache
+ * lines. The table is filled a depth at a time, straight in that numbering, the rows of a large depth in
+ * parallel (ForkJoin's common pool): one pass over it, where the first construction (kept in the tests as the
+ * reference) made four, two of them in random order.
  */
 public final class AhoCorasickDfa {
     public static final int MATCH_FLAG = 0x8000_0000;
@@ -84,134 +86,166 @@ public final class AhoCorasickDfa {
                 + " byte classes = " + entries + " table entries (" + (entries * 4 >> 20) + " MiB), more than the "
                 + MAX_TABLE_ENTRIES + " one table holds: split it into several sets (one MATCH each)");
         }
-        // The trie, built in place in the table: 0 marks a missing edge (the root is never a child).
-        int[] next = new int[(int) entries];
-        int[] firstOwn = new int[states];
-        Arrays.fill(firstOwn, -1);
-        int[] lastOwn = new int[states];
-        int[] nextOwn = new int[patterns.size()];
+        Trie trie = Trie.build(patterns, classOf, states);
         int[] patternLength = new int[patterns.size()];
-        int created = 1;
-        for (int id = 0; id < patterns.size(); id++) {
-            byte[] p = patterns.get(id);
-            patternLength[id] = p.length;
-            int s = 0;
-            for (byte b : p) {
-                int edge = s * classes + (classOf[b & 0xFF] & 0xFF);
-                int t = next[edge];
-                if (t == 0) {
-                    t = created++;
-                    next[edge] = t;
-                }
-                s = t;
-            }
-            // own pattern ids in ascending order
-            nextOwn[id] = -1;
-            if (firstOwn[s] < 0) {
-                firstOwn[s] = id;
-            } else {
-                nextOwn[lastOwn[s]] = id;
-            }
-            lastOwn[s] = id;
+        for (int id = 0; id < patternLength.length; id++) {
+            patternLength[id] = patterns.get(id).length;
         }
-        // Breadth first, each state's row turns from trie edges into the full transition function; the
-        // failure state is shallower, so its row is already complete. outCount[s]: own ids plus the failure state's.
-        if (created != states) {
-            throw new IllegalStateException("built " + created + " trie states, counted " + states);
+        // Number the states breadth first (children in class order), then fill the table a depth at a time,
+        // straight in that numbering: a state's row is its trie edges, and elsewhere its failure state's row,
+        // which is shallower and so already complete; the rows of one depth are independent of each other.
+        int[] order = new int[states];
+        int[] number = new int[states];
+        List<Integer> depthStarts = new java.util.ArrayList<>(List.of(0));
+        int tail = 1;
+        int depthEnd = 1;
+        for (int head = 0; head < tail; head++) {
+            if (head == depthEnd) {
+                // every state of this depth was queued while the one before it was walked
+                depthStarts.add(head);
+                depthEnd = tail;
+            }
+            for (int t = trie.firstChild[order[head]]; t != 0; t = trie.nextSibling[t]) {
+                number[t] = tail;
+                order[tail++] = t;
+            }
         }
+        int[] next = new int[(int) entries];
         int[] fail = new int[states];
-        int[] bfs = new int[states];
         int[] outCount = new int[states];
-        int head = 0;
-        int tail = 0;
-        for (int c = 0; c < classes; c++) {
-            int t = next[c];
-            if (t != 0) {
-                fail[t] = 0;
-                bfs[tail++] = t;
+        RowFiller filler = new RowFiller(trie, classes, order, number, next, fail, outCount);
+        filler.fill(0, 1);
+        for (int d = 1; d < depthStarts.size(); d++) {
+            int from = depthStarts.get(d);
+            int to = d + 1 < depthStarts.size() ? depthStarts.get(d + 1) : states;
+            if (to - from < PARALLEL_ROWS) {
+                filler.fill(from, to);
+            } else {
+                int pieces = (to - from + PARALLEL_ROWS - 1) / PARALLEL_ROWS;
+                java.util.stream.IntStream.range(0, pieces).parallel().forEach(k -> filler.fill(
+                    from + k * PARALLEL_ROWS, Math.min(to, from + (k + 1) * PARALLEL_ROWS)));
             }
         }
         long totalOuts = 0;
-        while (head < tail) {
-            int s = bfs[head++];
-            int row = s * classes;
-            int failRow = fail[s] * classes;
-            for (int c = 0; c < classes; c++) {
-                int t = next[row + c];
-                if (t == 0) {
-                    next[row + c] = next[failRow + c];
-                } else {
-                    fail[t] = next[failRow + c];
-                    bfs[tail++] = t;
-                }
-            }
-            int own = 0;
-            for (int id = firstOwn[s]; id >= 0; id = nextOwn[id]) {
-                own++;
-            }
-            outCount[s] = own + outCount[fail[s]];
-            totalOuts += outCount[s];
+        for (int c : outCount) {
+            totalOuts += c;
         }
         if (totalOuts > MAX_TABLE_ENTRIES) {
             throw new IllegalArgumentException("the pattern set reports " + totalOuts + " (state, pattern) pairs,"
                 + " more than the " + MAX_TABLE_ENTRIES + " one table holds (patterns nested in many others):"
                 + " split it into several sets (one MATCH each)");
         }
-        // Renumber breadth first: the root 0, then the states in the order the loop above visited them, so
-        // the shallow states, where a scan spends nearly all of its steps, own the first rows of the table.
-        int[] renumbered = new int[states];
-        for (int i = 0; i < tail; i++) {
-            renumbered[bfs[i]] = i + 1;
-        }
-        for (int i = 0; i < next.length; i++) {
-            next[i] = renumbered[next[i]];
-        }
-        moveRows(next, classes, renumbered);
+        // Each state's ids: its own (ascending), then its failure state's, which is shallower: already written.
         int[] outStart = new int[states + 1];
-        outStart[1] = outCount[0];
-        for (int i = 0; i < tail; i++) {
-            outStart[i + 2] = outStart[i + 1] + outCount[bfs[i]];
+        for (int i = 0; i < states; i++) {
+            outStart[i + 1] = outStart[i] + outCount[i];
         }
         int[] outPatterns = new int[(int) totalOuts];
-        for (int i = 0; i < tail; i++) {
-            int s = bfs[i];
-            int at = outStart[i + 1];
-            for (int id = firstOwn[s]; id >= 0; id = nextOwn[id]) {
+        for (int i = 1; i < states; i++) {
+            int at = outStart[i];
+            for (int id = trie.firstOwn[order[i]]; id >= 0; id = trie.nextOwn[id]) {
                 outPatterns[at++] = id;
             }
-            int f = renumbered[fail[s]];
+            int f = fail[i];
             System.arraycopy(outPatterns, outStart[f], outPatterns, at, outStart[f + 1] - outStart[f]);
-        }
-        for (int i = 0; i < next.length; i++) {
-            int t = next[i];
-            if (outStart[t + 1] > outStart[t]) {
-                next[i] = t | MATCH_FLAG;
-            }
         }
         return new AhoCorasickDfa(states, classes, classOf, next, outStart, outPatterns, patternLength, ignoreCase);
     }
 
-    /** Moves row {@code s} of {@code table} to row {@code to[s]}, in place: one cycle of the permutation at a time. */
-    private static void moveRows(int[] table, int width, int[] to) {
-        boolean[] placed = new boolean[to.length];
-        int[] carried = new int[width];
-        int[] displaced = new int[width];
-        for (int start = 0; start < to.length; start++) {
-            if (placed[start] || to[start] == start) {
-                continue;
+    /** Rows of one depth filled by one task at most; deeper levels of large sets are filled in parallel. */
+    static final int PARALLEL_ROWS = 4096;
+
+    /**
+     * The trie in insertion numbering (the root 0; 0 also marks "none", since the root is nobody's child): each
+     * state's children as a list sorted by byte class, and the ids of the patterns that end at it, ascending.
+     */
+    private static final class Trie {
+        final int[] firstChild;
+        final int[] nextSibling;
+        final int[] edgeClass;
+        final int[] firstOwn;
+        final int[] nextOwn;
+        final int[] ownCount;
+
+        private Trie(int states, int patterns) {
+            firstChild = new int[states];
+            nextSibling = new int[states];
+            edgeClass = new int[states];
+            firstOwn = new int[states];
+            Arrays.fill(firstOwn, -1);
+            nextOwn = new int[patterns];
+            ownCount = new int[states];
+        }
+
+        static Trie build(List<byte[]> patterns, byte[] classOf, int states) {
+            Trie trie = new Trie(states, patterns.size());
+            int[] lastOwn = new int[states];
+            int created = 1;
+            for (int id = 0; id < patterns.size(); id++) {
+                int s = 0;
+                for (byte b : patterns.get(id)) {
+                    int c = classOf[b & 0xFF] & 0xFF;
+                    int previous = 0;
+                    int t = trie.firstChild[s];
+                    while (t != 0 && trie.edgeClass[t] < c) {
+                        previous = t;
+                        t = trie.nextSibling[t];
+                    }
+                    if (t == 0 || trie.edgeClass[t] != c) {
+                        int added = created++;
+                        trie.edgeClass[added] = c;
+                        trie.nextSibling[added] = t;
+                        if (previous == 0) {
+                            trie.firstChild[s] = added;
+                        } else {
+                            trie.nextSibling[previous] = added;
+                        }
+                        t = added;
+                    }
+                    s = t;
+                }
+                trie.nextOwn[id] = -1;
+                if (trie.firstOwn[s] < 0) {
+                    trie.firstOwn[s] = id;
+                } else {
+                    trie.nextOwn[lastOwn[s]] = id;
+                }
+                lastOwn[s] = id;
+                trie.ownCount[s]++;
             }
-            System.arraycopy(table, start * width, carried, 0, width);
-            int s = start;
-            do {
-                int d = to[s];
-                System.arraycopy(table, d * width, displaced, 0, width);
-                System.arraycopy(carried, 0, table, d * width, width);
-                placed[d] = true;
-                int[] swap = carried;
-                carried = displaced;
-                displaced = swap;
-                s = d;
-            } while (s != start);
+            if (created != states) {
+                throw new IllegalStateException("built " + created + " trie states, counted " + states);
+            }
+            return trie;
+        }
+    }
+
+    /**
+     * Fills rows of the table in breadth-first numbering, and for each child it meets its failure state and
+     * its count of reported ids; rows of one depth read only shallower rows, so they may be filled at once.
+     */
+    private record RowFiller(Trie trie, int classes, int[] order, int[] number, int[] next, int[] fail,
+                             int[] outCount) {
+        void fill(int from, int to) {
+            for (int i = from; i < to; i++) {
+                int row = i * classes;
+                int failRow = fail[i] * classes;
+                int t = trie.firstChild[order[i]];
+                for (int c = 0; c < classes; c++) {
+                    if (t != 0 && trie.edgeClass[t] == c) {
+                        int child = number[t];
+                        // the root's children fail to the root; a deeper child to where its parent's failure goes
+                        int f = i == 0 ? 0 : next[failRow + c] & STATE_MASK;
+                        fail[child] = f;
+                        int reports = trie.ownCount[t] + outCount[f];
+                        outCount[child] = reports;
+                        next[row + c] = reports > 0 ? child | MATCH_FLAG : child;
+                        t = trie.nextSibling[t];
+                    } else {
+                        next[row + c] = i == 0 ? 0 : next[failRow + c];
+                    }
+                }
+            }
         }
     }
 

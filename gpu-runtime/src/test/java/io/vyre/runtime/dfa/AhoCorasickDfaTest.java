@@ -110,6 +110,37 @@ class AhoCorasickDfaTest {
     }
 
     @Test
+    void shouldBuildTheSameTablesAsTheReferenceConstruction() {
+        // random sets over small and wide alphabets, with nesting, shared prefixes, duplicates, case folding and
+        // bytes >= 0x80; the largest have depths of more than PARALLEL_ROWS states, which are filled in parallel
+        java.util.Random rnd = new java.util.Random(11);
+        int[] sizes = {1, 2, 17, 300, 2_000, 30_000};
+        for (int round = 0; round < 24; round++) {
+            int alphabet = new int[] {2, 4, 26, 256}[round % 4];
+            boolean ignoreCase = round % 3 == 0;
+            List<byte[]> patterns = new ArrayList<>();
+            for (int i = 0, n = sizes[round % sizes.length]; i < n; i++) {
+                if (!patterns.isEmpty() && rnd.nextInt(10) == 0) {
+                    byte[] earlier = patterns.get(rnd.nextInt(patterns.size()));
+                    patterns.add(java.util.Arrays.copyOf(earlier, 1 + rnd.nextInt(earlier.length)));
+                    continue;
+                }
+                byte[] p = new byte[1 + rnd.nextInt(24)];
+                for (int k = 0; k < p.length; k++) {
+                    p[k] = (byte) (alphabet == 256 ? rnd.nextInt(256) : (rnd.nextBoolean() ? 'A' : 'a') + rnd.nextInt(alphabet));
+                }
+                patterns.add(p);
+            }
+            AhoCorasickDfa dfa = AhoCorasickDfa.compile(patterns, ignoreCase);
+            int[][] reference = AhoCorasickReference.tables(patterns, ignoreCase);
+            String set = patterns.size() + " patterns, alphabet " + alphabet + ", ignore case " + ignoreCase;
+            assertThat(dfa.nextUnsafe()).as("transitions, " + set).isEqualTo(reference[0]);
+            assertThat(dfa.outStartUnsafe()).as("output slices, " + set).isEqualTo(reference[1]);
+            assertThat(dfa.outPatternsUnsafe()).as("outputs, " + set).isEqualTo(reference[2]);
+        }
+    }
+
+    @Test
     void shouldRefuseEmptyPatternsAndOversizedSets() {
         assertThatThrownBy(() -> AhoCorasickDfa.compile(bytes(""), false)).hasMessageContaining("empty");
         assertThatThrownBy(() -> AhoCorasickDfa.compile(List.of(), false)).hasMessageContaining("at least one");
