@@ -49,6 +49,11 @@ public final class DeviceRuntimes {
      */
     public static final String IO_PUMPS_PROPERTY = "vyre.io.pumps";
     /**
+     * Workers of the CPU runtime once a tenant that scans has joined: the JVM property {@value}, else two per core
+     * (a worker waits for its slot's read while another scans). An owner that asks for more gets more.
+     */
+    public static final String CPU_SCAN_WORKERS_PROPERTY = "vyre.cpu.scan-workers";
+    /**
      * How a device runtime's pumps read through io_uring: the JVM property {@value} (bytes per piece, 0 for
      * inline reads), else the owner's {@link VyreRuntimeContext#ioReadPieceBytes} where it sets one, else
      * {@link #CUDA_READ_PIECE_BYTES} for a CUDA runtime and inline reads for a CPU one.
@@ -179,8 +184,13 @@ public final class DeviceRuntimes {
     static int cpuWorkersFor(VyreRuntimeContext owner) {
         boolean onlyMovesBytes = !owner.workload().isEmpty() && owner.workload().stream()
             .allMatch(p -> p.ops().stream().allMatch(i -> BYTE_MOVERS.contains(i.opcode())));
-        return onlyMovesBytes ? owner.cpuWorkers()
-            : Math.max(owner.cpuWorkers(), 2 * Runtime.getRuntime().availableProcessors());
+        return onlyMovesBytes ? owner.cpuWorkers() : Math.max(owner.cpuWorkers(), cpuScanWorkers());
+    }
+
+    static int cpuScanWorkers() {
+        int byCores = Math.min(256, 2 * Runtime.getRuntime().availableProcessors());
+        return intProperty(CPU_SCAN_WORKERS_PROPERTY, byCores, workers -> workers >= 1 && workers <= 256,
+            "a worker count in [1, 256]", "two workers per core (" + byCores + " here)");
     }
 
     static int ioPumps() {
