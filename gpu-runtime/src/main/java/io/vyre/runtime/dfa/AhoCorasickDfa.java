@@ -1,9 +1,11 @@
 package io.vyre.runtime.dfa;
 
 import io.vyre.runtime.bytecode.PatternsConstant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * An Aho-Corasick automaton compiled into a full DFA over byte classes, the form both backends run.
@@ -96,7 +98,7 @@ public final class AhoCorasickDfa {
         // which is shallower and so already complete; the rows of one depth are independent of each other.
         int[] order = new int[states];
         int[] number = new int[states];
-        List<Integer> depthStarts = new java.util.ArrayList<>(List.of(0));
+        List<Integer> depthStarts = new ArrayList<>(List.of(0));
         int tail = 1;
         int depthEnd = 1;
         for (int head = 0; head < tail; head++) {
@@ -122,7 +124,7 @@ public final class AhoCorasickDfa {
                 filler.fill(from, to);
             } else {
                 int pieces = (to - from + PARALLEL_ROWS - 1) / PARALLEL_ROWS;
-                java.util.stream.IntStream.range(0, pieces).parallel().forEach(k -> filler.fill(
+                IntStream.range(0, pieces).parallel().forEach(k -> filler.fill(
                     from + k * PARALLEL_ROWS, Math.min(to, from + (k + 1) * PARALLEL_ROWS)));
             }
         }
@@ -152,7 +154,7 @@ public final class AhoCorasickDfa {
         return new AhoCorasickDfa(states, classes, classOf, next, outStart, outPatterns, patternLength, ignoreCase);
     }
 
-    /** Rows of one depth filled by one task at most; deeper levels of large sets are filled in parallel. */
+    /** Rows one task fills: a depth with more states is split into pieces of this many, filled in parallel. */
     static final int PARALLEL_ROWS = 4096;
 
     /**
