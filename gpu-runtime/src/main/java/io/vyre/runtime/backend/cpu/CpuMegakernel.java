@@ -184,6 +184,11 @@ public final class CpuMegakernel implements MegakernelBackend {
         return io.waits();
     }
 
+    /** Of those waits, the parts before a pump claimed each request (tests). */
+    TimeTally ioClaimWaits() {
+        return io.claimWaits();
+    }
+
     /**
      * Where the slots' time went, for the close log: a chunk's round trip as its owner sees it, less the time a
      * worker held its slot, is the time it waited in the ring for a worker (and for its owner to notice it done).
@@ -193,8 +198,10 @@ public final class CpuMegakernel implements MegakernelBackend {
             return;
         }
         LOG.info("{}: CPU megakernel stopped: {} slots, each held {} ms by its worker on average; {} IO requests, {} ms"
-            + " waited for each on average", env.name(), slotTimes.count(), String.format(Locale.ROOT, "%.3f",
-            slotTimes.meanMillis()), io.waits().count(), String.format(Locale.ROOT, "%.3f", io.waits().meanMillis()));
+            + " waited for each on average, {} ms of it before a pump claimed it", env.name(), slotTimes.count(),
+            String.format(Locale.ROOT, "%.3f", slotTimes.meanMillis()), io.waits().count(),
+            String.format(Locale.ROOT, "%.3f", io.waits().meanMillis()),
+            String.format(Locale.ROOT, "%.3f", io.claimWaits().meanMillis()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.vyre.runtime.backend.cpu;
 
 import static io.vyre.runtime.protocol.IoQueueDescriptor.*;
+import static io.vyre.runtime.protocol.WorkRingDescriptor.CLAIMED;
 import static io.vyre.runtime.protocol.WorkRingDescriptor.EMPTY;
 import static io.vyre.runtime.protocol.WorkRingDescriptor.PUBLISHED;
 
@@ -41,6 +42,11 @@ final class KernelIoPort {
     private final AtomicIntegerArray owners;
     /** Requests completed, and the time workers waited for them (from asking for an IO slot to the completion). */
     private final TimeTally waits = new TimeTally();
+    /**
+     * The part of each wait before a pump claimed the request (from asking for an IO slot to the first turn that saw
+     * it CLAIMED, or to its completion where no turn did): the wait for a pump, where the rest is the IO itself.
+     */
+    private final TimeTally claimWaits = new TimeTally();
 
     KernelIoPort(MegakernelIoQueue queue, ControlBlock control, long waitNanos) {
         this.queue = queue.buffer();
@@ -74,7 +80,11 @@ final class KernelIoPort {
         idle.reset();
         int s;
         int turns = 0;
+        long claimedSeen = 0;
         while ((s = queue.getIntAcquire(status)) != STATUS_OK && s != STATUS_ERROR) {
+            if (claimedSeen == 0 && s == CLAIMED) {
+                claimedSeen = System.nanoTime();
+            }
             try {
                 waitOrFail(deadline, idle, ++turns);
             } catch (SlotFault f) {
@@ -86,13 +96,20 @@ final class KernelIoPort {
         int errorTag = queue.getInt(wordOffset(slot, TAG));
         queue.putIntRelease(status, EMPTY);
         owners.set(slot, FREE);
-        waits.add(System.nanoTime() - start);
+        long end = System.nanoTime();
+        claimWaits.add((claimedSeen == 0 ? end : claimedSeen) - start);
+        waits.add(end - start);
         return checkedBytes(s == STATUS_OK, bytes, byteCount, errorTag);
     }
 
     /** The IO requests that completed (well or with an error) and how long workers waited for them. */
     TimeTally waits() {
         return waits;
+    }
+
+    /** Of those waits, the parts before a pump claimed each request. */
+    TimeTally claimWaits() {
+        return claimWaits;
     }
 
     /**

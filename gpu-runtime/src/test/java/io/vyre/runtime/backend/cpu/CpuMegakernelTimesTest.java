@@ -48,6 +48,9 @@ class CpuMegakernelTimesTest {
             TimeTally io = kernel.ioWaits();
             assertThat(io.count()).as("the scan's one read").isEqualTo(1);
             assertThat(io.nanos()).as("waited for it, within the call").isPositive().isLessThanOrEqualTo(callNanos);
+            TimeTally beforeClaim = kernel.ioClaimWaits();
+            assertThat(beforeClaim.count()).isEqualTo(1);
+            assertThat(beforeClaim.nanos()).as("part of that wait").isPositive().isLessThanOrEqualTo(io.nanos());
         }
     }
 }
