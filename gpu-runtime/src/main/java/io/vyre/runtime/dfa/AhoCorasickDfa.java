@@ -65,22 +65,7 @@ public final class AhoCorasickDfa {
             throw new IllegalArgumentException("an Aho-Corasick automaton needs at least one pattern");
         }
         byte[] classOf = new byte[256];
-        int classes = 1;
-        int[] classOfByte = new int[256];
-        for (byte[] p : patterns) {
-            if (p.length == 0) {
-                throw new IllegalArgumentException("patterns must not be empty");
-            }
-            for (byte b : p) {
-                int v = fold(b & 0xFF, ignoreCase);
-                if (classOfByte[v] == 0) {
-                    classOfByte[v] = classes++;
-                }
-            }
-        }
-        for (int b = 0; b < 256; b++) {
-            classOf[b] = (byte) classOfByte[fold(b, ignoreCase)];
-        }
+        int classes = byteClasses(patterns, ignoreCase, classOf);
         int states = countStates(patterns, classOf);
         long entries = (long) states * classes;
         if (entries > MAX_TABLE_ENTRIES) {
@@ -152,6 +137,30 @@ public final class AhoCorasickDfa {
             System.arraycopy(outPatterns, outStart[f], outPatterns, at, outStart[f + 1] - outStart[f]);
         }
         return new AhoCorasickDfa(states, classes, classOf, next, outStart, outPatterns, patternLength, ignoreCase);
+    }
+
+    /**
+     * Fills {@code classOf} (byte to class: classes numbered in order of first use, 0 for bytes in no pattern,
+     * ASCII letters folded with {@code ignoreCase}) and returns the number of classes.
+     */
+    static int byteClasses(List<byte[]> patterns, boolean ignoreCase, byte[] classOf) {
+        int classes = 1;
+        int[] classOfByte = new int[256];
+        for (byte[] p : patterns) {
+            if (p.length == 0) {
+                throw new IllegalArgumentException("patterns must not be empty");
+            }
+            for (byte b : p) {
+                int v = fold(b & 0xFF, ignoreCase);
+                if (classOfByte[v] == 0) {
+                    classOfByte[v] = classes++;
+                }
+            }
+        }
+        for (int b = 0; b < 256; b++) {
+            classOf[b] = (byte) classOfByte[fold(b, ignoreCase)];
+        }
+        return classes;
     }
 
     /** Rows one task fills: a depth with more states is split into pieces of this many, filled in parallel. */
@@ -252,7 +261,7 @@ public final class AhoCorasickDfa {
     }
 
     /** Trie nodes the set needs (the root included): its distinct prefixes, counted over the sorted set. */
-    private static int countStates(List<byte[]> patterns, byte[] classOf) {
+    static int countStates(List<byte[]> patterns, byte[] classOf) {
         byte[][] sorted = patterns.toArray(new byte[0][]);
         Comparator<byte[]> byClass = (a, b) -> {
             int n = Math.min(a.length, b.length);

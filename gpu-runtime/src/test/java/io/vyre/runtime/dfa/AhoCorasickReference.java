@@ -1,7 +1,6 @@
 package io.vyre.runtime.dfa;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -19,23 +18,8 @@ final class AhoCorasickReference {
             throw new IllegalArgumentException("an Aho-Corasick automaton needs at least one pattern");
         }
         byte[] classOf = new byte[256];
-        int classes = 1;
-        int[] classOfByte = new int[256];
-        for (byte[] p : patterns) {
-            if (p.length == 0) {
-                throw new IllegalArgumentException("patterns must not be empty");
-            }
-            for (byte b : p) {
-                int v = AhoCorasickDfa.fold(b & 0xFF, ignoreCase);
-                if (classOfByte[v] == 0) {
-                    classOfByte[v] = classes++;
-                }
-            }
-        }
-        for (int b = 0; b < 256; b++) {
-            classOf[b] = (byte) classOfByte[AhoCorasickDfa.fold(b, ignoreCase)];
-        }
-        int states = countStates(patterns, classOf);
+        int classes = AhoCorasickDfa.byteClasses(patterns, ignoreCase, classOf);
+        int states = AhoCorasickDfa.countStates(patterns, classOf);
         long entries = (long) states * classes;
         if (entries > AhoCorasickDfa.MAX_TABLE_ENTRIES) {
             throw new IllegalArgumentException("the pattern set compiles to " + states + " states x " + classes
@@ -172,37 +156,4 @@ final class AhoCorasickReference {
             } while (s != start);
         }
     }
-
-    /** Trie nodes the set needs (the root included): its distinct prefixes, counted over the sorted set. */
-    private static int countStates(List<byte[]> patterns, byte[] classOf) {
-        byte[][] sorted = patterns.toArray(new byte[0][]);
-        Comparator<byte[]> byClass = (a, b) -> {
-            int n = Math.min(a.length, b.length);
-            for (int i = 0; i < n; i++) {
-                int d = (classOf[a[i] & 0xFF] & 0xFF) - (classOf[b[i] & 0xFF] & 0xFF);
-                if (d != 0) {
-                    return d;
-                }
-            }
-            return a.length - b.length;
-        };
-        Arrays.parallelSort(sorted, byClass);
-        long states = 1;
-        byte[] previous = new byte[0];
-        for (byte[] p : sorted) {
-            int common = 0;
-            int n = Math.min(p.length, previous.length);
-            while (common < n && classOf[p[common] & 0xFF] == classOf[previous[common] & 0xFF]) {
-                common++;
-            }
-            states += p.length - common;
-            previous = p;
-        }
-        if (states > AhoCorasickDfa.STATE_MASK) {
-            throw new IllegalArgumentException("the pattern set needs " + states + " states, more than "
-                + AhoCorasickDfa.STATE_MASK + ": split it into several sets (one MATCH each)");
-        }
-        return (int) states;
-    }
-
 }
