@@ -216,7 +216,7 @@ suite() {
       for run in ${SUITE_RUNS:-"vectorscan:16 peer-vectorscan:16 peer-ahocorasick:16 cpu:default cuda:4 auto:default"}; do
         local engine=${run%%:*} p=${run##*:} log="$out/suite/$n-$case-${run/:/-x}.log"
         local set=decoys; if [[ $n == feed-* ]]; then set=feed; fi
-        local common=(--input "$data/logs" --patterns "$data/patterns-$n.txt" "${ic[@]}" --results "$results" --label "${mb} MiB, $set")
+        local common=(--input "$data/logs" --patterns "$data/patterns-$n.txt" "${ic[@]}" --results "$results" --label "${mb} MiB set=$set")
         local subtasks=(--parallelism "$p"); if [[ $p == default ]]; then subtasks=(); fi
         rm -rf "$dir"
         case $engine in

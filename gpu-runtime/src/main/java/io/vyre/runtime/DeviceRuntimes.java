@@ -50,7 +50,9 @@ public final class DeviceRuntimes {
     public static final String IO_PUMPS_PROPERTY = "vyre.io.pumps";
     /**
      * Workers of the CPU runtime once a tenant that scans has joined: the JVM property {@value}, else two per core
-     * (a worker waits for its slot's read while another scans). An owner that asks for more gets more.
+     * (a worker waits for its slot's read while another scans). An owner whose {@link VyreRuntimeContext#cpuWorkers}
+     * is more (4 by default, fewer on smaller machines) gets that many: the property never lowers what an owner asked
+     * for.
      */
     public static final String CPU_SCAN_WORKERS_PROPERTY = "vyre.cpu.scan-workers";
     /**

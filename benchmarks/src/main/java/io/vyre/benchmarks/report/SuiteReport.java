@@ -67,17 +67,24 @@ public final class SuiteReport {
         }
 
         /**
-         * Which kind of patterns file ran: the label's last comma-separated part ({@code tools/gpu/run.sh suite}
-         * labels its rows "16384 MiB, feed"), {@value #DECOYS} for a label without one (rows before sets had names).
+         * Which kind of patterns file ran: the {@value #SET_TAG} word of the label ({@code tools/gpu/run.sh suite}
+         * labels its rows "16384 MiB set=feed"), {@value #DECOYS} for a label without one (rows before sets had
+         * names).
          */
         String patternSet() {
-            int comma = label.lastIndexOf(", ");
-            return comma < 0 ? DECOYS : label.substring(comma + 2).trim();
+            for (String word : label.split("[\\s,]+")) {
+                if (word.startsWith(SET_TAG) && word.length() > SET_TAG.length()) {
+                    return word.substring(SET_TAG.length());
+                }
+            }
+            return DECOYS;
         }
     }
 
     /** The pattern set of {@code generate}'s plain counts: the demo's indicators, then random decoys. */
     static final String DECOYS = "decoys";
+    /** How a results label names its pattern set. */
+    static final String SET_TAG = "set=";
 
     private SuiteReport() {
     }

@@ -19,14 +19,14 @@ class SuiteReportTest {
         Path tsv = Files.writeString(dir.resolve("results.tsv"), String.join("\n",
             "label\tengine\tpatterns\tignore_case\tsubtasks\tbytes\tjob_s\tstreaming_s\tcompile_s\tcpu_core_s\toccurrences",
             "d\tvectorscan-direct\t1000\tfalse\t16\t" + gib16 + "\t0.8800\t0.6700\t0.0500\t13.0000\t5285870",
-            "d\tvyre-cpu\t1000\tfalse\t8\t" + gib16 + "\t3.4400\t1.9800\t\t40.0000\t5285870",
+            "d, warm\tvyre-cpu\t1000\tfalse\t8\t" + gib16 + "\t3.4400\t1.9800\t\t40.0000\t5285870",
             "d\tvyre-cpu\t1000\tfalse\t16\t" + gib16 + "\t4.8400\t3.0500\t\t60.0000\t5285870",
             "d\tvyre-cuda\t1000\tfalse\t4\t" + gib16 + "\t2.6700\t1.2200\t\t12.0000\t5285870",
             "d\tvyre-cuda\t100000\tfalse\t4\t" + gib16 + "\t4.3900\t1.4200\t\t14.0000\t5285870",
             "d\tflink-ahocorasick\t100000\ttrue\t16\t" + gib16 + "\t40.0000\t\t3.0000\t600.0000\t5285871",
             "d\tvyre-cuda\t100000\ttrue\t4\t" + gib16 + "\t4.5000\t1.5000\t\t14.0000\t5285870",
-            "d, feed\tvectorscan-direct\t1000\tfalse\t16\t" + gib16 + "\t1.7600\t1.3400\t0.0600\t26.0000\t5285870",
-            "d, feed\tvyre-cuda\t1000\tfalse\t4\t" + gib16 + "\t2.6700\t1.2200\t\t12.0000\t5285870",
+            "d set=feed\tvectorscan-direct\t1000\tfalse\t16\t" + gib16 + "\t1.7600\t1.3400\t0.0600\t26.0000\t5285870",
+            "d, warm set=feed\tvyre-cuda\t1000\tfalse\t4\t" + gib16 + "\t2.6700\t1.2200\t\t12.0000\t5285870",
             "d\tpage-cache-read\t0\tfalse\t16\t" + gib16 + "\t0.5000\t\t\t8.0000\t0", ""));
         Path docs = Files.createDirectories(dir.resolve("docs"));
         String section = SuiteReport.section(SuiteReport.read(tsv), java.util.Map.of("baselineMemcpyHtoD256MiB", 54.8),

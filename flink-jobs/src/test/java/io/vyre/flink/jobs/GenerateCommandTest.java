@@ -68,6 +68,14 @@ class GenerateCommandTest {
         CliRun run = CliRun.of("generate", "--output", dir.toString(), "--patterns", "10,feeds-100");
         assertThat(run.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
         assertThat(run.err()).startsWith("error:").contains("N or feed-N").contains("feeds-100");
+        for (String notAFileName : new String[] {"+10", "010", "feed-"}) {
+            CliRun odd = CliRun.of("generate", "--output", dir.toString(), "--patterns", notAFileName);
+            assertThat(odd.exitCode()).as(notAFileName).isEqualTo(VyreJobs.EXIT_USAGE);
+            assertThat(odd.err()).contains("N or feed-N").contains("'" + notAFileName + "'");
+        }
+        CliRun zero = CliRun.of("generate", "--output", dir.toString(), "--patterns", "feed-0");
+        assertThat(zero.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
+        assertThat(zero.err()).contains("[1, 1048576]").contains("'feed-0'");
     }
 
     @Test

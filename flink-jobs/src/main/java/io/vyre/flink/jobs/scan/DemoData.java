@@ -81,13 +81,20 @@ public final class DemoData {
     /** The kinds of patterns file {@code generate} writes. */
     public enum PatternSet {
         /** The demo's indicators, then random strings of 10 to 16 letters and digits. */
-        DECOYS,
+        DECOYS(0),
         /**
          * The demo's indicators, then what a threat-intelligence feed lists: IPv4 addresses, domains, URLs and
          * file hashes, none of which occurs in the sample. Digits and dots are everywhere in log lines, so a
          * literal matcher's prefilter finds far more candidates among IP addresses than among random decoys.
          */
-        FEED
+        FEED(1L << 40);
+
+        /** Mixed into the seed: the same set and count always draw the same patterns, whatever the enum's order. */
+        private final long seedSalt;
+
+        PatternSet(long seedSalt) {
+            this.seedSalt = seedSalt;
+        }
     }
 
     /**
@@ -97,7 +104,7 @@ public final class DemoData {
      */
     public static Path writePatterns(Path file, int count, PatternSet set) throws IOException {
         List<String> patterns = new java.util.ArrayList<>(INDICATORS.subList(0, Math.min(count, INDICATORS.size())));
-        SplittableRandom random = new SplittableRandom(SEED ^ count ^ ((long) set.ordinal() << 40));
+        SplittableRandom random = new SplittableRandom(SEED ^ count ^ set.seedSalt);
         java.util.Set<String> seen = new java.util.HashSet<>(patterns);
         while (patterns.size() < count) {
             String pattern = set == PatternSet.DECOYS ? decoy(random) : feedEntry(random);

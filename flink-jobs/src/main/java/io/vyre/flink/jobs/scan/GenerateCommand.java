@@ -59,19 +59,16 @@ public final class GenerateCommand implements Callable<Integer> {
 
     private static final String FEED = "feed-";
 
-    /** The pattern count of one {@code --patterns} entry, N or feed-N. */
+    /** The pattern count of one {@code --patterns} entry, N or feed-N (it names a file: plain digits only). */
     private static int count(String set) {
-        String digits = set.startsWith(FEED) ? set.substring(FEED.length()) : set;
-        int n;
-        try {
-            n = Integer.parseInt(digits);
-        } catch (NumberFormatException e) {
+        if (!set.matches("(" + FEED + ")?(0|[1-9][0-9]{0,8})")) {
             throw new UserError("--patterns entries are N or feed-N (N a pattern count), got '" + set + "'",
                 VyreJobs.EXIT_USAGE, null);
         }
+        int n = Integer.parseInt(set.startsWith(FEED) ? set.substring(FEED.length()) : set);
         if (n < 1 || n > PatternsConstant.MAX_PATTERNS) {
-            throw new UserError("--patterns counts must be in [1, " + PatternsConstant.MAX_PATTERNS + "], got " + n,
-                VyreJobs.EXIT_USAGE, null);
+            throw new UserError("--patterns counts must be in [1, " + PatternsConstant.MAX_PATTERNS + "], got '" + set
+                + "'", VyreJobs.EXIT_USAGE, null);
         }
         return n;
     }

@@ -184,7 +184,7 @@ public final class CpuMegakernel implements MegakernelBackend {
         return io.waits();
     }
 
-    /** Of those waits, the parts before a pump claimed each request (tests). */
+    /** Of those waits, upper bounds on the parts before a pump claimed each request (tests). */
     TimeTally ioClaimWaits() {
         return io.claimWaits();
     }
@@ -198,8 +198,8 @@ public final class CpuMegakernel implements MegakernelBackend {
             return;
         }
         LOG.info("{}: CPU megakernel stopped: {} slots, each held {} ms by its worker on average; {} IO requests, {} ms"
-            + " waited for each on average, {} ms of it before a pump claimed it", env.name(), slotTimes.count(),
-            String.format(Locale.ROOT, "%.3f", slotTimes.meanMillis()), io.waits().count(),
+            + " waited for each on average, at most {} ms of it before a pump claimed it", env.name(),
+            slotTimes.count(), String.format(Locale.ROOT, "%.3f", slotTimes.meanMillis()), io.waits().count(),
             String.format(Locale.ROOT, "%.3f", io.waits().meanMillis()),
             String.format(Locale.ROOT, "%.3f", io.claimWaits().meanMillis()));
     }

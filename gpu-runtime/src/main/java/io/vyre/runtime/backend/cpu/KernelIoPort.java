@@ -43,8 +43,9 @@ final class KernelIoPort {
     /** Requests completed, and the time workers waited for them (from asking for an IO slot to the completion). */
     private final TimeTally waits = new TimeTally();
     /**
-     * The part of each wait before a pump claimed the request (from asking for an IO slot to the first turn that saw
-     * it CLAIMED, or to its completion where no turn did): the wait for a pump, where the rest is the IO itself.
+     * An upper bound on the part of each wait before a pump claimed the request: from asking for an IO slot to the
+     * first idle turn that saw it CLAIMED, or to its completion where no turn did (a turn may park up to 100 us,
+     * and a worker may wait longer for a core).
      */
     private final TimeTally claimWaits = new TimeTally();
 
@@ -107,7 +108,7 @@ final class KernelIoPort {
         return waits;
     }
 
-    /** Of those waits, the parts before a pump claimed each request. */
+    /** Of those waits, upper bounds on the parts before a pump claimed each request. */
     TimeTally claimWaits() {
         return claimWaits;
     }
