@@ -99,8 +99,9 @@ public final class DemoData {
 
     /**
      * Writes {@code count} patterns of {@code set}, the demo's indicators first, then seeded ones (the same set
-     * and count always give the same file) that do not occur in the sample, as a large indicator list mostly
-     * does, so every set finds the same occurrences in the same data.
+     * and count always give the same file) that the sample does not contain, as a large indicator list mostly
+     * does: a feed's entries by their form (see {@link #feedEntry}), random decoys by their length (none of the
+     * sets of up to 1,048,576 decoys occurs in it), so every set finds the same occurrences in the same data.
      */
     public static Path writePatterns(Path file, int count, PatternSet set) throws IOException {
         List<String> patterns = new java.util.ArrayList<>(INDICATORS.subList(0, Math.min(count, INDICATORS.size())));
