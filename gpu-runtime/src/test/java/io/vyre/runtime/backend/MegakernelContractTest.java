@@ -326,13 +326,31 @@ public abstract class MegakernelContractTest {
 
     @Test
     void shouldReportAFileDeletedBeforeItWasRead() throws IOException {
-        Path f = file("gone.bin", new byte[100]);
-        int handle = rt.registerFileForRead(f);
-        Files.delete(f);
-        SlotResult r = run(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 10, rt.lanes().get(0).ingestHandle()));
-        assertThat(r.error()).isEqualTo(SlotError.IO_ERROR);
-        assertThat(IoError.fromCode(r.detail())).isEqualTo(IoError.IO_FAILURE);
-        assertThat(rt.capabilities().lastError(handle)).contains("gone.bin").contains("ENOENT");
+        // The pump opens a registered file by its path on its next turn, so a file deleted right after registering
+        // is either gone when the pump opens it (the read fails, naming ENOENT) or was opened just before (the read
+        // gets its bytes through that descriptor, as documented). Both are right; the first must be seen, and it is
+        // nearly always the first try's outcome (an idle pump parks longer than the delete takes).
+        int failed = 0;
+        for (int attempt = 0; attempt < 20 && failed == 0; attempt++) {
+            byte[] content = new byte[100];
+            java.util.Arrays.fill(content, (byte) ('a' + attempt));
+            Path f = file("gone-" + attempt + ".bin", content);
+            int handle = rt.registerFileForRead(f);
+            Files.delete(f);
+            SlotResult r = run(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 10, rt.lanes().get(0).ingestHandle()));
+            if (r.ok()) {
+                byte[] got = new byte[10];
+                rt.lanes().get(0).ingest().buffer().getBytes(0, got);
+                assertThat(got).as("read through the descriptor the pump opened first").isEqualTo(
+                    java.util.Arrays.copyOf(content, 10));
+                continue;
+            }
+            failed++;
+            assertThat(r.error()).isEqualTo(SlotError.IO_ERROR);
+            assertThat(IoError.fromCode(r.detail())).isEqualTo(IoError.IO_FAILURE);
+            assertThat(rt.capabilities().lastError(handle)).contains("gone-" + attempt + ".bin").contains("ENOENT");
+        }
+        assertThat(failed).as("a read of a file deleted before the pump opened it failed").isEqualTo(1);
         assertThat(run(Instruction.of(Opcode.NOP)).ok()).as("the kernel keeps serving").isTrue();
     }
 
