@@ -42,34 +42,36 @@ public final class GenerateCommand implements Callable<Integer> {
         if (megabytes < 1) {
             throw new UserError("--megabytes must be at least 1, got " + megabytes, VyreJobs.EXIT_USAGE, null);
         }
-        for (String set : patternSets) {
-            count(set);
-        }
+        List<PatternsFile> files = patternSets.stream().map(PatternsFile::parse).toList();
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         DemoData.generate(output.resolve("logs"), megabytes << 20);
         out.printf(Locale.ROOT, "wrote %d MiB of logs to %s (%.1f s)%n", megabytes, output.resolve("logs"),
             (System.nanoTime() - t0) / 1e9);
-        for (String set : patternSets) {
-            DemoData.PatternSet kind = set.startsWith(FEED) ? DemoData.PatternSet.FEED : DemoData.PatternSet.DECOYS;
-            out.println("wrote " + DemoData.writePatterns(output.resolve("patterns-" + set + ".txt"), count(set), kind));
+        for (PatternsFile f : files) {
+            out.println("wrote " + DemoData.writePatterns(output.resolve("patterns-" + f.name() + ".txt"), f.count(),
+                f.set()));
         }
         return VyreJobs.EXIT_OK;
     }
 
-    private static final String FEED = "feed-";
+    /** One {@code --patterns} entry, N or feed-N: the file's name part, its kind and its pattern count. */
+    private record PatternsFile(String name, DemoData.PatternSet set, int count) {
+        private static final String FEED = "feed-";
 
-    /** The pattern count of one {@code --patterns} entry, N or feed-N (it names a file: plain digits only). */
-    private static int count(String set) {
-        if (!set.matches("(" + FEED + ")?(0|[1-9][0-9]{0,8})")) {
-            throw new UserError("--patterns entries are N or feed-N (N a pattern count), got '" + set + "'",
-                VyreJobs.EXIT_USAGE, null);
+        /** Parses and checks an entry (it names a file: plain digits only). */
+        static PatternsFile parse(String entry) {
+            if (!entry.matches("(" + FEED + ")?(0|[1-9][0-9]{0,8})")) {
+                throw new UserError("--patterns entries are N or feed-N (N a pattern count), got '" + entry + "'",
+                    VyreJobs.EXIT_USAGE, null);
+            }
+            boolean feed = entry.startsWith(FEED);
+            int n = Integer.parseInt(feed ? entry.substring(FEED.length()) : entry);
+            if (n < 1 || n > PatternsConstant.MAX_PATTERNS) {
+                throw new UserError("--patterns counts must be in [1, " + PatternsConstant.MAX_PATTERNS + "], got '"
+                    + entry + "'", VyreJobs.EXIT_USAGE, null);
+            }
+            return new PatternsFile(entry, feed ? DemoData.PatternSet.FEED : DemoData.PatternSet.DECOYS, n);
         }
-        int n = Integer.parseInt(set.startsWith(FEED) ? set.substring(FEED.length()) : set);
-        if (n < 1 || n > PatternsConstant.MAX_PATTERNS) {
-            throw new UserError("--patterns counts must be in [1, " + PatternsConstant.MAX_PATTERNS + "], got '" + set
-                + "'", VyreJobs.EXIT_USAGE, null);
-        }
-        return n;
     }
 }
