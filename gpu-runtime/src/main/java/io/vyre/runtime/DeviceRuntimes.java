@@ -62,6 +62,11 @@ public final class DeviceRuntimes {
      */
     public static final String IO_READ_PIECE_BYTES_PROPERTY = "vyre.io.read-piece-bytes";
     /**
+     * Whether a CPU runtime's workers read their own slots' bytes ({@link VyreRuntimeContext#callerReads}): the JVM
+     * property {@value} ({@code true} or {@code false}), else the owner's setting, true by default.
+     */
+    public static final String CPU_CALLER_READS_PROPERTY = "vyre.cpu.caller-reads";
+    /**
      * A CUDA runtime's reads go to the kernel's io-wq workers in pieces of this many bytes. A tenant's reads are
      * all served by one pump, and an inline read copies on the pump's thread: one subtask on the H200 then
      * streamed 6.5 GiB/s steady, what one core copies out of the page cache, with the pump's core 100% busy; in
@@ -208,6 +213,19 @@ public final class DeviceRuntimes {
             "0 (inline reads) or a positive multiple of 4096", "the default (" + otherwise + " here)");
     }
 
+    static boolean callerReads(VyreRuntimeContext owner) {
+        String configured = System.getProperty(CPU_CALLER_READS_PROPERTY);
+        if (configured == null) {
+            return owner.callerReads();
+        }
+        String value = configured.trim().toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new VyreRuntimeException("-D" + CPU_CALLER_READS_PROPERTY + "=" + configured + " is not true or false:"
+                + " remove it for the owner's setting (" + owner.callerReads() + ")");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
     /** The JVM property {@code name} as an int that {@code valid} accepts, or {@code otherwise} when it is unset. */
     private static int intProperty(String name, int otherwise, IntPredicate valid, String expected, String unsetMeans) {
         String configured = System.getProperty(name);
@@ -240,6 +258,7 @@ public final class DeviceRuntimes {
                 WorkRingDescriptor.capacityFor((tenants + 1) * 2 * owner.lanes())))
             .lanes(1).ingestBufferBytes(NativeMemory.PAGE_SIZE).outputRegionWords(1024)
             .ioPath(owner.ioPath()).ioReadPieceBytes(ioReadPieceBytes(owner, choice.backend()))
+            .callerReads(callerReads(owner))
             .watchdogTimeout(owner.watchdogTimeout()).cpuMatchEngine(owner.cpuMatchEngine())
             .kernelLimits(owner.kernelLimits()).gpuBlocks(owner.gpuBlocks()).deviceArenaBytes(owner.deviceArenaBytes())
             .nativeMemoryLimit(Long.MAX_VALUE);

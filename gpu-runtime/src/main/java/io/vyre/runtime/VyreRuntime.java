@@ -1,6 +1,7 @@
 package io.vyre.runtime;
 
 import io.vyre.runtime.backend.AgentRunners;
+import io.vyre.runtime.backend.BackendKind;
 import io.vyre.runtime.backend.KernelEnvironment;
 import io.vyre.runtime.backend.MegakernelBackend;
 import io.vyre.runtime.backend.SlotWaiters;
@@ -8,6 +9,7 @@ import io.vyre.runtime.bytecode.Instruction;
 import io.vyre.runtime.bytecode.Opcode;
 import io.vyre.runtime.bytecode.Vir0Program;
 import io.vyre.runtime.bytecode.Vir0Validator;
+import io.vyre.runtime.io.CallerReads;
 import io.vyre.runtime.io.Capability;
 import io.vyre.runtime.io.IoCapabilities;
 import io.vyre.runtime.io.IoPath;
@@ -97,6 +99,8 @@ public final class VyreRuntime implements AutoCloseable {
     private final String backendReason;
     /** Empty when the application serves the IO queue itself ({@link VyreRuntimeContext#serveIoQueue}). */
     private final List<IoPumpAgent> pumps;
+    /** The READs the kernel's workers serve themselves (a CPU megakernel), or null. */
+    private final CallerReads callerReads;
     /** IO queue partitions the pumps serve: one above the highest tenant id taken so far. */
     private int servedPartitions = 1;
     private final List<AgentRunners.Started> pumpRunners;
@@ -153,13 +157,18 @@ public final class VyreRuntime implements AutoCloseable {
             ioOpenInto = handle -> ioQueue.hasOpenRequestOn(handle) || !b.ioCompletions().landed(handle);
             lanes = lanePool(context.name(), laneList);
             tenantsInUse = new boolean[context.tenants() + 1];
+            callerReads = context.servesIoQueue() && context.callerReads() && created.kind() == BackendKind.CPU
+                ? new CallerReads(ioQueue, capabilities, (request, completion) -> b.ioCompletions().publish(request,
+                    completion))
+                : null;
             if (context.servesIoQueue()) {
                 int shards = context.ioPumps();
                 for (int shard = 0; shard < shards; shard++) {
                     String pumpName = "vyre-io-pump-" + context.name() + (shards > 1 ? "-" + shard : "");
                     IoPumpAgent agent = new IoPumpAgent(pumpName, ioQueue, capabilities, context.ioPath(),
                         context.ioReadPieceBytes(),
-                        (request, completion) -> b.ioCompletions().publish(request, completion), shard, shards);
+                        (request, completion) -> b.ioCompletions().publish(request, completion), shard, shards)
+                        .alongside(callerReads);
                     if (context.tenants() > 0) {
                         agent.servePartitionsBelow(1);  // raised as tenants take their ids
                     }
@@ -174,7 +183,7 @@ public final class VyreRuntime implements AutoCloseable {
                 }
             }
             created.launch(new KernelEnvironment(context.name(), ringMemory.buffer(), context.ringCapacity(), control,
-                ioQueue, capabilities, outputs, programs, context.kernelLimits(), waiters));
+                ioQueue, capabilities, outputs, programs, context.kernelLimits(), waiters, callerReads));
             backend = created;
             pumps = List.copyOf(ioPumps);
             pumpRunners = List.copyOf(runners);
@@ -763,7 +772,7 @@ public final class VyreRuntime implements AutoCloseable {
             control.failedCount(), pumpsSummary());
     }
 
-    /** What the IO pumps did over the runtime's life, for the close log: where a pipeline's reads went. */
+    /** What the IO pumps (and the workers reading for themselves) did over the runtime's life, for the close log. */
     private String pumpsSummary() {
         long reads = 0;
         long bytes = 0;
@@ -775,11 +784,20 @@ public final class VyreRuntime implements AutoCloseable {
             readNanos += p.stats().readNanos();
             cpuNanos += Math.max(0, p.stats().cpuNanos());
         }
-        if (reads == 0) {
-            return "";
+        String summary = reads == 0 ? "" : String.format(Locale.ROOT, "; %d IO pump%s read %.2f GiB in %,d reads, %.3f"
+            + " ms each from claim to the last byte on average, %.2f s of the pumps' CPU", pumps.size(),
+            pumps.size() == 1 ? "" : "s", bytes / (double) (1L << 30), reads, readNanos / (double) reads / 1e6,
+            cpuNanos / 1e9);
+        if (callerReads != null && callerReads.readsDone() > 0) {
+            summary += String.format(Locale.ROOT, "; the kernel's workers read %.2f GiB themselves in %,d reads, %.3f ms"
+                + " each on average", callerReads.bytesRead() / (double) (1L << 30), callerReads.readsDone(),
+                callerReads.readNanos() / (double) callerReads.readsDone() / 1e6);
         }
-        return String.format(Locale.ROOT, "; %d IO pump%s read %.2f GiB in %,d reads, %.3f ms each from claim to the"
-            + " last byte on average, %.2f s of the pumps' CPU", pumps.size(), pumps.size() == 1 ? "" : "s",
-            bytes / (double) (1L << 30), reads, readNanos / (double) reads / 1e6, cpuNanos / 1e9);
+        return summary;
+    }
+
+    /** The READs this runtime's kernel workers served themselves, or null where every request goes to a pump. */
+    public CallerReads callerReads() {
+        return callerReads;
     }
 }

@@ -40,6 +40,7 @@ public final class VyreRuntimeContext {
     /** Unset: a runtime of its own then reads inline, a shared device runtime chooses by its backend. */
     private static final int UNSET = Integer.MIN_VALUE;
     private int ioReadPieceBytes = UNSET;
+    private boolean callerReads = true;
     private int lanes = 4;
     private int ingestBufferBytes = 4 << 20;
     private int outputRegionWords = 1 << 20;
@@ -194,6 +195,21 @@ public final class VyreRuntimeContext {
 
     public int ioReadPieceBytes() {
         return ioReadPieceBytes == UNSET ? 0 : ioReadPieceBytes;
+    }
+
+    /**
+     * Whether the CPU megakernel's workers read their own slots' bytes (default true): a worker that posts a READ
+     * claims it as a pump would and reads the file on its own thread, then scans what is in its core's cache; off,
+     * every request waits for an IO pump to copy it on another core. A GPU's kernel cannot read files: on CUDA this
+     * changes nothing. See {@link io.vyre.runtime.io.CallerReads}.
+     */
+    public VyreRuntimeContext callerReads(boolean callerReads) {
+        this.callerReads = callerReads;
+        return this;
+    }
+
+    public boolean callerReads() {
+        return callerReads;
     }
 
     /** Whether {@link #ioReadPieceBytes(int)} was called: 0 set there asks for inline reads even on CUDA. */

@@ -1,5 +1,6 @@
 package io.vyre.runtime.backend;
 
+import io.vyre.runtime.io.CallerReads;
 import io.vyre.runtime.io.IoCapabilities;
 import io.vyre.runtime.memory.OutputRegions;
 import io.vyre.runtime.program.ProgramTable;
@@ -22,8 +23,11 @@ import org.agrona.concurrent.AtomicBuffer;
  * @param limits       per-invocation bounds
  * @param waiters      host threads waiting for slots, which a backend that {@link MegakernelBackend#wakesWaiters()
  *                     wakes} tells of every slot it completes
+ * @param callerReads  the host's leave for a kernel thread to serve its own READs (a CPU worker reads its slot's
+ *                     bytes itself), or {@code null}: a pump serves every request
  */
 public record KernelEnvironment(String name, AtomicBuffer ring, int ringCapacity, ControlBlock control,
                                 MegakernelIoQueue ioQueue, IoCapabilities capabilities, OutputRegions outputs,
-                                ProgramTable programs, KernelLimits limits, SlotWaiters waiters) {
+                                ProgramTable programs, KernelLimits limits, SlotWaiters waiters,
+                                CallerReads callerReads) {
 }

@@ -195,6 +195,11 @@ public final class IoCapabilities {
         lastErrors.put(handle, message);
     }
 
+    /** The descriptor a file registered for READ is held open by, or {@code null} (not such a file, or released). */
+    FileChannel pinned(int handle) {
+        return pinned.get(handle);
+    }
+
     /** A released file whose owner {@code serves} accepts (the pump that may have it open), or null. */
     Capability pollReleased(IntPredicate serves) {
         return poll(released, serves);

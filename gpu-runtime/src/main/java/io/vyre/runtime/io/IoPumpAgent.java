@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * slot order (the kernel takes whichever slot is free), so requests are ordered by claim pass: a FENCE
  * claimed in pass k waits for every request claimed in passes up to k + 1. A request published before
  * the fence sits in a slot the scan of pass k had either claimed already or passed over before it was
- * published; pass k + 1, which starts after the fence was seen, finds it.
+ * published; pass k + 1, which starts after the fence was seen, finds it. Reads a kernel worker serves itself
+ * ({@link CallerReads}) are waited for as well.
  */
 public final class IoPumpAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(IoPumpAgent.class);
@@ -62,6 +63,8 @@ public final class IoPumpAgent implements Agent {
     /** Partitions below this are served (all, unless the runtime says fewer are in use). */
     private volatile int servedPartitions;
     private int outstanding;
+    /** The reads kernel workers serve themselves from this queue, which this pump's fences wait for too; or null. */
+    private CallerReads callerReads;
 
     /**
      * @param requestedPath the IO path to use; the {@link FileIo} is created on the pump's own thread
@@ -111,6 +114,15 @@ public final class IoPumpAgent implements Agent {
         this.claimed = new IoRequest[queue.slotCount()];
         this.pending = new Pending[queue.slotCount()];
         capabilities.servedByPump();  // from now on registered files are queued for this pump to open
+    }
+
+    /**
+     * Tells the pump that kernel workers serve some READs of its queue themselves ({@link CallerReads}): its fences
+     * then wait for those too. Call before the pump's thread starts.
+     */
+    public IoPumpAgent alongside(CallerReads reads) {
+        this.callerReads = reads;
+        return this;
     }
 
     public IoPumpStats stats() {
@@ -248,22 +260,15 @@ public final class IoPumpAgent implements Agent {
     }
 
     private void startRead(Pending p) {
-        IoRequest r = p.request;
-        Capability src = visible(capabilities.source(r.srcHandle()), r);
-        Capability dst = visible(capabilities.destination(r.dstHandle()), r);
-        IoError error = src == null ? IoError.UNKNOWN_SOURCE_HANDLE
-            : !src.readable() || src.kind() != Capability.Kind.FILE ? IoError.NO_READ_RIGHT
-            : dst == null ? IoError.UNKNOWN_DESTINATION_HANDLE
-            : !dst.writable() || dst.kind() != Capability.Kind.BUFFER ? IoError.NO_WRITE_RIGHT
-            : outOfBounds(r, src.boundBytes(), dst.boundBytes()) ? IoError.OUT_OF_BOUNDS : null;
-        if (error != null) {
-            fail(p, error, 0);
+        ResolvedRequest resolved = ResolvedRequest.forRead(capabilities, queue, p.request);
+        if (resolved.error() != null) {
+            fail(p, resolved.error(), 0);
             return;
         }
-        p.file = src;
-        p.buffer = dst;
+        p.file = resolved.file();
+        p.buffer = resolved.buffer();
         stats.reads.incrementAndGet();
-        if (r.byteCount() == 0) {
+        if (p.request.byteCount() == 0) {
             succeed(p);
             return;
         }
@@ -271,44 +276,19 @@ public final class IoPumpAgent implements Agent {
     }
 
     private void startWrite(Pending p) {
-        IoRequest r = p.request;
-        Capability src = visible(capabilities.source(r.srcHandle()), r);
-        Capability dst = visible(capabilities.destination(r.dstHandle()), r);
-        IoError error = src == null ? IoError.UNKNOWN_SOURCE_HANDLE
-            : !src.readable() || src.kind() != Capability.Kind.BUFFER ? IoError.NO_READ_RIGHT
-            : dst == null ? IoError.UNKNOWN_DESTINATION_HANDLE
-            : !dst.writable() || dst.kind() != Capability.Kind.FILE ? IoError.NO_WRITE_RIGHT
-            : outOfBounds(r, dst.boundBytes(), src.boundBytes()) ? IoError.OUT_OF_BOUNDS : null;
-        if (error != null) {
-            fail(p, error, 0);
+        ResolvedRequest resolved = ResolvedRequest.forWrite(capabilities, queue, p.request);
+        if (resolved.error() != null) {
+            fail(p, resolved.error(), 0);
             return;
         }
-        p.file = dst;
-        p.buffer = src;
+        p.file = resolved.file();
+        p.buffer = resolved.buffer();
         stats.writes.incrementAndGet();
-        if (r.byteCount() == 0) {
+        if (p.request.byteCount() == 0) {
             succeed(p);
             return;
         }
         withOpenFile(p, true);
-    }
-
-    /**
-     * A capability as the request's tenant sees it: in a queue split into tenant partitions, another tenant's
-     * handle is as unknown as one never registered.
-     */
-    private Capability visible(Capability c, IoRequest r) {
-        if (c == null || queue.partitions() == 1) {
-            return c;
-        }
-        int owner = capabilities.ownerOf(c.handle());
-        return owner >= 0 && owner % queue.partitions() == queue.partitionOf(r.slot()) ? c : null;
-    }
-
-    /** The storage range [offset, offset + count) must lie within the file bound, count within the buffer. */
-    private static boolean outOfBounds(IoRequest r, long fileBound, long bufferBound) {
-        long count = r.byteCountUnsigned();
-        return r.offset() < 0 || count > bufferBound || r.offset() > fileBound - count;
     }
 
     private void withOpenFile(Pending p, boolean forWrite) {
@@ -430,9 +410,7 @@ public final class IoPumpAgent implements Agent {
             succeed(p);
         } else if (result == 0) {
             if (p.request.op() == OP_READ) {
-                String message = p.file.path() + " ended at byte " + (p.request.offset() + p.done) + " while "
-                    + count + " bytes were requested from offset " + p.request.offset() + "; it was "
-                    + p.file.boundBytes() + " bytes when registered (truncated underneath?)";
+                String message = ResolvedRequest.shortReadMessage(p.request, p.file, p.done);
                 capabilities.recordError(p.file.handle(), message);
                 LOG.warn("short read: {}", message);
                 fail(p, IoError.SHORT_READ, (int) p.done);
@@ -464,7 +442,13 @@ public final class IoPumpAgent implements Agent {
             if (blockedPartitions.contains(partition)) {
                 continue;
             }
-            if (fence.syncsOutstanding > 0 || claimPass <= fence.pass || earlierRequestsOpen(fence, partition)) {
+            if (callerReads != null && claimPass > fence.pass && fence.callerTicket < 0) {
+                // the queue was scanned once more since the fence was claimed: every read posted before it is
+                // claimed by now, by this pump or by a worker showing a ticket up to this one
+                fence.callerTicket = callerReads.lastTicket();
+            }
+            if (fence.syncsOutstanding > 0 || claimPass <= fence.pass || earlierRequestsOpen(fence, partition)
+                || (callerReads != null && callerReads.openUpTo(partition, fence.callerTicket))) {
                 blockedPartitions.add(partition);
                 continue;
             }
@@ -613,6 +597,8 @@ public final class IoPumpAgent implements Agent {
         long done;
         int syncsOutstanding;
         int syncErrno;
+        /** A FENCE's: the last caller read ticket taken once the pass after its own had scanned the queue. */
+        long callerTicket = -1;
         /** When its pass claimed it (System.nanoTime): its wait behind the others claimed with it counts. */
         final long claimedNanos;
 

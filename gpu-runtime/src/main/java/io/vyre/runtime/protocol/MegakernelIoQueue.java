@@ -134,6 +134,15 @@ public final class MegakernelIoQueue {
     }
 
     /**
+     * Claims the request in {@code slot} alone (CAS PUBLISHED → CLAIMED), as {@link #claimInto} claims many: the
+     * request, or {@code null} when the slot holds no PUBLISHED request (another claimed it first).
+     */
+    public IoRequest tryClaim(int slot) {
+        int at = wordOffset(checkSlot(slot), STATUS);
+        return buffer.compareAndSetInt(at, PUBLISHED, CLAIMED) ? read(slot) : null;
+    }
+
+    /**
      * Whether a request that moves bytes into or out of {@code bufferHandle} is PUBLISHED or CLAIMED: a READ
      * into it or a WRITE from it the host has not completed yet.
      */

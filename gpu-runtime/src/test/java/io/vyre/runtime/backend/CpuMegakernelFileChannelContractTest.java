@@ -1,12 +1,21 @@
 package io.vyre.runtime.backend;
 
+import io.vyre.runtime.VyreRuntimeContext;
 import io.vyre.runtime.io.IoPath;
 
-/** The backend contract against the CPU megakernel with the IO pump forced onto the FileChannel fallback. */
+/**
+ * The backend contract against the CPU megakernel with the IO pump forced onto the FileChannel fallback, and every
+ * READ left to it (the workers do not read for themselves).
+ */
 class CpuMegakernelFileChannelContractTest extends MegakernelContractTest {
     @Override
     protected BackendKind backend() {
         return BackendKind.CPU;
+    }
+
+    @Override
+    protected VyreRuntimeContext context() {
+        return super.context().callerReads(false);
     }
 
     @Override

@@ -274,14 +274,14 @@ public abstract class MegakernelContractTest {
         new Random(7).nextBytes(content);
         int handle = rt.registerFileForRead(file("data.bin", content));
         Lane lane = rt.lanes().get(1);
-        long reads = rt.pump().stats().reads();
+        long reads = readsServed();
         SlotResult r = run(Instruction.of(Opcode.LOAD_MISS, handle, 1000, 0, 30_000, lane.ingestHandle()));
         assertThat(r.ok()).as(r.describe()).isTrue();
         assertThat(r.result()).isEqualTo(30_000);
         byte[] loaded = new byte[30_000];
         lane.ingest().buffer().getBytes(0, loaded);
         assertThat(loaded).isEqualTo(java.util.Arrays.copyOfRange(content, 1000, 31_000));
-        assertThat(rt.pump().stats().reads()).isEqualTo(reads + 1);
+        assertThat(readsServed()).isEqualTo(reads + 1);
     }
 
     @Test
@@ -325,33 +325,56 @@ public abstract class MegakernelContractTest {
     }
 
     @Test
-    void shouldReportAFileDeletedBeforeItWasRead() throws IOException {
+    void shouldReportAFileDeletedBeforeThePumpOpenedIt() throws IOException {
+        Assumptions.assumeTrue(rt.callerReads() == null, "this runtime's workers read through the registration's descriptor");
         // The pump opens a registered file by its path on its next turn, so a file deleted right after registering
         // is either gone when the pump opens it (the read fails, naming ENOENT) or was opened just before (the read
         // gets its bytes through that descriptor, as documented). Both are right; the first must be seen, and it is
         // nearly always the first try's outcome (an idle pump parks longer than the delete takes).
         int failed = 0;
         for (int attempt = 0; attempt < 20 && failed == 0; attempt++) {
-            byte[] content = new byte[100];
-            java.util.Arrays.fill(content, (byte) ('a' + attempt));
-            Path f = file("gone-" + attempt + ".bin", content);
-            int handle = rt.registerFileForRead(f);
-            Files.delete(f);
-            SlotResult r = run(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 10, rt.lanes().get(0).ingestHandle()));
-            if (r.ok()) {
-                byte[] got = new byte[10];
-                rt.lanes().get(0).ingest().buffer().getBytes(0, got);
-                assertThat(got).as("read through the descriptor the pump opened first").isEqualTo(
-                    java.util.Arrays.copyOf(content, 10));
-                continue;
+            if (!readDeletedFile(attempt)) {
+                failed++;
             }
-            failed++;
-            assertThat(r.error()).isEqualTo(SlotError.IO_ERROR);
-            assertThat(IoError.fromCode(r.detail())).isEqualTo(IoError.IO_FAILURE);
-            assertThat(rt.capabilities().lastError(handle)).contains("gone-" + attempt + ".bin").contains("ENOENT");
         }
         assertThat(failed).as("a read of a file deleted before the pump opened it failed").isEqualTo(1);
         assertThat(run(Instruction.of(Opcode.NOP)).ok()).as("the kernel keeps serving").isTrue();
+    }
+
+    @Test
+    void shouldReadAFileDeletedAfterItsRegistrationThroughTheRegistrationsDescriptor() throws IOException {
+        Assumptions.assumeTrue(rt.callerReads() != null, "only pumps read here, by the path they open");
+        // A worker reads through the descriptor the file was held open by at its registration; only a pump that
+        // claimed the request first opens it by its path, which may be gone (ENOENT).
+        int read = 0;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            if (readDeletedFile(attempt)) {
+                read++;
+            }
+        }
+        assertThat(read).as("reads of deleted files served through their registration's descriptor").isPositive();
+        assertThat(rt.callerReads().readsDone()).isGreaterThanOrEqualTo(read);
+    }
+
+    /** Registers a file, deletes it, reads 10 bytes of it: whether the read got them (else it failed on ENOENT). */
+    private boolean readDeletedFile(int attempt) throws IOException {
+        byte[] content = new byte[100];
+        java.util.Arrays.fill(content, (byte) ('a' + attempt));
+        Path f = file("gone-" + attempt + ".bin", content);
+        int handle = rt.registerFileForRead(f);
+        Files.delete(f);
+        SlotResult r = run(Instruction.of(Opcode.LOAD_MISS, handle, 0, 0, 10, rt.lanes().get(0).ingestHandle()));
+        if (r.ok()) {
+            byte[] got = new byte[10];
+            rt.lanes().get(0).ingest().buffer().getBytes(0, got);
+            assertThat(got).as("read through a descriptor opened before the delete").isEqualTo(
+                java.util.Arrays.copyOf(content, 10));
+            return true;
+        }
+        assertThat(r.error()).isEqualTo(SlotError.IO_ERROR);
+        assertThat(IoError.fromCode(r.detail())).isEqualTo(IoError.IO_FAILURE);
+        assertThat(rt.capabilities().lastError(handle)).contains("gone-" + attempt + ".bin").contains("ENOENT");
+        return false;
     }
 
     @Test
@@ -718,6 +741,12 @@ public abstract class MegakernelContractTest {
 
     // ---- shared words under load: IO slots, output cursors, host-written counts ------------------------------
 
+    /** READs served so far: by the pumps, and by kernel workers reading for themselves. */
+    private long readsServed() {
+        long reads = rt.pumps().stream().mapToLong(p -> p.stats().reads()).sum();
+        return reads + (rt.callerReads() == null ? 0 : rt.callerReads().readsDone());
+    }
+
     /** A runtime of this backend with as many workers as it can run, so IO requests outnumber IO slots. */
     protected VyreRuntimeContext manyWorkers(VyreRuntimeContext c) {
         return c.cpuWorkers(128).gpuBlocks(0);
@@ -734,7 +763,7 @@ public abstract class MegakernelContractTest {
         byte[] content = new byte[1 << 20];
         rnd.nextBytes(content);
         int handle = rt.registerFileForRead(file("many.bin", content));
-        long readsBefore = rt.pump().stats().reads();
+        long readsBefore = readsServed();
         long[] seqs = new long[requests];
         int[] offsets = new int[requests];
         int[] sizes = new int[requests];
@@ -753,7 +782,7 @@ public abstract class MegakernelContractTest {
             assertThat(got).as("request %d's own bytes", i)
                 .isEqualTo(java.util.Arrays.copyOfRange(content, offsets[i], offsets[i] + sizes[i]));
         }
-        assertThat(rt.pump().stats().reads() - readsBefore).as("each request read exactly once").isEqualTo(requests);
+        assertThat(readsServed() - readsBefore).as("each request read exactly once").isEqualTo(requests);
     }
 
     @Test

@@ -90,7 +90,8 @@ public final class CpuMegakernel implements MegakernelBackend {
             tables.add(p);
         }
         claims = new WorkRingClaims(environment.ring(), environment.ringCapacity(), environment.control().buffer());
-        io = new KernelIoPort(environment.ioQueue(), environment.control(), environment.limits().ioWaitNanos());
+        io = new KernelIoPort(environment.ioQueue(), environment.control(), environment.limits().ioWaitNanos(),
+            environment.callerReads());
         onError = t -> {
             if (t instanceof AgentTerminationException) {
                 return;
@@ -184,7 +185,12 @@ public final class CpuMegakernel implements MegakernelBackend {
         return io.waits();
     }
 
-    /** Of those waits, upper bounds on the parts before a pump claimed each request (tests). */
+    /** Of those requests, the READs the workers served themselves (tests). */
+    TimeTally ioServedByWorkers() {
+        return io.servedHere();
+    }
+
+    /** Of the waits for a pump, upper bounds on the parts before it claimed each request (tests). */
     TimeTally ioClaimWaits() {
         return io.claimWaits();
     }
@@ -197,11 +203,16 @@ public final class CpuMegakernel implements MegakernelBackend {
         if (slotTimes.count() == 0) {
             return;
         }
+        TimeTally pumped = io.claimWaits();
         LOG.info("{}: CPU megakernel stopped: {} slots, each held {} ms by its worker on average; {} IO requests, {} ms"
-            + " waited for each on average, at most {} ms of it before a pump claimed it", env.name(),
-            slotTimes.count(), String.format(Locale.ROOT, "%.3f", slotTimes.meanMillis()), io.waits().count(),
-            String.format(Locale.ROOT, "%.3f", io.waits().meanMillis()),
-            String.format(Locale.ROOT, "%.3f", io.claimWaits().meanMillis()));
+            + " waited for each on average; {} read by their worker itself, {} ms each; {} served by a pump, at most {} ms"
+            + " of the wait for each before the pump claimed it", env.name(), slotTimes.count(),
+            millis(slotTimes), io.waits().count(), millis(io.waits()), io.servedHere().count(), millis(io.servedHere()),
+            pumped.count(), millis(pumped));
+    }
+
+    private static String millis(TimeTally tally) {
+        return String.format(Locale.ROOT, "%.3f", tally.meanMillis());
     }
 
     @Override

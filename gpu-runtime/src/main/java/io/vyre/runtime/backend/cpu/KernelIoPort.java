@@ -5,6 +5,7 @@ import static io.vyre.runtime.protocol.WorkRingDescriptor.CLAIMED;
 import static io.vyre.runtime.protocol.WorkRingDescriptor.EMPTY;
 import static io.vyre.runtime.protocol.WorkRingDescriptor.PUBLISHED;
 
+import io.vyre.runtime.io.CallerReads;
 import io.vyre.runtime.protocol.ControlBlock;
 import io.vyre.runtime.protocol.IoError;
 import io.vyre.runtime.protocol.MegakernelIoQueue;
@@ -27,6 +28,10 @@ import org.agrona.concurrent.IdleStrategy;
  * <p>A slot's requests go into its tenant's partition of the queue (tenant {@code t} of a queue with {@code p}
  * partitions: partition {@code t % p}), so one tenant's requests can neither take another's slots nor be
  * served with another's capabilities.
+ *
+ * <p>Where the host lets it ({@link CallerReads}), the worker serves its own READ right after publishing it: it
+ * claims the request as a pump would and reads the bytes on its own thread, then finds the completion as if a pump
+ * had written it.
  */
 final class KernelIoPort {
     static final int FREE = 0;
@@ -38,18 +43,23 @@ final class KernelIoPort {
     private final int partitionSlots;
     private final ControlBlock control;
     private final long waitNanos;
+    /** Or null: every request waits for a pump. */
+    private final CallerReads callerReads;
     private final AtomicLong probeStart = new AtomicLong();
     private final AtomicIntegerArray owners;
     /** Requests completed, and the time workers waited for them (from asking for an IO slot to the completion). */
     private final TimeTally waits = new TimeTally();
+    /** Of those, the READs the worker served itself ({@link CallerReads}), and how long each took it. */
+    private final TimeTally servedHere = new TimeTally();
     /**
-     * An upper bound on the part of each wait before a pump claimed the request: from asking for an IO slot to the
+     * An upper bound on the part of each wait for a pump before it claimed the request: from asking for an IO slot to the
      * first idle turn that saw it CLAIMED, or to its completion where no turn did (a turn may park up to 100 us,
      * and a worker may wait longer for a core).
      */
     private final TimeTally claimWaits = new TimeTally();
 
-    KernelIoPort(MegakernelIoQueue queue, ControlBlock control, long waitNanos) {
+    KernelIoPort(MegakernelIoQueue queue, ControlBlock control, long waitNanos, CallerReads callerReads) {
+        this.callerReads = callerReads;
         this.queue = queue.buffer();
         this.partitions = queue.partitions();
         this.partitionSlots = queue.partitionSlots();
@@ -77,6 +87,7 @@ final class KernelIoPort {
         queue.putInt(wordOffset(slot, BYTE_COUNT), byteCount);
         queue.putInt(wordOffset(slot, TAG), tag);
         queue.putIntRelease(status, PUBLISHED);
+        boolean served = op == OP_READ && callerReads != null && callerReads.tryServe(slot);
 
         idle.reset();
         int s;
@@ -98,7 +109,11 @@ final class KernelIoPort {
         queue.putIntRelease(status, EMPTY);
         owners.set(slot, FREE);
         long end = System.nanoTime();
-        claimWaits.add((claimedSeen == 0 ? end : claimedSeen) - start);
+        if (served) {
+            servedHere.add(end - start);
+        } else {
+            claimWaits.add((claimedSeen == 0 ? end : claimedSeen) - start);
+        }
         waits.add(end - start);
         return checkedBytes(s == STATUS_OK, bytes, byteCount, errorTag);
     }
@@ -108,7 +123,12 @@ final class KernelIoPort {
         return waits;
     }
 
-    /** Of those waits, upper bounds on the parts before a pump claimed each request. */
+    /** Of those requests, the READs the workers served themselves, and the time each took. */
+    TimeTally servedHere() {
+        return servedHere;
+    }
+
+    /** Of those waits for a pump, upper bounds on the parts before it claimed each request. */
     TimeTally claimWaits() {
         return claimWaits;
     }

@@ -1,0 +1,185 @@
+package io.vyre.runtime.io;
+
+import static io.vyre.runtime.protocol.IoQueueDescriptor.OP_READ;
+
+import io.vyre.runtime.protocol.IoCompletion;
+import io.vyre.runtime.protocol.IoError;
+import io.vyre.runtime.protocol.IoRequest;
+import io.vyre.runtime.protocol.MegakernelIoQueue;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * READs served on the thread that posted them, as a thread pool's caller-runs policy runs a task on the caller: a
+ * CPU kernel worker that asks for its slot's bytes reads them itself, then scans them while they are in its own
+ * core's cache, instead of idling while an IO pump copies them on another core. This is what a CPU engine that
+ * reads and scans on each of its threads does, and it needs no core for a pump.
+ *
+ * <p>The request still goes through the IO queue and its rules. The worker claims it with the pump's own CAS
+ * (PUBLISHED → CLAIMED), so exactly one of them serves it; it is checked against the capability tables as the pump
+ * checks it ({@link ResolvedRequest}); its bytes come through the descriptor the file has been held open by since
+ * its registration ({@link IoCapabilities}), so a file renamed or deleted since is still the one read; it completes
+ * through the backend's publisher with the pump's completions and error codes, its errors recorded on the handle.
+ * What this does not serve stays with the pump: a request other than a READ, a file without a registration
+ * descriptor, a request a pump claimed first.
+ *
+ * <p>A FENCE orders these reads too: the pump serving a tenant's partition asks {@link #openUpTo} before it
+ * completes a fence. Each read takes a ticket before its claim and shows it in its slot until it completed; a read
+ * posted before a fence was, by the time the pump has scanned the queue once more after claiming the fence, either
+ * claimed by that pump or showing its ticket, which is at most the last ticket taken then.
+ *
+ * <p>A worker interrupted while it reads closes the file's shared descriptor (a {@link FileChannel} is
+ * interruptible): later reads of that file then fail with IO_FAILURE naming the closed channel. Workers are only
+ * interrupted when their runtime closes.
+ */
+public final class CallerReads {
+    private static final Logger LOG = LoggerFactory.getLogger(CallerReads.class);
+
+    private final MegakernelIoQueue queue;
+    private final IoCapabilities capabilities;
+    private final IoCompletionPublisher completions;
+    private final AtomicLong tickets = new AtomicLong();
+    /** Per IO queue slot: the ticket of the read a caller serves in it, 0 when none. */
+    private final AtomicLongArray serving;
+    private final AtomicLong readsDone = new AtomicLong();
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final AtomicLong readNanos = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+
+    public CallerReads(MegakernelIoQueue queue, IoCapabilities capabilities, IoCompletionPublisher completions) {
+        this.queue = queue;
+        this.capabilities = capabilities;
+        this.completions = completions;
+        this.serving = new AtomicLongArray(queue.slotCount());
+    }
+
+    /**
+     * Serves the request the calling thread has just PUBLISHED in {@code slot} (a slot it owns) when it is a READ of a
+     * file held open since its registration and no pump has claimed it yet: completes it, OK or ERROR, before
+     * returning.
+     *
+     * @return whether it served the request; when not, the pump serves it
+     */
+    public boolean tryServe(int slot) {
+        IoRequest posted = queue.tryPeek(slot);
+        if (posted == null || posted.op() != OP_READ || capabilities.pinned(posted.srcHandle()) == null) {
+            return false;
+        }
+        serving.set(slot, tickets.incrementAndGet());  // before the claim: whoever sees the claim sees the ticket
+        try {
+            IoRequest claimed = queue.tryClaim(slot);
+            if (claimed == null) {
+                return false;
+            }
+            try {
+                serve(claimed);
+            } catch (RuntimeException e) {
+                // the request is claimed: it must be answered, or its worker waits for its IO limit
+                LOG.error("serving the READ in IO queue slot {} on its worker's thread failed; it fails", slot, e);
+                finish(claimed, IoCompletion.error(claimed, IoError.IO_FAILURE, 0));
+            }
+            return true;
+        } finally {
+            serving.set(slot, 0);
+        }
+    }
+
+    private void serve(IoRequest r) {
+        ResolvedRequest resolved = ResolvedRequest.forRead(capabilities, queue, r);
+        if (resolved.error() != null) {
+            finish(r, IoCompletion.error(r, resolved.error(), 0));
+            return;
+        }
+        int count = r.byteCount();
+        if (count == 0) {
+            finish(r, IoCompletion.ok(r, 0));
+            return;
+        }
+        Capability file = resolved.file();
+        FileChannel channel = capabilities.pinned(file.handle());
+        long start = System.nanoTime();
+        ByteBuffer into = resolved.buffer().buffer().byteBuffer().limit(count);
+        long done = 0;
+        try {
+            if (channel == null) {
+                throw new IOException("the handle was released while its read was being served");
+            }
+            while (done < count) {
+                int n = channel.read(into, r.offset() + done);
+                if (n <= 0) {
+                    break;
+                }
+                done += n;
+            }
+        } catch (IOException e) {
+            int errno = FileChannelFileIo.errno(e);
+            String message = "read of " + file.path() + " failed: errno " + errno + " ("
+                + IoPumpAgent.errnoName(errno) + "): " + e;
+            capabilities.recordError(file.handle(), message);
+            LOG.warn("IO request {} failed: {}", r, message);
+            finish(r, IoCompletion.error(r, IoError.IO_FAILURE, (int) done));
+            return;
+        }
+        if (done < count) {
+            String message = ResolvedRequest.shortReadMessage(r, file, done);
+            capabilities.recordError(file.handle(), message);
+            LOG.warn("short read: {}", message);
+            finish(r, IoCompletion.error(r, IoError.SHORT_READ, (int) done));
+            return;
+        }
+        readNanos.addAndGet(System.nanoTime() - start);
+        bytesRead.addAndGet(count);
+        readsDone.incrementAndGet();
+        finish(r, IoCompletion.ok(r, count));
+    }
+
+    private void finish(IoRequest r, IoCompletion completion) {
+        if (!completion.ok()) {
+            errors.incrementAndGet();
+        }
+        completions.publish(r, completion);
+    }
+
+    /** The last ticket a read has taken so far. */
+    long lastTicket() {
+        return tickets.get();
+    }
+
+    /**
+     * Whether a read with a ticket of at most {@code ticket} is being served in one of {@code partition}'s slots.
+     */
+    boolean openUpTo(int partition, long ticket) {
+        int size = queue.partitionSlots();
+        for (int slot = partition * size; slot < (partition + 1) * size; slot++) {
+            long t = serving.get(slot);
+            if (t != 0 && t <= ticket) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reads served with all their bytes. */
+    public long readsDone() {
+        return readsDone.get();
+    }
+
+    public long bytesRead() {
+        return bytesRead.get();
+    }
+
+    /** Nanoseconds summed over the {@link #readsDone} reads, each from its claim to its last byte. */
+    public long readNanos() {
+        return readNanos.get();
+    }
+
+    /** Reads served that completed with an error. */
+    public long errors() {
+        return errors.get();
+    }
+}

@@ -1,0 +1,196 @@
+package io.vyre.runtime.io;
+
+import static io.vyre.runtime.protocol.IoQueueDescriptor.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vyre.runtime.memory.NativeBuffer;
+import io.vyre.runtime.memory.NativeMemory;
+import io.vyre.runtime.protocol.IoError;
+import io.vyre.runtime.protocol.MegakernelIoQueue;
+import io.vyre.runtime.protocol.WorkRingDescriptor;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A worker's READ served on its own thread: the same checks, completions and errors as the pump's, only what it can
+ * serve, and fences that wait for it.
+ */
+class CallerReadsTest {
+    @TempDir
+    Path dir;
+    private final NativeMemory memory = new NativeMemory(1L << 28);
+    private final UnsafeBuffer queueMemory = memory.allocate("q", byteLength(16)).buffer();
+    private final MegakernelIoQueue queue = new MegakernelIoQueue(queueMemory, 16);
+    private final IoCapabilities caps = new IoCapabilities();
+    private final CallerReads reads = new CallerReads(queue, caps, IoCompletionPublisher.into(queue));
+    private AgentInvoker invoker;
+
+    @AfterEach
+    void tearDown() {
+        if (invoker != null) {
+            invoker.close();
+        }
+        memory.close();
+    }
+
+    private void post(int slot, int op, int src, int dst, long offset, int count) {
+        queueMemory.putInt(wordOffset(slot, OP_TYPE), op);
+        queueMemory.putInt(wordOffset(slot, SRC_HANDLE), src);
+        queueMemory.putInt(wordOffset(slot, DST_HANDLE), dst);
+        queueMemory.putInt(wordOffset(slot, OFFSET_LO), (int) offset);
+        queueMemory.putInt(wordOffset(slot, OFFSET_HI), (int) (offset >>> 32));
+        queueMemory.putInt(wordOffset(slot, BYTE_COUNT), count);
+        queueMemory.putInt(wordOffset(slot, TAG), 77);
+        queueMemory.putIntRelease(wordOffset(slot, STATUS), WorkRingDescriptor.PUBLISHED);
+    }
+
+    private Path file(String name, byte[] content) throws Exception {
+        return Files.write(dir.resolve(name), content);
+    }
+
+    @Test
+    void shouldServeAReadOnTheCallersThreadWithTheRequestedBytes() throws Exception {
+        byte[] content = new byte[300_000];
+        new Random(3).nextBytes(content);
+        int file = caps.registerFileForRead(file("f.bin", content));
+        NativeBuffer ingest = memory.allocate("ingest", 1 << 18);
+        int buf = caps.registerBuffer(ingest);
+        post(5, OP_READ, file, buf, 12_345, 200_000);
+
+        assertThat(reads.tryServe(5)).isTrue();
+
+        assertThat(queue.status(5)).as("completed before tryServe returned").isEqualTo(STATUS_OK);
+        assertThat(queueMemory.getInt(wordOffset(5, BYTE_COUNT))).isEqualTo(200_000);
+        assertThat(queueMemory.getInt(wordOffset(5, TAG))).as("the request's tag").isEqualTo(77);
+        byte[] got = new byte[200_000];
+        ingest.buffer().getBytes(0, got);
+        assertThat(got).isEqualTo(Arrays.copyOfRange(content, 12_345, 212_345));
+        assertThat(reads.readsDone()).isEqualTo(1);
+        assertThat(reads.bytesRead()).isEqualTo(200_000);
+        assertThat(reads.errors()).isZero();
+    }
+
+    @Test
+    void shouldLeaveToThePumpWhatItCannotServe() throws Exception {
+        int file = caps.registerFileForRead(file("f.bin", new byte[4096]));
+        int buf = caps.registerBuffer(memory.allocate("ingest", 4096));
+        int written = caps.registerFileForWrite(dir.resolve("out.bin"), 4096);
+
+        post(0, OP_WRITE, buf, written, 0, 100);
+        assertThat(reads.tryServe(0)).as("a WRITE").isFalse();
+        post(1, OP_FENCE, 0, 0, 0, 0);
+        assertThat(reads.tryServe(1)).as("a FENCE").isFalse();
+        post(2, OP_READ, 9_999, buf, 0, 100);
+        assertThat(reads.tryServe(2)).as("a READ of a handle without a registration descriptor").isFalse();
+        post(3, OP_READ, file, buf, 0, 100);
+        assertThat(queue.tryClaim(3)).as("a pump claims it first").isNotNull();
+        assertThat(reads.tryServe(3)).as("a READ a pump claimed").isFalse();
+
+        assertThat(queue.status(0)).isEqualTo(WorkRingDescriptor.PUBLISHED);
+        assertThat(queue.status(1)).isEqualTo(WorkRingDescriptor.PUBLISHED);
+        assertThat(queue.status(2)).as("the pump fails it, naming the unknown handle")
+            .isEqualTo(WorkRingDescriptor.PUBLISHED);
+        assertThat(queue.status(3)).isEqualTo(WorkRingDescriptor.CLAIMED);
+        assertThat(reads.readsDone()).isZero();
+    }
+
+    @Test
+    void shouldFailWhatThePumpFailsWithThePumpsErrors() throws Exception {
+        Path f = file("shrinking.bin", new byte[10_000]);
+        int file = caps.registerFileForRead(f);
+        int buf = caps.registerBuffer(memory.allocate("ingest", 8192));
+
+        post(0, OP_READ, file, buf, 9_000, 2_000);
+        assertThat(reads.tryServe(0)).isTrue();
+        assertThat(queue.status(0)).as("past the file's bound").isEqualTo(STATUS_ERROR);
+        assertThat(queueMemory.getInt(wordOffset(0, TAG))).isEqualTo(IoError.OUT_OF_BOUNDS.code());
+
+        post(1, OP_READ, file, buf, 0, 9_000);
+        assertThat(reads.tryServe(1)).isTrue();
+        assertThat(queue.status(1)).as("more than the ingest buffer holds").isEqualTo(STATUS_ERROR);
+        assertThat(queueMemory.getInt(wordOffset(1, TAG))).isEqualTo(IoError.OUT_OF_BOUNDS.code());
+
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(6_000);  // truncated underneath: the handle's bound is still 10,000
+        }
+        post(2, OP_READ, file, buf, 4_000, 4_000);
+        assertThat(reads.tryServe(2)).isTrue();
+        assertThat(queue.status(2)).isEqualTo(STATUS_ERROR);
+        assertThat(queueMemory.getInt(wordOffset(2, TAG))).isEqualTo(IoError.SHORT_READ.code());
+        assertThat(queueMemory.getInt(wordOffset(2, BYTE_COUNT))).as("the bytes that were there").isEqualTo(2_000);
+        assertThat(caps.lastError(file)).contains("shrinking.bin").contains("ended at byte 6000")
+            .contains("truncated underneath");
+        assertThat(reads.errors()).isEqualTo(3);
+        assertThat(reads.readsDone()).isZero();
+    }
+
+    @Test
+    void shouldHoldAFenceUntilTheReadsAWorkerServedBeforeItHaveCompletedAndNoLonger() throws Exception {
+        // each worker read stays in flight until its latch opens: the completion's publication is its last step
+        Map<Integer, CountDownLatch> held = new ConcurrentHashMap<>();
+        CallerReads slow = new CallerReads(queue, caps, (request, completion) -> {
+            try {
+                held.get(request.slot()).await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            queue.complete(completion);
+        });
+        IoPumpAgent pump = new IoPumpAgent("pump-test", queue, caps, IoPath.FILE_CHANNEL,
+            IoCompletionPublisher.into(queue)).alongside(slow);
+        invoker = new AgentInvoker(Throwable::printStackTrace, null, pump);
+        invoker.start();
+        pump.awaitStarted(5, TimeUnit.SECONDS);
+        int file = caps.registerFileForRead(file("f.bin", new byte[8192]));
+        int bufA = caps.registerBuffer(memory.allocate("a", 4096));
+        int bufB = caps.registerBuffer(memory.allocate("b", 4096));
+
+        held.put(4, new CountDownLatch(1));
+        post(4, OP_READ, file, bufA, 0, 4096);
+        CompletableFuture<Boolean> earlier = CompletableFuture.supplyAsync(() -> slow.tryServe(4));
+        awaitStatus(4, WorkRingDescriptor.CLAIMED);
+        post(1, OP_FENCE, 0, 0, 0, 0);
+        for (int i = 0; i < 20; i++) {
+            invoker.invoke();
+        }
+        assertThat(queue.status(1)).as("the fence waits for the worker's read posted before it")
+            .isEqualTo(WorkRingDescriptor.CLAIMED);
+
+        held.put(9, new CountDownLatch(1));
+        post(9, OP_READ, file, bufB, 4096, 4096);
+        CompletableFuture<Boolean> later = CompletableFuture.supplyAsync(() -> slow.tryServe(9));
+        awaitStatus(9, WorkRingDescriptor.CLAIMED);
+        held.get(4).countDown();
+        assertThat(earlier.get(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < 20 && queue.status(1) != STATUS_OK; i++) {
+            invoker.invoke();
+        }
+        assertThat(queue.status(1)).as("the read posted after the fence does not hold it").isEqualTo(STATUS_OK);
+        assertThat(queue.status(9)).isEqualTo(WorkRingDescriptor.CLAIMED);
+        held.get(9).countDown();
+        assertThat(later.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(queue.status(9)).isEqualTo(STATUS_OK);
+        assertThat(pump.stats().reads()).as("the pump read nothing itself").isZero();
+    }
+
+    private void awaitStatus(int slot, int status) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (queue.status(slot) != status) {
+            assertThat(System.nanoTime()).as("slot %d reaches status %d", slot, status).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+}
