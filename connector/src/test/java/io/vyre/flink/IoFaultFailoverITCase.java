@@ -7,6 +7,7 @@ import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.sink.VyreSink;
 import io.vyre.flink.source.FlakyFileSystemFactory;
 import io.vyre.flink.source.VyreSource;
+import io.vyre.runtime.DeviceRuntimes;
 import io.vyre.runtime.backend.BackendKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +23,9 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMap
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * system), more than the reader's three reopens. Local files read by the IO pump: a read ends in EIO, throws inside
  * the pump, or ends early ({@link FaultyFileIo} under the real io_uring or FileChannel IO). Either way the task fails
  * with the file named, Flink restarts it from the last checkpoint, and the next attempt reads on. The committed
- * output must equal the naive scan exactly once.
+ * output must equal the naive scan exactly once. The faults sit under the pumps, so these jobs leave every read to
+ * them: a CPU kernel worker's own read ({@link io.vyre.runtime.io.CallerReads}) fails through the same completion.
  */
 class IoFaultFailoverITCase {
     @RegisterExtension
@@ -44,6 +48,16 @@ class IoFaultFailoverITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
+
+    @BeforeAll
+    static void readThroughThePumps() {
+        System.setProperty(DeviceRuntimes.CPU_CALLER_READS_PROPERTY, "false");
+    }
+
+    @AfterAll
+    static void restoreWorkersOwnReads() {
+        System.clearProperty(DeviceRuntimes.CPU_CALLER_READS_PROPERTY);
+    }
 
     @AfterEach
     void disarm() {

@@ -42,10 +42,11 @@ public final class DeviceRuntimes {
     /** IO queue slots per tenant partition of a shared runtime. */
     static final int TENANT_IO_SLOTS = 32;
     /**
-     * IO pumps of a device runtime: the JVM property {@value}, else one per two cores. Each pump serves its
-     * share of the tenants' IO queue partitions on its own thread (reads from the page cache are copies). On
-     * the 16-core GPU machine, 8 pumps fed the CPU scan job about a third faster than 4, and 16 less fast than 8
-     * (docs/BENCHMARKS.md).
+     * IO pumps of a device runtime: the JVM property {@value}, else one per two cores, or one per eight where the
+     * CPU megakernel's workers read for themselves ({@link #CPU_CALLER_READS_PROPERTY}: the pumps then only write
+     * the sinks' files). Each pump serves its share of the tenants' IO queue partitions on its own thread (reads
+     * from the page cache are copies). On the 16-core GPU machine, 8 pumps fed the CPU scan job about a third
+     * faster than 4, and 16 less fast than 8, while the pumps did its reads (docs/BENCHMARKS.md).
      */
     public static final String IO_PUMPS_PROPERTY = "vyre.io.pumps";
     /**
@@ -200,10 +201,15 @@ public final class DeviceRuntimes {
             "a worker count in [1, 256]", "two workers per core (" + byCores + " here)");
     }
 
-    static int ioPumps() {
-        int byCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    /**
+     * @param workersRead whether the runtime's kernel workers read for themselves ({@link
+     *                    VyreRuntimeContext#callerReads} on the CPU): its pumps then only write the sinks' files
+     */
+    static int ioPumps(boolean workersRead) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int byCores = Math.max(1, cores / (workersRead ? 8 : 2));
         return intProperty(IO_PUMPS_PROPERTY, byCores, pumps -> pumps >= 1 && pumps <= 256, "a pump count in [1, 256]",
-            "one pump per two cores (" + byCores + " here)");
+            "one pump per " + (workersRead ? "eight" : "two") + " cores (" + byCores + " here)");
     }
 
     static int ioReadPieceBytes(VyreRuntimeContext owner, BackendKind backend) {
@@ -253,7 +259,7 @@ public final class DeviceRuntimes {
             .devices(choice.backend() == BackendKind.CUDA ? List.of(device) : List.of()).ownerIndex(0)
             .cpuWorkers(cpuWorkersFor(owner))
             .tenants(tenants).ioQueueSlots(TENANT_IO_SLOTS)
-            .ioPumps(Math.min(tenants + 1, ioPumps()))
+            .ioPumps(Math.min(tenants + 1, ioPumps(choice.backend() == BackendKind.CPU && callerReads(owner))))
             .ringCapacity(Math.min(WorkRingDescriptor.MAX_CAPACITY,
                 WorkRingDescriptor.capacityFor((tenants + 1) * 2 * owner.lanes())))
             .lanes(1).ingestBufferBytes(NativeMemory.PAGE_SIZE).outputRegionWords(1024)

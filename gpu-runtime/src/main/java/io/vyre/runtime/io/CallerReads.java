@@ -20,18 +20,18 @@ import org.slf4j.LoggerFactory;
  * core's cache, instead of idling while an IO pump copies them on another core. This is what a CPU engine that
  * reads and scans on each of its threads does, and it needs no core for a pump.
  *
- * <p>The request still goes through the IO queue and its rules. The worker claims it with the pump's own CAS
- * (PUBLISHED → CLAIMED), so exactly one of them serves it; it is checked against the capability tables as the pump
+ * <p>The request still goes through the IO queue and its rules. The worker posts it already CLAIMED (a pump never
+ * sees it PUBLISHED, so exactly one of them serves it, and it is open until its completion like any other); it is checked against the capability tables as the pump
  * checks it ({@link ResolvedRequest}); its bytes come through the descriptor the file has been held open by since
  * its registration ({@link IoCapabilities}), so a file renamed or deleted since is still the one read; it completes
  * through the backend's publisher with the pump's completions and error codes, its errors recorded on the handle.
- * What this does not serve stays with the pump: a request other than a READ, a file without a registration
- * descriptor, a request a pump claimed first.
+ * A request this cannot serve ({@link #canServe}: a file without a registration descriptor) and every request other
+ * than a READ are posted PUBLISHED for a pump.
  *
  * <p>A FENCE orders these reads too: the pump serving a tenant's partition asks {@link #openUpTo} before it
- * completes a fence. Each read takes a ticket before its claim and shows it in its slot until it completed; a read
- * posted before a fence was, by the time the pump has scanned the queue once more after claiming the fence, either
- * claimed by that pump or showing its ticket, which is at most the last ticket taken then.
+ * completes a fence. Each read takes a ticket before it is posted and shows it in its slot until it completed; a read
+ * posted before a fence was is, by the time the pump has scanned the queue once more after claiming the fence,
+ * showing its ticket, which is at most the last ticket taken then.
  *
  * <p>A worker interrupted while it reads closes the file's shared descriptor (a {@link FileChannel} is
  * interruptible): later reads of that file then fail with IO_FAILURE naming the closed channel. Workers are only
@@ -58,24 +58,21 @@ public final class CallerReads {
         this.serving = new AtomicLongArray(queue.slotCount());
     }
 
+    /** Whether a READ from {@code srcHandle} can be served by its poster: a file held open since its registration. */
+    public boolean canServe(int srcHandle) {
+        return capabilities.pinned(srcHandle) != null;
+    }
+
     /**
-     * Serves the request the calling thread has just PUBLISHED in {@code slot} (a slot it owns) when it is a READ of a
-     * file held open since its registration and no pump has claimed it yet: completes it, OK or ERROR, before
-     * returning.
+     * Serves the READ the calling thread has written into {@code slot} (a slot it owns, still EMPTY): posts it
+     * already CLAIMED, so no pump sees it PUBLISHED, reads it and completes it, OK or ERROR, before returning.
      *
-     * @return whether it served the request; when not, the pump serves it
+     * @throws IllegalStateException when the slot is not EMPTY
      */
-    public boolean tryServe(int slot) {
-        IoRequest posted = queue.tryPeek(slot);
-        if (posted == null || posted.op() != OP_READ || capabilities.pinned(posted.srcHandle()) == null) {
-            return false;
-        }
+    public void serve(int slot) {
         serving.set(slot, tickets.incrementAndGet());  // before the claim: whoever sees the claim sees the ticket
         try {
-            IoRequest claimed = queue.tryClaim(slot);
-            if (claimed == null) {
-                return false;
-            }
+            IoRequest claimed = queue.postClaimed(slot);
             try {
                 serve(claimed);
             } catch (RuntimeException e) {
@@ -83,7 +80,6 @@ public final class CallerReads {
                 LOG.error("serving the READ in IO queue slot {} on its worker's thread failed; it fails", slot, e);
                 finish(claimed, IoCompletion.error(claimed, IoError.IO_FAILURE, 0));
             }
-            return true;
         } finally {
             serving.set(slot, 0);
         }

@@ -134,12 +134,19 @@ public final class MegakernelIoQueue {
     }
 
     /**
-     * Claims the request in {@code slot} alone (CAS PUBLISHED → CLAIMED), as {@link #claimInto} claims many: the
-     * request, or {@code null} when the slot holds no PUBLISHED request (another claimed it first).
+     * Posts the request written into the EMPTY {@code slot} already claimed (EMPTY → CLAIMED), for a poster that
+     * serves it itself: no pump ever sees it PUBLISHED, and it is open (see {@link #hasOpenRequestOn}) until its
+     * completion like any other.
+     *
+     * @throws IllegalStateException when the slot is not EMPTY (it holds another request)
      */
-    public IoRequest tryClaim(int slot) {
+    public IoRequest postClaimed(int slot) {
         int at = wordOffset(checkSlot(slot), STATUS);
-        return buffer.compareAndSetInt(at, PUBLISHED, CLAIMED) ? read(slot) : null;
+        if (!buffer.compareAndSetInt(at, EMPTY, CLAIMED)) {
+            throw new IllegalStateException("IO queue slot " + slot + " is not EMPTY (status "
+                + buffer.getIntVolatile(at) + "): only a free slot takes a new request");
+        }
+        return read(slot);
     }
 
     /**

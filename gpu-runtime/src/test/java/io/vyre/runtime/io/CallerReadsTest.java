@@ -2,6 +2,7 @@ package io.vyre.runtime.io;
 
 import static io.vyre.runtime.protocol.IoQueueDescriptor.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vyre.runtime.memory.NativeBuffer;
 import io.vyre.runtime.memory.NativeMemory;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A worker's READ served on its own thread: the same checks, completions and errors as the pump's, only what it can
- * serve, and fences that wait for it.
+ * A worker's READ served on its own thread: the same checks, completions and errors as the pump's, only files held
+ * open since their registration, never seen PUBLISHED by a pump, and fences that wait for it.
  */
 class CallerReadsTest {
     @TempDir
@@ -46,7 +47,14 @@ class CallerReadsTest {
         memory.close();
     }
 
+    /** Posts a request PUBLISHED, for a pump. */
     private void post(int slot, int op, int src, int dst, long offset, int count) {
+        write(slot, op, src, dst, offset, count);
+        queueMemory.putIntRelease(wordOffset(slot, STATUS), WorkRingDescriptor.PUBLISHED);
+    }
+
+    /** Writes a request's words into an EMPTY slot, as a worker does before it serves the request itself. */
+    private void write(int slot, int op, int src, int dst, long offset, int count) {
         queueMemory.putInt(wordOffset(slot, OP_TYPE), op);
         queueMemory.putInt(wordOffset(slot, SRC_HANDLE), src);
         queueMemory.putInt(wordOffset(slot, DST_HANDLE), dst);
@@ -54,7 +62,6 @@ class CallerReadsTest {
         queueMemory.putInt(wordOffset(slot, OFFSET_HI), (int) (offset >>> 32));
         queueMemory.putInt(wordOffset(slot, BYTE_COUNT), count);
         queueMemory.putInt(wordOffset(slot, TAG), 77);
-        queueMemory.putIntRelease(wordOffset(slot, STATUS), WorkRingDescriptor.PUBLISHED);
     }
 
     private Path file(String name, byte[] content) throws Exception {
@@ -68,11 +75,12 @@ class CallerReadsTest {
         int file = caps.registerFileForRead(file("f.bin", content));
         NativeBuffer ingest = memory.allocate("ingest", 1 << 18);
         int buf = caps.registerBuffer(ingest);
-        post(5, OP_READ, file, buf, 12_345, 200_000);
+        write(5, OP_READ, file, buf, 12_345, 200_000);
 
-        assertThat(reads.tryServe(5)).isTrue();
+        assertThat(reads.canServe(file)).isTrue();
+        reads.serve(5);
 
-        assertThat(queue.status(5)).as("completed before tryServe returned").isEqualTo(STATUS_OK);
+        assertThat(queue.status(5)).as("completed before serve returned").isEqualTo(STATUS_OK);
         assertThat(queueMemory.getInt(wordOffset(5, BYTE_COUNT))).isEqualTo(200_000);
         assertThat(queueMemory.getInt(wordOffset(5, TAG))).as("the request's tag").isEqualTo(77);
         byte[] got = new byte[200_000];
@@ -84,26 +92,22 @@ class CallerReadsTest {
     }
 
     @Test
-    void shouldLeaveToThePumpWhatItCannotServe() throws Exception {
+    void shouldServeOnlyFilesHeldOpenSinceTheirRegistrationAndOnlyInAFreeSlot() throws Exception {
         int file = caps.registerFileForRead(file("f.bin", new byte[4096]));
         int buf = caps.registerBuffer(memory.allocate("ingest", 4096));
         int written = caps.registerFileForWrite(dir.resolve("out.bin"), 4096);
 
-        post(0, OP_WRITE, buf, written, 0, 100);
-        assertThat(reads.tryServe(0)).as("a WRITE").isFalse();
-        post(1, OP_FENCE, 0, 0, 0, 0);
-        assertThat(reads.tryServe(1)).as("a FENCE").isFalse();
-        post(2, OP_READ, 9_999, buf, 0, 100);
-        assertThat(reads.tryServe(2)).as("a READ of a handle without a registration descriptor").isFalse();
-        post(3, OP_READ, file, buf, 0, 100);
-        assertThat(queue.tryClaim(3)).as("a pump claims it first").isNotNull();
-        assertThat(reads.tryServe(3)).as("a READ a pump claimed").isFalse();
+        assertThat(reads.canServe(file)).isTrue();
+        assertThat(reads.canServe(written)).as("a file registered for WRITE").isFalse();
+        assertThat(reads.canServe(buf)).as("a buffer").isFalse();
+        assertThat(reads.canServe(9_999)).as("an unknown handle").isFalse();
+        caps.release(file);
+        assertThat(reads.canServe(file)).as("a released file").isFalse();
 
-        assertThat(queue.status(0)).isEqualTo(WorkRingDescriptor.PUBLISHED);
-        assertThat(queue.status(1)).isEqualTo(WorkRingDescriptor.PUBLISHED);
-        assertThat(queue.status(2)).as("the pump fails it, naming the unknown handle")
-            .isEqualTo(WorkRingDescriptor.PUBLISHED);
-        assertThat(queue.status(3)).isEqualTo(WorkRingDescriptor.CLAIMED);
+        post(3, OP_READ, file, buf, 0, 100);
+        assertThatThrownBy(() -> reads.serve(3)).as("a slot that holds a request")
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("slot 3 is not EMPTY");
+        assertThat(queue.status(3)).as("left as it was").isEqualTo(WorkRingDescriptor.PUBLISHED);
         assertThat(reads.readsDone()).isZero();
     }
 
@@ -113,21 +117,21 @@ class CallerReadsTest {
         int file = caps.registerFileForRead(f);
         int buf = caps.registerBuffer(memory.allocate("ingest", 8192));
 
-        post(0, OP_READ, file, buf, 9_000, 2_000);
-        assertThat(reads.tryServe(0)).isTrue();
+        write(0, OP_READ, file, buf, 9_000, 2_000);
+        reads.serve(0);
         assertThat(queue.status(0)).as("past the file's bound").isEqualTo(STATUS_ERROR);
         assertThat(queueMemory.getInt(wordOffset(0, TAG))).isEqualTo(IoError.OUT_OF_BOUNDS.code());
 
-        post(1, OP_READ, file, buf, 0, 9_000);
-        assertThat(reads.tryServe(1)).isTrue();
+        write(1, OP_READ, file, buf, 0, 9_000);
+        reads.serve(1);
         assertThat(queue.status(1)).as("more than the ingest buffer holds").isEqualTo(STATUS_ERROR);
         assertThat(queueMemory.getInt(wordOffset(1, TAG))).isEqualTo(IoError.OUT_OF_BOUNDS.code());
 
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
             raf.setLength(6_000);  // truncated underneath: the handle's bound is still 10,000
         }
-        post(2, OP_READ, file, buf, 4_000, 4_000);
-        assertThat(reads.tryServe(2)).isTrue();
+        write(2, OP_READ, file, buf, 4_000, 4_000);
+        reads.serve(2);
         assertThat(queue.status(2)).isEqualTo(STATUS_ERROR);
         assertThat(queueMemory.getInt(wordOffset(2, TAG))).isEqualTo(IoError.SHORT_READ.code());
         assertThat(queueMemory.getInt(wordOffset(2, BYTE_COUNT))).as("the bytes that were there").isEqualTo(2_000);
@@ -159,8 +163,8 @@ class CallerReadsTest {
         int bufB = caps.registerBuffer(memory.allocate("b", 4096));
 
         held.put(4, new CountDownLatch(1));
-        post(4, OP_READ, file, bufA, 0, 4096);
-        CompletableFuture<Boolean> earlier = CompletableFuture.supplyAsync(() -> slow.tryServe(4));
+        write(4, OP_READ, file, bufA, 0, 4096);
+        CompletableFuture<Void> earlier = CompletableFuture.runAsync(() -> slow.serve(4));
         awaitStatus(4, WorkRingDescriptor.CLAIMED);
         post(1, OP_FENCE, 0, 0, 0, 0);
         for (int i = 0; i < 20; i++) {
@@ -170,18 +174,18 @@ class CallerReadsTest {
             .isEqualTo(WorkRingDescriptor.CLAIMED);
 
         held.put(9, new CountDownLatch(1));
-        post(9, OP_READ, file, bufB, 4096, 4096);
-        CompletableFuture<Boolean> later = CompletableFuture.supplyAsync(() -> slow.tryServe(9));
+        write(9, OP_READ, file, bufB, 4096, 4096);
+        CompletableFuture<Void> later = CompletableFuture.runAsync(() -> slow.serve(9));
         awaitStatus(9, WorkRingDescriptor.CLAIMED);
         held.get(4).countDown();
-        assertThat(earlier.get(10, TimeUnit.SECONDS)).isTrue();
+        earlier.get(10, TimeUnit.SECONDS);
         for (int i = 0; i < 20 && queue.status(1) != STATUS_OK; i++) {
             invoker.invoke();
         }
         assertThat(queue.status(1)).as("the read posted after the fence does not hold it").isEqualTo(STATUS_OK);
         assertThat(queue.status(9)).isEqualTo(WorkRingDescriptor.CLAIMED);
         held.get(9).countDown();
-        assertThat(later.get(10, TimeUnit.SECONDS)).isTrue();
+        later.get(10, TimeUnit.SECONDS);
         assertThat(queue.status(9)).isEqualTo(STATUS_OK);
         assertThat(pump.stats().reads()).as("the pump read nothing itself").isZero();
     }

@@ -29,9 +29,8 @@ import org.agrona.concurrent.IdleStrategy;
  * partitions: partition {@code t % p}), so one tenant's requests can neither take another's slots nor be
  * served with another's capabilities.
  *
- * <p>Where the host lets it ({@link CallerReads}), the worker serves its own READ right after publishing it: it
- * claims the request as a pump would and reads the bytes on its own thread, then finds the completion as if a pump
- * had written it.
+ * <p>Where the host lets it ({@link CallerReads}), the worker serves its own READ: it posts the request already
+ * claimed and reads the bytes on its own thread, then finds the completion as if a pump had written it.
  */
 final class KernelIoPort {
     static final int FREE = 0;
@@ -86,8 +85,12 @@ final class KernelIoPort {
         queue.putInt(wordOffset(slot, OFFSET_HI), (int) (offset >>> 32));
         queue.putInt(wordOffset(slot, BYTE_COUNT), byteCount);
         queue.putInt(wordOffset(slot, TAG), tag);
-        queue.putIntRelease(status, PUBLISHED);
-        boolean served = op == OP_READ && callerReads != null && callerReads.tryServe(slot);
+        boolean served = op == OP_READ && callerReads != null && callerReads.canServe(src);
+        if (served) {
+            callerReads.serve(slot);
+        } else {
+            queue.putIntRelease(status, PUBLISHED);
+        }
 
         idle.reset();
         int s;
