@@ -13,7 +13,8 @@
 #       (@RUN@ in them names the run, e.g. for a flight recording's file); JOB_ARGS go to scan itself (--lanes 8);
 #       JOB_PATTERNS picks which of the generated PATTERN_COUNTS the runs use
 # PATTERN_COUNTS (jobs, variants, suite) lists generate's patterns files: N (the demo's indicators, then random
-#       decoys) or feed-N (the indicators, then a threat-intelligence feed's IP addresses, domains, URLs, hashes)
+#       decoys), feed-N (the indicators, then a threat-intelligence feed's IP addresses, domains, URLs, hashes) or
+#       dense-N (the indicators, six words most log lines carry, then decoys: about one occurrence per 100 bytes)
 # variants: the jobs mode once per variant of VARIANTS, entries separated by ';', each NAME|JOB_RUNS|JOB_ARGS|JOB_JAVA_OPTS
 #       (e.g. 'inline|cuda:1 cuda:4|--warmup-runs 1|-Dvyre.io.read-piece-bytes=0;pieces|cuda:1 cuda:4|--warmup-runs 1|');
 #       every variant's job logs and the summary (variants.txt: rates, steady rates, round trips, pump reads) come
@@ -215,7 +216,7 @@ suite() {
       local ic=(); if [[ $case == ignore ]]; then ic=(--ignore-case); fi
       for run in ${SUITE_RUNS:-"vectorscan:16 peer-vectorscan:16 peer-ahocorasick:16 cpu:default cuda:4 auto:default"}; do
         local engine=${run%%:*} p=${run##*:} log="$out/suite/$n-$case-${run/:/-x}.log"
-        local set=decoys; if [[ $n == feed-* ]]; then set=feed; fi
+        local set=decoys; if [[ $n == *-* ]]; then set=${n%%-*}; fi
         local common=(--input "$data/logs" --patterns "$data/patterns-$n.txt" "${ic[@]}" --results "$results" --label "${mb} MiB set=$set")
         local subtasks=(--parallelism "$p"); if [[ $p == default ]]; then subtasks=(); fi
         rm -rf "$dir"

@@ -154,8 +154,9 @@ public final class SuiteReport {
             + " one (the megakernel: first chunk issued to last done; `vectorscan-direct`: its threads' scan time"
             + " alone). *core-s/GB*: host CPU seconds of the whole process per GB scanned. Compile times of the peers"
             + " and the direct baseline are paid before their jobs and not in their rates. *set*: `generate`'s patterns"
-            + " files, the demo's indicators then random decoys (`decoys`, `patterns-N.txt`) or a threat-intelligence"
-            + " feed's IP addresses, domains, URLs and hashes (`feed`, `patterns-feed-N.txt`).\n\n");
+            + " files, the demo's indicators then random decoys (`decoys`, `patterns-N.txt`), a threat-intelligence"
+            + " feed's IP addresses, domains, URLs and hashes (`feed`, `patterns-feed-N.txt`), or six words most log"
+            + " lines carry then decoys (`dense`, `patterns-dense-N.txt`: about one occurrence per 100 bytes).\n\n");
         if (!links.isEmpty() || !reads.isEmpty()) {
             b.append("Physical limits in the same run:");
             links.forEach((name, gbs) -> b.append(String.format(Locale.ROOT, " %s %.1f GB/s;", name, gbs)));

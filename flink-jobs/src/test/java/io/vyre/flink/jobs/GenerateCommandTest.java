@@ -67,15 +67,54 @@ class GenerateCommandTest {
     void shouldRefuseAPatternsEntryThatIsNotACountOrAFeed() {
         CliRun run = CliRun.of("generate", "--output", dir.toString(), "--patterns", "10,feeds-100");
         assertThat(run.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
-        assertThat(run.err()).startsWith("error:").contains("N or feed-N").contains("feeds-100");
-        for (String notAFileName : new String[] {"+10", "010", "feed-"}) {
+        assertThat(run.err()).startsWith("error:").contains("N, feed-N or dense-N").contains("feeds-100");
+        for (String notAFileName : new String[] {"+10", "010", "feed-", "dense-"}) {
             CliRun odd = CliRun.of("generate", "--output", dir.toString(), "--patterns", notAFileName);
             assertThat(odd.exitCode()).as(notAFileName).isEqualTo(VyreJobs.EXIT_USAGE);
-            assertThat(odd.err()).contains("N or feed-N").contains("'" + notAFileName + "'");
+            assertThat(odd.err()).contains("N, feed-N or dense-N").contains("'" + notAFileName + "'");
         }
         CliRun zero = CliRun.of("generate", "--output", dir.toString(), "--patterns", "feed-0");
         assertThat(zero.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
         assertThat(zero.err()).contains("[1, 1048576]").contains("'feed-0'");
+    }
+
+    @Test
+    void shouldWriteADenseSetWhoseFrequentWordsOccurAboutOncePerHundredBytes() throws Exception {
+        CliRun run = CliRun.of("generate", "--output", dir.toString(), "--megabytes", "2", "--patterns",
+            "1000,dense-1000");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> dense = Files.readAllLines(dir.resolve("patterns-dense-1000.txt"), StandardCharsets.US_ASCII);
+        List<String> decoys = Files.readAllLines(dir.resolve("patterns-1000.txt"), StandardCharsets.US_ASCII);
+        assertThat(dense).hasSize(1000).doesNotHaveDuplicates().startsWith(decoys.subList(0, 10).toArray(String[]::new));
+        assertThat(dense.subList(10, 16)).containsExactly("HTTP/1.1", "publickey", "web-01", "/login", "upstream",
+            "cache miss");
+        StringBuilder logs = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir.resolve("logs"))) {
+            for (Path log : files.toList()) {
+                logs.append(Files.readString(log, StandardCharsets.US_ASCII));
+            }
+        }
+        String text = logs.toString();
+        assertThat(dense.subList(16, dense.size()).stream().filter(text::contains).toList())
+            .as("the decoys after the frequent words").isEmpty();
+        long frequent = dense.subList(10, 16).stream().mapToLong(w -> occurrences(text, w)).sum();
+        assertThat(text.length() / (double) frequent).as("bytes per occurrence of the frequent words")
+            .isBetween(80.0, 130.0);
+    }
+
+    @Test
+    void shouldRefuseADenseSetWithoutRoomForItsFrequentWords() {
+        CliRun run = CliRun.of("generate", "--output", dir.toString(), "--patterns", "dense-15");
+        assertThat(run.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
+        assertThat(run.err()).contains("[16, 1048576] for a dense set").contains("'dense-15'");
+    }
+
+    private static long occurrences(String text, String word) {
+        long n = 0;
+        for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     @Test

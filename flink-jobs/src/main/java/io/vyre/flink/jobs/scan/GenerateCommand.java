@@ -30,8 +30,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--patterns", split = ",", defaultValue = "10,1000,10000", paramLabel = "SET[,SET...]",
         description = "Patterns files to write, DIR/patterns-SET.txt each (default 10,1000,10000): N is the demo's"
             + " 10 indicators then seeded random decoys, N patterns in all; feed-N the indicators then what a"
-            + " threat-intelligence feed lists (IP addresses, domains, URLs, hashes). Neither's additions occur in"
-            + " the logs.")
+            + " threat-intelligence feed lists (IP addresses, domains, URLs, hashes); dense-N the indicators, six"
+            + " words most log lines carry (about one occurrence per 100 bytes), then decoys. Decoys and a feed's"
+            + " entries never occur in the logs.")
     List<String> patternSets;
 
     @Spec
@@ -55,23 +56,27 @@ public final class GenerateCommand implements Callable<Integer> {
         return VyreJobs.EXIT_OK;
     }
 
-    /** One {@code --patterns} entry, N or feed-N: the file's name part, its kind and its pattern count. */
+    /** One {@code --patterns} entry, N, feed-N or dense-N: the file's name part, its kind and its pattern count. */
     private record PatternsFile(String name, DemoData.PatternSet set, int count) {
         private static final String FEED = "feed-";
+        private static final String DENSE = "dense-";
 
         /** Parses and checks an entry (it names a file: plain digits only). */
         static PatternsFile parse(String entry) {
-            if (!entry.matches("(" + FEED + ")?(0|[1-9][0-9]{0,8})")) {
-                throw new UserError("--patterns entries are N or feed-N (N a pattern count), got '" + entry + "'",
-                    VyreJobs.EXIT_USAGE, null);
+            if (!entry.matches("(" + FEED + "|" + DENSE + ")?(0|[1-9][0-9]{0,8})")) {
+                throw new UserError("--patterns entries are N, feed-N or dense-N (N a pattern count), got '" + entry
+                    + "'", VyreJobs.EXIT_USAGE, null);
             }
-            boolean feed = entry.startsWith(FEED);
-            int n = Integer.parseInt(feed ? entry.substring(FEED.length()) : entry);
-            if (n < 1 || n > PatternsConstant.MAX_PATTERNS) {
-                throw new UserError("--patterns counts must be in [1, " + PatternsConstant.MAX_PATTERNS + "], got '"
-                    + entry + "'", VyreJobs.EXIT_USAGE, null);
+            DemoData.PatternSet set = entry.startsWith(FEED) ? DemoData.PatternSet.FEED
+                : entry.startsWith(DENSE) ? DemoData.PatternSet.DENSE : DemoData.PatternSet.DECOYS;
+            int n = Integer.parseInt(entry.substring(entry.indexOf('-') + 1));
+            int least = set == DemoData.PatternSet.DENSE ? DemoData.INDICATORS.size() + DemoData.DENSE_TOKENS.size() : 1;
+            if (n < least || n > PatternsConstant.MAX_PATTERNS) {
+                throw new UserError("--patterns counts must be in [" + least + ", " + PatternsConstant.MAX_PATTERNS
+                    + "]" + (least > 1 ? " for a dense set (the indicators and the frequent words come first)" : "")
+                    + ", got '" + entry + "'", VyreJobs.EXIT_USAGE, null);
             }
-            return new PatternsFile(entry, feed ? DemoData.PatternSet.FEED : DemoData.PatternSet.DECOYS, n);
+            return new PatternsFile(entry, set, n);
         }
     }
 }
