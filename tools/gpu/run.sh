@@ -229,7 +229,7 @@ suite() {
           *) timeout "$limit" $java -cp "$root/jobs/*" io.vyre.flink.jobs.VyreJobs scan --backend "$engine" \
                "${common[@]}" "${subtasks[@]}" --output "$dir" --verbose > "$log" 2>&1 ;;
         esac
-        echo "$n patterns $case $run: exit $?"; grep -E "^(scanned|streaming|baseline|scanning alone|cpu|error)" "$log" | cut -c1-160
+        echo "$n patterns $case $run: exit $?"; grep -E "^(scanned|streaming|baseline|scanning alone|cpu|error)" "$log" | cut -c1-320
         if [[ $engine != vectorscan ]]; then digest "$dir" "$n patterns $case $run"; fi
       done
     done

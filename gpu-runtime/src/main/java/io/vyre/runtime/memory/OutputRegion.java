@@ -83,7 +83,16 @@ public final class OutputRegion {
 
     /** Calls {@code consumer} for each [offset, patternId] entry (emission order, which is unspecified). */
     public int forEachMatch(MatchConsumer consumer) {
-        int words = filledWords() - filledWords() % MATCH_ENTRY_WORDS;
+        return forEachMatch(filledWords(), consumer);
+    }
+
+    /**
+     * Calls {@code consumer} for each [offset, patternId] entry within the first {@code filledWords} words: a count
+     * the caller read once ({@link #filledWords}), so that what it sized for that count is what it is given.
+     */
+    public int forEachMatch(int filledWords, MatchConsumer consumer) {
+        int words = Math.min(filledWords, capacityWords);
+        words -= words % MATCH_ENTRY_WORDS;
         for (int w = 0; w < words; w += MATCH_ENTRY_WORDS) {
             consumer.accept(word(w), word(w + 1));
         }
@@ -92,7 +101,8 @@ public final class OutputRegion {
 
     /** Calls {@code consumer} for each [offset, length, value] entry. */
     public int forEachRecord(RecordConsumer consumer) {
-        int words = filledWords() - filledWords() % RECORD_ENTRY_WORDS;
+        int filled = filledWords();
+        int words = filled - filled % RECORD_ENTRY_WORDS;
         for (int w = 0; w < words; w += RECORD_ENTRY_WORDS) {
             consumer.accept(word(w), word(w + 1), word(w + 2));
         }

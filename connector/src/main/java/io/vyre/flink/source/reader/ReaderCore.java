@@ -5,6 +5,8 @@ import io.vyre.flink.runtime.VyreRuntimeSettings;
 import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.runtime.Lane;
 import io.vyre.runtime.VyreTenant;
+import io.vyre.runtime.memory.OutputRegion;
+import io.vyre.runtime.protocol.OutputRegionDescriptor;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -132,11 +134,21 @@ final class ReaderCore<T> {
 
     /** A finished chunk's [offset, pattern id] entries as {@code offset << 32 | id}, in order of offset, then id. */
     static long[] sortedMatches(Chunk chunk) {
-        long[] entries = new long[chunk.lane.output().filledWords() / 2];
+        OutputRegion output = chunk.lane.output();
+        int words = output.filledWords();  // read once: the kernel is done with the region, nothing may move it now
+        long[] entries = new long[words / OutputRegionDescriptor.MATCH_ENTRY_WORDS];
         int[] n = {0};
-        chunk.lane.output().forEachMatch((offset, id) -> entries[n[0]++] = (Integer.toUnsignedLong(offset) << 32) | id);
-        long[] filled = n[0] == entries.length ? entries : Arrays.copyOf(entries, n[0]);
-        Arrays.sort(filled);
-        return filled;
+        output.forEachMatch(words, (offset, id) -> entries[n[0]++] = (Integer.toUnsignedLong(offset) << 32)
+            | Integer.toUnsignedLong(id));
+        int after = output.filledWords();
+        if (after != words) {
+            // a result written after its slot was DONE: emitting either count could lose or invent occurrences
+            throw new IllegalStateException("output region " + output.handle() + " held " + words + " words when its"
+                + " slot was done and " + after + " while they were read: the kernel wrote results after completing"
+                + " the chunk read from byte " + chunk.readFrom + "; nothing of the chunk is emitted, and the task"
+                + " fails so that Flink restarts it from its last checkpoint");
+        }
+        Arrays.sort(entries);
+        return entries;
     }
 }
