@@ -109,7 +109,8 @@ public final class DeviceRuntimes {
      * open. The owner's context says which device (backend, devices and owner index: auto is resolved by
      * measurement first), and what the tenant gets: {@code lanes} of {@code ingestBufferBytes} with output
      * regions of {@code outputRegionWords}, and a quota of twice its lanes in slots in flight. The runtime
-     * itself takes the IO path, watchdog, match engine and kernel limits of the owner that opened it.
+     * itself takes the IO path, watchdog, match engine and kernel limits of the owner that opened it; owners that
+     * differ in IO path, match engine or whether CPU workers read for themselves get runtimes of their own.
      *
      * A runtime with all its tenants taken (or faulted) leads to another runtime on the same device.
      *
@@ -119,8 +120,10 @@ public final class DeviceRuntimes {
         owner.conclude();
         EngineChoice.Choice choice = owner.chooseBackend();
         int device = Backends.device(choice.backend(), owner.backendSettings());
+        boolean workersRead = choice.backend() == BackendKind.CPU && callerReads(owner);
         String key = choice.backend().name().toLowerCase(Locale.ROOT) + device + "/" + owner.ioPath() + "/"
-            + owner.cpuMatchEngine() + (owner.hasBackendFactory() ? "/factory@" + System.identityHashCode(owner) : "");
+            + owner.cpuMatchEngine() + (workersRead ? "/workers-read" : "")
+            + (owner.hasBackendFactory() ? "/factory@" + System.identityHashCode(owner) : "");
         Shared shared = null;
         synchronized (this) {
             List<Shared> onDevice = runtimes.computeIfAbsent(key, k -> new ArrayList<>());
@@ -131,7 +134,7 @@ public final class DeviceRuntimes {
                 }
             }
             if (shared == null) {
-                VyreRuntimeContext context = deviceContext(owner, choice, device, onDevice.size());
+                VyreRuntimeContext context = deviceContext(owner, choice, device, onDevice.size(), workersRead);
                 if (onDevice.stream().anyMatch(d -> d.runtime.unserviceableReason() == null)) {
                     LOG.warn("{}: all {} tenants of the runtime on {} are taken; opening another runtime on the same"
                         + " device, which it time-slices (run fewer Vyre subtasks per task manager)", owner.name(),
@@ -252,19 +255,19 @@ public final class DeviceRuntimes {
 
     /** The device runtime's own context: the owner's device and kernel settings, room for the tenants. */
     private static VyreRuntimeContext deviceContext(VyreRuntimeContext owner, EngineChoice.Choice choice, int device,
-                                                    int others) {
+                                                    int others, boolean workersRead) {
         int tenants = owner.tenants() > 0 ? owner.tenants() : DEFAULT_TENANTS;
         String name = "vyre-" + choice.backend().name().toLowerCase(Locale.ROOT) + device + (others > 0 ? "-" + others : "");
         VyreRuntimeContext context = new VyreRuntimeContext().name(name).decided(choice)
             .devices(choice.backend() == BackendKind.CUDA ? List.of(device) : List.of()).ownerIndex(0)
             .cpuWorkers(cpuWorkersFor(owner))
             .tenants(tenants).ioQueueSlots(TENANT_IO_SLOTS)
-            .ioPumps(Math.min(tenants + 1, ioPumps(choice.backend() == BackendKind.CPU && callerReads(owner))))
+            .ioPumps(Math.min(tenants + 1, ioPumps(workersRead)))
             .ringCapacity(Math.min(WorkRingDescriptor.MAX_CAPACITY,
                 WorkRingDescriptor.capacityFor((tenants + 1) * 2 * owner.lanes())))
             .lanes(1).ingestBufferBytes(NativeMemory.PAGE_SIZE).outputRegionWords(1024)
             .ioPath(owner.ioPath()).ioReadPieceBytes(ioReadPieceBytes(owner, choice.backend()))
-            .callerReads(callerReads(owner))
+            .callerReads(workersRead)
             .watchdogTimeout(owner.watchdogTimeout()).cpuMatchEngine(owner.cpuMatchEngine())
             .kernelLimits(owner.kernelLimits()).gpuBlocks(owner.gpuBlocks()).deviceArenaBytes(owner.deviceArenaBytes())
             .nativeMemoryLimit(Long.MAX_VALUE);

@@ -161,6 +161,9 @@ public final class VyreRuntime implements AutoCloseable {
                 ? new CallerReads(ioQueue, capabilities, (request, completion) -> b.ioCompletions().publish(request,
                     completion))
                 : null;
+            if (callerReads != null) {
+                capabilities.readByWorkers();
+            }
             if (context.servesIoQueue()) {
                 int shards = context.ioPumps();
                 for (int shard = 0; shard < shards; shard++) {
@@ -272,7 +275,7 @@ public final class VyreRuntime implements AutoCloseable {
 
     /** IO requests claimed and not completed, over all pumps. */
     public long ioInFlight() {
-        long n = 0;
+        long n = callerReads == null ? 0 : callerReads.inFlight();
         for (IoPumpAgent p : pumps) {
             n += p.inFlight();
         }
@@ -784,10 +787,12 @@ public final class VyreRuntime implements AutoCloseable {
             readNanos += p.stats().readNanos();
             cpuNanos += Math.max(0, p.stats().cpuNanos());
         }
-        String summary = reads == 0 ? "" : String.format(Locale.ROOT, "; %d IO pump%s read %.2f GiB in %,d reads, %.3f"
-            + " ms each from claim to the last byte on average, %.2f s of the pumps' CPU", pumps.size(),
-            pumps.size() == 1 ? "" : "s", bytes / (double) (1L << 30), reads, readNanos / (double) reads / 1e6,
-            cpuNanos / 1e9);
+        String summary = pumps.isEmpty() ? "" : reads == 0
+            ? String.format(Locale.ROOT, "; %d IO pump%s, %.2f s of their CPU", pumps.size(),
+                pumps.size() == 1 ? "" : "s", cpuNanos / 1e9)
+            : String.format(Locale.ROOT, "; %d IO pump%s read %.2f GiB in %,d reads, %.3f ms each from claim to the"
+                + " last byte on average, %.2f s of the pumps' CPU", pumps.size(), pumps.size() == 1 ? "" : "s",
+                bytes / (double) (1L << 30), reads, readNanos / (double) reads / 1e6, cpuNanos / 1e9);
         if (callerReads != null && callerReads.readsDone() > 0) {
             summary += String.format(Locale.ROOT, "; the kernel's workers read %.2f GiB themselves in %,d reads, %.3f ms"
                 + " each on average", callerReads.bytesRead() / (double) (1L << 30), callerReads.readsDone(),

@@ -198,10 +198,12 @@ public final class VyreRuntimeContext {
     }
 
     /**
-     * Whether the CPU megakernel's workers read their own slots' bytes (default true): a worker that posts a READ
-     * claims it as a pump would and reads the file on its own thread, then scans what is in its core's cache; off,
-     * every request waits for an IO pump to copy it on another core. A GPU's kernel cannot read files: on CUDA this
-     * changes nothing. See {@link io.vyre.runtime.io.CallerReads}.
+     * Whether the CPU megakernel's workers read their own slots' bytes (default true): a worker posts its READ
+     * already claimed, reads the file on its own thread with a positional read (not through io_uring), then scans
+     * what is in its core's cache; off, every request waits for an IO pump to copy it on another core. Such a read
+     * blocks its worker for as long as the file system takes (the IO wait limit does not cut it short): on a slow
+     * network file system, turn this off. A GPU's kernel cannot read files: on CUDA this changes nothing. See
+     * {@link io.vyre.runtime.io.CallerReads}.
      */
     public VyreRuntimeContext callerReads(boolean callerReads) {
         this.callerReads = callerReads;

@@ -51,6 +51,7 @@ class DeviceRuntimesCallerReadsTest {
     @Test
     void shouldLetTheWorkersOfASharedCpuRuntimeReadForThemselves() {
         DeviceRuntimes registry = DeviceRuntimes.shared();
+        assertThat(registry.openRuntimes()).as("runtimes other tests left open").isZero();
         VyreRuntimeContext owner = new VyreRuntimeContext().name("owner").backend(BackendKind.CPU).cpuWorkers(1)
             .tenants(2).lanes(1).ingestBufferBytes(1 << 16).outputRegionWords(1 << 12);
         try (VyreTenant tenant = registry.openTenant(owner)) {

@@ -8,6 +8,8 @@ import io.vyre.runtime.protocol.IoRequest;
 import io.vyre.runtime.protocol.MegakernelIoQueue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -34,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * showing its ticket, which is at most the last ticket taken then.
  *
  * <p>A worker interrupted while it reads closes the file's shared descriptor (a {@link FileChannel} is
- * interruptible): later reads of that file then fail with IO_FAILURE naming the closed channel. Workers are only
- * interrupted when their runtime closes.
+ * interruptible): later reads of that file then go to the pumps, which open it by its path (workers are only
+ * interrupted when their runtime closes, and an interrupted one does not serve). A handle released while a worker
+ * reads it fails that read with UNKNOWN_SOURCE_HANDLE; its reader gave the file up. A read blocks its worker for as
+ * long as the file system takes: the kernel's IO wait limit does not cut it short.
  */
 public final class CallerReads {
     private static final Logger LOG = LoggerFactory.getLogger(CallerReads.class);
@@ -58,9 +62,13 @@ public final class CallerReads {
         this.serving = new AtomicLongArray(queue.slotCount());
     }
 
-    /** Whether a READ from {@code srcHandle} can be served by its poster: a file held open since its registration. */
+    /**
+     * Whether a READ from {@code srcHandle} can be served by its poster: a file held open since its registration, by
+     * a thread that is not interrupted (an interrupted read would close that descriptor for every reader).
+     */
     public boolean canServe(int srcHandle) {
-        return capabilities.pinned(srcHandle) != null;
+        FileChannel channel = capabilities.pinned(srcHandle);
+        return channel != null && channel.isOpen() && !Thread.currentThread().isInterrupted();
     }
 
     /**
@@ -112,13 +120,19 @@ public final class CallerReads {
                 }
                 done += n;
             }
+        } catch (ClosedChannelException e) {
+            if (capabilities.source(file.handle()) == null) {
+                // released while it was read: the handle is gone, as it would be for a request posted after
+                finish(r, IoCompletion.error(r, IoError.UNKNOWN_SOURCE_HANDLE, (int) done));
+                return;
+            }
+            String message = "read of " + file.path() + " failed: the descriptor held since its registration was"
+                + " closed (" + e.getClass().getSimpleName() + (e instanceof ClosedByInterruptException
+                ? ": a reading thread was interrupted" : "") + "); release the handle and register the file again";
+            failed(r, file, message, done);
+            return;
         } catch (IOException e) {
-            int errno = FileChannelFileIo.errno(e);
-            String message = "read of " + file.path() + " failed: errno " + errno + " ("
-                + IoPumpAgent.errnoName(errno) + "): " + e;
-            capabilities.recordError(file.handle(), message);
-            LOG.warn("IO request {} failed: {}", r, message);
-            finish(r, IoCompletion.error(r, IoError.IO_FAILURE, (int) done));
+            failed(r, file, ResolvedRequest.failureMessage("read", file, FileChannelFileIo.errno(e)) + ": " + e, done);
             return;
         }
         if (done < count) {
@@ -128,10 +142,17 @@ public final class CallerReads {
             finish(r, IoCompletion.error(r, IoError.SHORT_READ, (int) done));
             return;
         }
-        readNanos.addAndGet(System.nanoTime() - start);
+        long nanos = System.nanoTime() - start;
+        finish(r, IoCompletion.ok(r, count));
+        readNanos.addAndGet(nanos);
         bytesRead.addAndGet(count);
         readsDone.incrementAndGet();
-        finish(r, IoCompletion.ok(r, count));
+    }
+
+    private void failed(IoRequest r, Capability file, String message, long done) {
+        capabilities.recordError(file.handle(), message);
+        LOG.warn("IO request {} failed: {}", r, message);
+        finish(r, IoCompletion.error(r, IoError.IO_FAILURE, (int) done));
     }
 
     private void finish(IoRequest r, IoCompletion completion) {
@@ -158,6 +179,17 @@ public final class CallerReads {
             }
         }
         return false;
+    }
+
+    /** Reads being served now. */
+    public int inFlight() {
+        int n = 0;
+        for (int slot = 0; slot < serving.length(); slot++) {
+            if (serving.get(slot) != 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Reads served with all their bytes. */

@@ -46,6 +46,8 @@ public final class IoCapabilities {
      * queue itself opens and closes its files, and nothing would ever take the queued entries.
      */
     private volatile boolean pumped;
+    /** Whether kernel workers read files themselves ({@link CallerReads}): the pumps then need not open them early. */
+    private volatile boolean readByWorkers;
 
     private record Owned(Capability file, int owner) {
     }
@@ -89,7 +91,7 @@ public final class IoCapabilities {
         owners.put(handle, tenant);
         Capability capability = Capability.fileForRead(handle, file, channel.size());
         sources.put(capability);
-        if (pumped) {
+        if (pumped && !readByWorkers) {
             registered.add(new Owned(capability, tenant));
         }
         return handle;
@@ -208,6 +210,14 @@ public final class IoCapabilities {
     /** A file registered for READ whose owner {@code serves} accepts (the pump that is to open it), or null. */
     Capability pollRegistered(IntPredicate serves) {
         return poll(registered, serves);
+    }
+
+    /**
+     * Kernel workers read the files registered from now on themselves, through the descriptors held since
+     * registration ({@link CallerReads}): pumps open a file only for a read they are given, not at its registration.
+     */
+    public void readByWorkers() {
+        readByWorkers = true;
     }
 
     /** An IO pump serves these capabilities from now on (called as it starts, before anything is registered). */

@@ -553,7 +553,7 @@ public final class IoPumpAgent implements Agent {
     }
 
     private void ioFailure(Pending p, int errno, String what) {
-        String message = what + " of " + p.file.path() + " failed: errno " + errno + " (" + errnoName(errno) + ")";
+        String message = ResolvedRequest.failureMessage(what, p.file, errno);
         capabilities.recordError(p.file.handle(), message);
         LOG.warn("IO request {} failed: {}", p.request, message);
         fail(p, IoError.IO_FAILURE, (int) p.done);

@@ -58,6 +58,11 @@ record ResolvedRequest(Capability file, Capability buffer, IoError error) {
         return r.offset() < 0 || count > bufferBound || r.offset() > fileBound - count;
     }
 
+    /** What a read or write that failed in the operating system tells the application, errno named. */
+    static String failureMessage(String what, Capability file, int errno) {
+        return what + " of " + file.path() + " failed: errno " + errno + " (" + IoPumpAgent.errnoName(errno) + ")";
+    }
+
     /** What a READ that found the file's end early tells the application (the pump's and a worker's alike). */
     static String shortReadMessage(IoRequest r, Capability file, long done) {
         return file.path() + " ended at byte " + (r.offset() + done) + " while " + r.byteCountUnsigned()

@@ -112,6 +112,56 @@ class CallerReadsTest {
     }
 
     @Test
+    void shouldLeaveReadsToThePumpsOnAnInterruptedThreadOrAClosedDescriptor() throws Exception {
+        int file = caps.registerFileForRead(file("f.bin", new byte[4096]));
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(reads.canServe(file)).as("an interrupted read would close the descriptor for all").isFalse();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(reads.canServe(file)).isTrue();
+        caps.pinned(file).close();
+        assertThat(reads.canServe(file)).as("a closed descriptor").isFalse();
+    }
+
+    @Test
+    void shouldFailAReadWhoseDescriptorWasClosedNamingWhy() throws Exception {
+        int file = caps.registerFileForRead(file("closed.bin", new byte[4096]));
+        int buf = caps.registerBuffer(memory.allocate("ingest", 4096));
+        caps.pinned(file).close();
+        write(0, OP_READ, file, buf, 0, 100);
+
+        reads.serve(0);
+
+        assertThat(queue.status(0)).isEqualTo(STATUS_ERROR);
+        assertThat(queueMemory.getInt(wordOffset(0, TAG))).isEqualTo(IoError.IO_FAILURE.code());
+        assertThat(caps.lastError(file)).contains("closed.bin").contains("descriptor held since its registration was"
+            + " closed").contains("register the file again");
+    }
+
+    @Test
+    void shouldAnswerAReadWhoseCompletionCouldNotBePublishedWithAnError() throws Exception {
+        int file = caps.registerFileForRead(file("f.bin", new byte[4096]));
+        int buf = caps.registerBuffer(memory.allocate("ingest", 4096));
+        int[] calls = {0};
+        CallerReads flaky = new CallerReads(queue, caps, (request, completion) -> {
+            if (calls[0]++ == 0) {
+                throw new IllegalStateException("the first publication fails");
+            }
+            queue.complete(completion);
+        });
+        write(2, OP_READ, file, buf, 0, 100);
+
+        flaky.serve(2);
+
+        assertThat(queue.status(2)).as("answered, so its worker does not wait for its IO limit")
+            .isEqualTo(STATUS_ERROR);
+        assertThat(queueMemory.getInt(wordOffset(2, TAG))).isEqualTo(IoError.IO_FAILURE.code());
+        assertThat(flaky.inFlight()).isZero();
+    }
+
+    @Test
     void shouldFailWhatThePumpFailsWithThePumpsErrors() throws Exception {
         Path f = file("shrinking.bin", new byte[10_000]);
         int file = caps.registerFileForRead(f);

@@ -143,10 +143,13 @@ final class ReaderCore<T> {
         int after = output.filledWords();
         if (after != words) {
             // a result written after its slot was DONE: emitting either count could lose or invent occurrences
-            throw new IllegalStateException("output region " + output.handle() + " held " + words + " words when its"
-                + " slot was done and " + after + " while they were read: the kernel wrote results after completing"
-                + " the chunk read from byte " + chunk.readFrom + "; nothing of the chunk is emitted, and the task"
-                + " fails so that Flink restarts it from its last checkpoint");
+            String what = chunk.packed == null ? chunk.cursor.split.path() + " from byte " + chunk.readFrom
+                : chunk.packed.size() + " packed small files";
+            throw new IllegalStateException("the output region (handle " + output.handle() + ") of the chunk of "
+                + what + " held " + words + " words when its slot was done and " + after + " while they were read:"
+                + " results were written after the kernel completed the chunk. Nothing of the chunk is emitted; the"
+                + " task fails so that Flink restarts it from its last checkpoint. This is a known defect of the CUDA"
+                + " backend with dense matches (docs/BENCHMARKS.md): run the source on the CPU backend for such data");
         }
         Arrays.sort(entries);
         return entries;

@@ -87,7 +87,9 @@ final class KernelIoPort {
         queue.putInt(wordOffset(slot, TAG), tag);
         boolean served = op == OP_READ && callerReads != null && callerReads.canServe(src);
         if (served) {
+            control.beat();  // a read on this thread is the kernel at work, however long the file system takes
             callerReads.serve(slot);
+            control.beat();
         } else {
             queue.putIntRelease(status, PUBLISHED);
         }
