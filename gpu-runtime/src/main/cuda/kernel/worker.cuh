@@ -264,7 +264,11 @@ __device__ u32 find_task(const KernelEnv& env, u32* slotOut) {
             head = load_relaxed(counter(env, DC_READY_HEAD + lane * DC_LINE_WORDS));
             tail = load_acquire_gpu(counter(env, DC_READY_TAIL + lane * DC_LINE_WORDS));
         }
-        u32 ready = __ballot_sync(FULL_MASK, lane < PRIORITY_LEVELS && head != tail);
+        // entries [head, tail) are ready. The two loads are not ordered against each other: head may be read after
+        // another worker took the entry at the tail read before it, and then runs ahead of that tail. "head != tail"
+        // took such a view for a ready entry and dequeued one the ring warp had not written (it ran the slot of the
+        // same ring index one lap earlier again); only a tail ahead of head says an entry is there.
+        u32 ready = __ballot_sync(FULL_MASK, lane < PRIORITY_LEVELS && (int) (tail - head) > 0);
         u32 slot = NO_HANDLE;
         while (ready) {
             u32 level = 31 - __clz(ready);
@@ -287,7 +291,7 @@ __device__ u32 find_task(const KernelEnv& env, u32* slotOut) {
                 head = load_relaxed(counter(env, DC_READY_HEAD + lane * DC_LINE_WORDS));
                 tail = load_acquire_gpu(counter(env, DC_READY_TAIL + lane * DC_LINE_WORDS));
             }
-            ready = __ballot_sync(FULL_MASK, lane < PRIORITY_LEVELS && head != tail);
+            ready = __ballot_sync(FULL_MASK, lane < PRIORITY_LEVELS && (int) (tail - head) > 0);
         }
         // one lane decides, so the whole warp takes the same branch
         u32 next = TASK_NONE;
