@@ -148,8 +148,9 @@ final class ReaderCore<T> {
             throw new IllegalStateException("the output region (handle " + output.handle() + ") of the chunk of "
                 + what + " held " + words + " words when its slot was done and " + after + " while they were read:"
                 + " results were written after the kernel completed the chunk. Nothing of the chunk is emitted; the"
-                + " task fails so that Flink restarts it from its last checkpoint. This is a known defect of the CUDA"
-                + " backend with dense matches (docs/BENCHMARKS.md): run the source on the CPU backend for such data");
+                + " task fails so that Flink restarts it from its last checkpoint. The CUDA backend did this with dense"
+                + " matches before 2026-12-02 (docs/BENCHMARKS.md); if it happens, run the source on the CPU backend and"
+                + " report it");
         }
         Arrays.sort(entries);
         return entries;
