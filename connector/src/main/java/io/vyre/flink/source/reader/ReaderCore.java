@@ -149,8 +149,7 @@ final class ReaderCore<T> {
                 + what + " held " + words + " words when its slot was done and " + after + " while they were read:"
                 + " results were written after the kernel completed the chunk. Nothing of the chunk is emitted; the"
                 + " task fails so that Flink restarts it from its last checkpoint. The CUDA backend did this with dense"
-                + " matches before 2026-12-02 (docs/BENCHMARKS.md); if it happens, run the source on the CPU backend and"
-                + " report it");
+                + " matches (docs/BENCHMARKS.md, 2026-12-02); where it happens, run the source on the CPU backend");
         }
         Arrays.sort(entries);
         return entries;
