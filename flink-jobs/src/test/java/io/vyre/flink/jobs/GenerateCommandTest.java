@@ -52,13 +52,7 @@ class GenerateCommandTest {
             .isBetween(250L, 550L);
         assertThat(added.stream().filter(p -> p.startsWith("http://")).count()).isBetween(100L, 300L);
         assertThat(added.stream().filter(p -> p.matches("[a-z0-9-]+\\.[a-z]{2,4}")).count()).isBetween(400L, 800L);
-        StringBuilder logs = new StringBuilder();
-        try (Stream<Path> files = Files.list(dir.resolve("logs"))) {
-            for (Path log : files.toList()) {
-                logs.append(Files.readString(log, StandardCharsets.US_ASCII));
-            }
-        }
-        String text = logs.toString();
+        String text = logsText();
         assertThat(added.stream().filter(text::contains).toList()).isEmpty();
         assertThat(feed.subList(0, 10).stream().filter(text::contains).count()).isEqualTo(10L);
     }
@@ -88,13 +82,7 @@ class GenerateCommandTest {
         assertThat(dense).hasSize(1000).doesNotHaveDuplicates().startsWith(decoys.subList(0, 10).toArray(String[]::new));
         assertThat(dense.subList(10, 16)).containsExactly("HTTP/1.1", "publickey", "web-01", "/login", "upstream",
             "cache miss");
-        StringBuilder logs = new StringBuilder();
-        try (Stream<Path> files = Files.list(dir.resolve("logs"))) {
-            for (Path log : files.toList()) {
-                logs.append(Files.readString(log, StandardCharsets.US_ASCII));
-            }
-        }
-        String text = logs.toString();
+        String text = logsText();
         assertThat(dense.subList(16, dense.size()).stream().filter(text::contains).toList())
             .as("the decoys after the frequent words").isEmpty();
         long frequent = dense.subList(10, 16).stream().mapToLong(w -> occurrences(text, w)).sum();
@@ -107,6 +95,17 @@ class GenerateCommandTest {
         CliRun run = CliRun.of("generate", "--output", dir.toString(), "--patterns", "dense-15");
         assertThat(run.exitCode()).isEqualTo(VyreJobs.EXIT_USAGE);
         assertThat(run.err()).contains("[16, 1048576] for a dense set").contains("'dense-15'");
+    }
+
+    /** All the generated log files' text, one after another. */
+    private String logsText() throws Exception {
+        StringBuilder logs = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir.resolve("logs"))) {
+            for (Path log : files.toList()) {
+                logs.append(Files.readString(log, StandardCharsets.US_ASCII));
+            }
+        }
+        return logs.toString();
     }
 
     private static long occurrences(String text, String word) {
