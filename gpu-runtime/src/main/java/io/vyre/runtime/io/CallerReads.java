@@ -106,13 +106,15 @@ public final class CallerReads {
         }
         Capability file = resolved.file();
         FileChannel channel = capabilities.pinned(file.handle());
+        if (channel == null) {
+            // released since it was resolved: the handle is gone, as it would be for a request posted after
+            finish(r, IoCompletion.error(r, IoError.UNKNOWN_SOURCE_HANDLE, 0));
+            return;
+        }
         long start = System.nanoTime();
         ByteBuffer into = resolved.buffer().buffer().byteBuffer().limit(count);
         long done = 0;
         try {
-            if (channel == null) {
-                throw new IOException("the handle was released while its read was being served");
-            }
             while (done < count) {
                 int n = channel.read(into, r.offset() + done);
                 if (n <= 0) {
