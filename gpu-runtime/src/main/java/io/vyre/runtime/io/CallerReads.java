@@ -23,12 +23,12 @@ import org.slf4j.LoggerFactory;
  * reads and scans on each of its threads does, and it needs no core for a pump.
  *
  * <p>The request still goes through the IO queue and its rules. The worker posts it already CLAIMED (a pump never
- * sees it PUBLISHED, so exactly one of them serves it, and it is open until its completion like any other); it is checked against the capability tables as the pump
- * checks it ({@link ResolvedRequest}); its bytes come through the descriptor the file has been held open by since
- * its registration ({@link IoCapabilities}), so a file renamed or deleted since is still the one read; it completes
- * through the backend's publisher with the pump's completions and error codes, its errors recorded on the handle.
- * A request this cannot serve ({@link #canServe}: a file without a registration descriptor) and every request other
- * than a READ are posted PUBLISHED for a pump.
+ * sees it PUBLISHED, so exactly one of them serves it, and it is open until its completion like any other); it is
+ * checked against the capability tables as the pump checks it ({@link ResolvedRequest}); its bytes come through the
+ * descriptor the file has been held open by since its registration ({@link IoCapabilities}), so a file renamed or
+ * deleted since is still the one read; it completes through the backend's publisher with the pump's completions and
+ * error codes, its errors recorded on the handle. A READ this cannot serve ({@link #canServe}: no open registration
+ * descriptor, or an interrupted thread) and every request other than a READ are posted PUBLISHED for a pump.
  *
  * <p>A FENCE orders these reads too: the pump serving a tenant's partition asks {@link #openUpTo} before it
  * completes a fence. Each read takes a ticket before it is posted and shows it in its slot until it completed; a read

@@ -51,9 +51,9 @@ final class KernelIoPort {
     /** Of those, the READs the worker served itself ({@link CallerReads}), and how long each took it. */
     private final TimeTally servedHere = new TimeTally();
     /**
-     * An upper bound on the part of each wait for a pump before it claimed the request: from asking for an IO slot to the
-     * first idle turn that saw it CLAIMED, or to its completion where no turn did (a turn may park up to 100 us,
-     * and a worker may wait longer for a core).
+     * An upper bound on the part of each wait for a pump before it claimed the request: from asking for an IO slot
+     * to the first idle turn that saw it CLAIMED, or to its completion where no turn did (a turn may park up to
+     * 100 us, and a worker may wait longer for a core).
      */
     private final TimeTally claimWaits = new TimeTally();
 
