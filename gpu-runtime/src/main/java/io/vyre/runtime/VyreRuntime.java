@@ -12,6 +12,7 @@ import io.vyre.runtime.bytecode.Vir0Validator;
 import io.vyre.runtime.io.CallerReads;
 import io.vyre.runtime.io.Capability;
 import io.vyre.runtime.io.IoCapabilities;
+import io.vyre.runtime.io.IoCompletionPublisher;
 import io.vyre.runtime.io.IoPath;
 import io.vyre.runtime.io.IoPumpAgent;
 import io.vyre.runtime.memory.NativeBuffer;
@@ -157,9 +158,9 @@ public final class VyreRuntime implements AutoCloseable {
             ioOpenInto = handle -> ioQueue.hasOpenRequestOn(handle) || !b.ioCompletions().landed(handle);
             lanes = lanePool(context.name(), laneList);
             tenantsInUse = new boolean[context.tenants() + 1];
+            IoCompletionPublisher completions = (request, completion) -> b.ioCompletions().publish(request, completion);
             callerReads = context.servesIoQueue() && context.callerReads() && created.kind() == BackendKind.CPU
-                ? new CallerReads(ioQueue, capabilities, (request, completion) -> b.ioCompletions().publish(request,
-                    completion))
+                ? new CallerReads(ioQueue, capabilities, completions)
                 : null;
             if (callerReads != null) {
                 capabilities.readByWorkers();
@@ -169,9 +170,7 @@ public final class VyreRuntime implements AutoCloseable {
                 for (int shard = 0; shard < shards; shard++) {
                     String pumpName = "vyre-io-pump-" + context.name() + (shards > 1 ? "-" + shard : "");
                     IoPumpAgent agent = new IoPumpAgent(pumpName, ioQueue, capabilities, context.ioPath(),
-                        context.ioReadPieceBytes(),
-                        (request, completion) -> b.ioCompletions().publish(request, completion), shard, shards)
-                        .alongside(callerReads);
+                        context.ioReadPieceBytes(), completions, shard, shards).alongside(callerReads);
                     if (context.tenants() > 0) {
                         agent.servePartitionsBelow(1);  // raised as tenants take their ids
                     }

@@ -113,16 +113,11 @@ public final class CallerReads {
         }
         long start = System.nanoTime();
         ByteBuffer into = resolved.buffer().buffer().byteBuffer().limit(count);
-        long done = 0;
+        long done;
         try {
-            while (done < count) {
-                int n = channel.read(into, r.offset() + done);
-                if (n <= 0) {
-                    break;
-                }
-                done += n;
-            }
+            done = FileChannelFileIo.readAt(channel, into, r.offset());
         } catch (ClosedChannelException e) {
+            done = into.position();
             if (capabilities.source(file.handle()) == null) {
                 // released while it was read: the handle is gone, as it would be for a request posted after
                 finish(r, IoCompletion.error(r, IoError.UNKNOWN_SOURCE_HANDLE, (int) done));
@@ -134,6 +129,7 @@ public final class CallerReads {
             failed(r, file, message, done);
             return;
         } catch (IOException e) {
+            done = into.position();
             failed(r, file, ResolvedRequest.failureMessage("read", file, FileChannelFileIo.errno(e)) + ": " + e, done);
             return;
         }

@@ -50,18 +50,28 @@ public final class FileChannelFileIo implements FileIo {
         }
         ByteBuffer dst = into.byteBuffer().position(bufferOffset).limit(bufferOffset + length);
         try {
-            long total = 0;
-            while (dst.hasRemaining()) {
-                int n = channel.read(dst, fileOffset + total);
-                if (n <= 0) {
-                    break;
-                }
-                total += n;
-            }
-            done(token, total);
+            done(token, readAt(channel, dst, fileOffset));
         } catch (IOException e) {
             done(token, -errno(e));
         }
+    }
+
+    /**
+     * Reads into {@code dst}'s remaining bytes from {@code fileOffset} on, positionally, until it is full or the file
+     * ends; on an exception, {@code dst}'s position says how far it got.
+     *
+     * @return the bytes read
+     */
+    static long readAt(FileChannel channel, ByteBuffer dst, long fileOffset) throws IOException {
+        long total = 0;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, fileOffset + total);
+            if (n <= 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
     }
 
     @Override
