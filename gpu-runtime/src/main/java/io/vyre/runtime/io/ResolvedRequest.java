@@ -17,26 +17,31 @@ record ResolvedRequest(Capability file, Capability buffer, IoError error) {
 
     /** A READ: a readable file into a writable buffer. */
     static ResolvedRequest forRead(IoCapabilities capabilities, MegakernelIoQueue queue, IoRequest r) {
-        Capability src = visible(capabilities, queue, capabilities.source(r.srcHandle()), r);
-        Capability dst = visible(capabilities, queue, capabilities.destination(r.dstHandle()), r);
-        IoError error = src == null ? IoError.UNKNOWN_SOURCE_HANDLE
-            : !src.readable() || src.kind() != Capability.Kind.FILE ? IoError.NO_READ_RIGHT
-            : dst == null ? IoError.UNKNOWN_DESTINATION_HANDLE
-            : !dst.writable() || dst.kind() != Capability.Kind.BUFFER ? IoError.NO_WRITE_RIGHT
-            : outOfBounds(r, src.boundBytes(), dst.boundBytes()) ? IoError.OUT_OF_BOUNDS : null;
-        return error != null ? new ResolvedRequest(null, null, error) : new ResolvedRequest(src, dst, null);
+        return resolve(capabilities, queue, r, Capability.Kind.FILE);
     }
 
     /** A WRITE: a readable buffer into a writable file. */
     static ResolvedRequest forWrite(IoCapabilities capabilities, MegakernelIoQueue queue, IoRequest r) {
+        return resolve(capabilities, queue, r, Capability.Kind.BUFFER);
+    }
+
+    /** A request from a readable source of {@code sourceKind} into a writable destination of the other kind. */
+    private static ResolvedRequest resolve(IoCapabilities capabilities, MegakernelIoQueue queue, IoRequest r,
+                                           Capability.Kind sourceKind) {
         Capability src = visible(capabilities, queue, capabilities.source(r.srcHandle()), r);
         Capability dst = visible(capabilities, queue, capabilities.destination(r.dstHandle()), r);
         IoError error = src == null ? IoError.UNKNOWN_SOURCE_HANDLE
-            : !src.readable() || src.kind() != Capability.Kind.BUFFER ? IoError.NO_READ_RIGHT
+            : !src.readable() || src.kind() != sourceKind ? IoError.NO_READ_RIGHT
             : dst == null ? IoError.UNKNOWN_DESTINATION_HANDLE
-            : !dst.writable() || dst.kind() != Capability.Kind.FILE ? IoError.NO_WRITE_RIGHT
-            : outOfBounds(r, dst.boundBytes(), src.boundBytes()) ? IoError.OUT_OF_BOUNDS : null;
-        return error != null ? new ResolvedRequest(null, null, error) : new ResolvedRequest(dst, src, null);
+            : !dst.writable() || dst.kind() == sourceKind ? IoError.NO_WRITE_RIGHT
+            : null;
+        if (error != null) {
+            return new ResolvedRequest(null, null, error);
+        }
+        Capability file = sourceKind == Capability.Kind.FILE ? src : dst;
+        Capability buffer = sourceKind == Capability.Kind.FILE ? dst : src;
+        return outOfBounds(r, file.boundBytes(), buffer.boundBytes()) ? new ResolvedRequest(null, null,
+            IoError.OUT_OF_BOUNDS) : new ResolvedRequest(file, buffer, null);
     }
 
     /**
