@@ -11,10 +11,23 @@ import org.apache.flink.annotation.PublicEvolving;
 @PublicEvolving
 public final class RecordBytes {
     private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+    /** "00" to "99", two bytes each. */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
 
     private byte[] bytes = new byte[256];
     private int length;
-    private final byte[] digits = new byte[20];
 
     /** Empties it (the sink does this before each record). */
     public RecordBytes clear() {
@@ -48,16 +61,42 @@ public final class RecordBytes {
             append((byte) '-');
             value = -value;
         }
-        int n = 0;
-        do {
-            digits[n++] = (byte) ('0' + value % 10);
-            value /= 10;
-        } while (value != 0);
+        int n = decimalDigits(value);
         ensure(n);
-        while (n > 0) {
-            bytes[length++] = digits[--n];
+        length += n;
+        int at = length;
+        // two digits per division (a scan's offsets have ten digits), in int arithmetic once the value fits one
+        while (value > Integer.MAX_VALUE) {
+            long q = value / 100;
+            int pair = (int) (value - q * 100) << 1;
+            bytes[--at] = DIGIT_PAIRS[pair + 1];
+            bytes[--at] = DIGIT_PAIRS[pair];
+            value = q;
+        }
+        int v = (int) value;
+        while (v >= 100) {
+            int q = v / 100;
+            int pair = (v - q * 100) << 1;
+            bytes[--at] = DIGIT_PAIRS[pair + 1];
+            bytes[--at] = DIGIT_PAIRS[pair];
+            v = q;
+        }
+        if (v >= 10) {
+            bytes[--at] = DIGIT_PAIRS[(v << 1) + 1];
+            bytes[--at] = DIGIT_PAIRS[v << 1];
+        } else {
+            bytes[--at] = (byte) ('0' + v);
         }
         return this;
+    }
+
+    /** How many decimal digits {@code value} (not negative) has. */
+    private static int decimalDigits(long value) {
+        if (value < 10) {
+            return 1;
+        }
+        int t = ((64 - Long.numberOfLeadingZeros(value)) * 1233) >>> 12;  // log10(2) ~ 1233 / 4096: within one below
+        return value < POWERS_OF_TEN[t] ? t : t + 1;
     }
 
     /** {@code text} in UTF-8 (unpaired surrogates as '?', as {@link String#getBytes} writes them). */

@@ -13,10 +13,17 @@ class RecordBytesTest {
     @Test
     void writesDecimalsAsLongToStringDoes() {
         RecordBytes out = new RecordBytes();
-        long[] values = {0, 7, -7, 10, 1_000_000_007L, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MIN_VALUE};
+        long[] values = {0, 7, -7, 10, 1_000_000_007L, Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, 1_000_000_000_000_000_000L,
+            Long.MAX_VALUE, Long.MIN_VALUE, Integer.MIN_VALUE};
         for (long v : values) {
             assertThat(new String(out.clear().appendDecimal(v).toByteArray(), StandardCharsets.US_ASCII))
                 .isEqualTo(Long.toString(v));
+        }
+        for (long p = 1; p <= Long.MAX_VALUE / 10; p *= 10) {  // every digit count's edges
+            for (long v : new long[] {p - 1, p, p + 1, 10 * p - 1, -p, -(p - 1)}) {
+                assertThat(new String(out.clear().appendDecimal(v).toByteArray(), StandardCharsets.US_ASCII))
+                    .isEqualTo(Long.toString(v));
+            }
         }
         for (int i = 0; i < 10_000; i++) {
             long v = random.nextLong() >> random.nextInt(64);

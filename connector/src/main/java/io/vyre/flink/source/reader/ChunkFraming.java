@@ -4,7 +4,7 @@ import io.vyre.flink.program.VyreProgram.Framing;
 import io.vyre.runtime.Lane;
 import io.vyre.runtime.protocol.SlotResult;
 import java.io.IOException;
-import java.util.List;
+import java.util.Collection;
 
 /**
  * How a program's framing cuts a split into chunks and turns a finished chunk's results into records: one
@@ -34,7 +34,7 @@ interface ChunkFraming<T> {
     void staged(SplitCursor c, StagedCut cut);
 
     /** The records of a finished chunk, in order (a position-only marker when it has none). */
-    List<VyreElement<T>> decode(Chunk chunk, SlotResult result) throws IOException;
+    Collection<VyreElement<T>> decode(Chunk chunk, SlotResult result) throws IOException;
 
     /**
      * A staged chunk's cut: the bytes it owns, its program flags and the bytes that go first into the next chunk

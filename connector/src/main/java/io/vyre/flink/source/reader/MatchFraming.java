@@ -4,7 +4,7 @@ import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.runtime.Lane;
 import io.vyre.runtime.protocol.SlotResult;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
 
 /**
  * Matches: each chunk owns a byte range of the split and reads the longest pattern's length - 1 bytes past it,
@@ -63,22 +63,26 @@ final class MatchFraming<T> implements ChunkFraming<T> {
     }
 
     @Override
-    public List<VyreElement<T>> decode(Chunk chunk, SlotResult result) {
+    public Collection<VyreElement<T>> decode(Chunk chunk, SlotResult result) {
         long[] entries = ReaderCore.sortedMatches(chunk);
         long nextOffset = chunk.stateOffset + chunk.own;
         if (!chunk.cursor.streamed) {
             core.bytesIn.inc(chunk.own);
         }
-        List<VyreElement<T>> out = new ArrayList<>(Math.max(1, entries.length - chunk.skip));
-        String path = chunk.cursor.split.path();
-        for (int i = chunk.skip; i < entries.length && (entries[i] >>> 32) < chunk.own; i++) {
-            long offset = chunk.readFrom + (entries[i] >>> 32);
-            int id = (int) entries[i];
-            if (!chunk.emittedBefore(offset, id)) {
-                out.add(new VyreElement<>(core.program.match(path, offset, id), chunk.stateOffset, offset, id,
-                    nextOffset, false));
-            }
+        // the entries are in key order: those emitted before a restore come first, those past the range last
+        int from = chunk.skip;
+        while (from < entries.length && chunk.emittedBefore(chunk.readFrom + (entries[from] >>> 32), (int) entries[from])) {
+            from++;
         }
-        return core.finish(out, chunk.stateOffset, nextOffset);
+        int to = from;
+        while (to < entries.length && (entries[to] >>> 32) < chunk.own) {
+            to++;
+        }
+        if (from == to) {
+            return core.finish(new ArrayList<>(1), chunk.stateOffset, nextOffset);
+        }
+        core.produced += to - from;
+        return new MatchRecords<>(core.program, chunk.cursor.split.path(), entries, from, to, chunk.readFrom,
+            chunk.stateOffset, nextOffset);
     }
 }

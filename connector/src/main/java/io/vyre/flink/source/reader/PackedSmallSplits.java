@@ -186,7 +186,7 @@ final class PackedSmallSplits<T> {
             }
             core.bytesIn.inc(own);
             core.finish(out, start, c.split.end());
-            if (out.size() == 1 && out.get(0).record() == null) {
+            if (ReaderCore.positionOnly(out)) {
                 out = List.of();  // the split finishes here: no position marker needed
             }
             records.put(c.id(), out);

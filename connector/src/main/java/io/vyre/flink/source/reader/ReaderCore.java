@@ -10,6 +10,7 @@ import io.vyre.runtime.protocol.OutputRegionDescriptor;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import org.apache.flink.metrics.Counter;
@@ -88,11 +89,14 @@ final class ReaderCore<T> {
         if (out.isEmpty()) {
             out.add(new VyreElement<>(null, chunkStart, VyreFileSplit.NONE, 0, nextOffset, true));
         } else {
-            VyreElement<T> last = out.get(out.size() - 1);
-            out.set(out.size() - 1, new VyreElement<>(last.record(), last.chunkStart(), last.resultStart(),
-                last.resultId(), last.nextOffset(), true));
+            out.get(out.size() - 1).asLast();
         }
         return out;
+    }
+
+    /** Whether a chunk's elements are only its position-only marker ({@link MatchRecords} always holds matches). */
+    static <T> boolean positionOnly(Collection<VyreElement<T>> elements) {
+        return elements instanceof List<VyreElement<T>> list && list.size() == 1 && list.get(0).record() == null;
     }
 
     /** A file that cannot be read: fail the job with the reason, or skip the rest of the split when allowed. */

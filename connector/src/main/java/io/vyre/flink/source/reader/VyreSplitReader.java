@@ -210,12 +210,12 @@ final class VyreSplitReader<T> implements SplitReader<VyreElement<T>, VyreFileSp
         if (!result.ok()) {
             return failed(chunk, result);
         }
-        List<VyreElement<T>> elements = framing.decode(chunk, result);
+        Collection<VyreElement<T>> elements = framing.decode(chunk, result);
         Set<String> finished = new HashSet<>();
         if (c.exhausted() && c.inFlight == 0 && !c.busy) {
             finished.add(c.id());
             core.finished(c);
-            if (elements.size() == 1 && elements.get(0).record() == null) {
+            if (ReaderCore.positionOnly(elements)) {
                 elements = List.of();  // a finished split keeps no position: no marker needed
             }
         }
