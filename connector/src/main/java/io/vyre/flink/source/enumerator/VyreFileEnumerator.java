@@ -11,10 +11,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.connector.source.SplitsAssignment;
@@ -52,6 +54,10 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     private Set<String> lastListed = Set.of();
     private final ArrayDeque<VyreFileSplit> unassigned;
     private final Set<Integer> noMoreSplitsSent = new HashSet<>();
+    /** Bounded, while it reports backlog: readers that asked for splits when none were left, not answered yet. */
+    private final Set<Integer> waiting = new LinkedHashSet<>();
+    /** Bounded: readers holding splits handed to them here, that have not reported them all read since. */
+    private final Set<Integer> holding = new HashSet<>();
     /** Continuous mode: streamed files (compressed, remote) seen once, by size; listed again until the size holds. */
     private final Map<String, Long> settling = new HashMap<>();
     private boolean backlogEnded;
@@ -187,10 +193,23 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
             bytes += size;
         }
         if (!batch.isEmpty()) {
+            holding.add(subtaskId);
             context.assignSplits(new SplitsAssignment<>(Map.of(subtaskId, batch)));
-        } else if (noMoreSplitsSent.add(subtaskId)) {
-            endBacklog();
-            context.signalNoMoreSplits(subtaskId);
+        } else if (backlogEnded) {
+            if (noMoreSplitsSent.add(subtaskId)) {
+                context.signalNoMoreSplits(subtaskId);
+            }
+        } else {
+            waiting.add(subtaskId);
+            endBacklogOnceDrained();
+        }
+    }
+
+    @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent event) {
+        if (event instanceof ReaderDrained) {
+            holding.remove(subtaskId);
+            endBacklogOnceDrained();
         }
     }
 
@@ -198,6 +217,8 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     public void addSplitsBack(List<VyreFileSplit> splits, int subtaskId) {
         unassigned.addAll(splits);
         noMoreSplitsSent.remove(subtaskId);
+        holding.remove(subtaskId);
+        waiting.remove(subtaskId);
         if (continuous()) {
             pushToReaders();
         }
@@ -211,17 +232,45 @@ public final class VyreFileEnumerator implements SplitEnumerator<VyreFileSplit, 
     }
 
     /**
-     * Every split is handed out: the source stops reporting backlog, so the checkpoint interval drops to
-     * execution.checkpointing.interval and the final checkpoint, which a bounded streaming job waits for before it
-     * finishes (FLIP-147), comes at that interval, not up to a whole backlog interval later. It is reported before
-     * the first reader is told there are no more splits: Flink delivers the report to every subtask of the source
-     * and fails over when one has already finished, and a reader finishes only after that signal. For the same
-     * reason it is never reported again (a reader that restarts and reads more splits does so at the short interval).
+     * Ends the backlog once it is over: no split waits and every registered reader has read all it was handed and
+     * asked for more. Until then a reader that asks when none are left waits for its answer (it has nothing to read
+     * meanwhile), so that the report comes before any reader is told there are no more splits: Flink delivers the
+     * report to every subtask of the source and fails over when one has already finished, and a reader finishes only
+     * after that signal. A reader handed a split while its report of being drained was on its way counts as drained:
+     * the backlog then ends early, as it did when it ended with the last split handed out, and that reader still
+     * reads its split.
+     */
+    private void endBacklogOnceDrained() {
+        if (backlogEnded || !unassigned.isEmpty()) {
+            return;
+        }
+        for (int reader : context.registeredReaders().keySet()) {
+            if (holding.contains(reader) || !waiting.contains(reader)) {
+                return;
+            }
+        }
+        endBacklog();
+        for (int reader : waiting) {
+            if (noMoreSplitsSent.add(reader)) {
+                context.signalNoMoreSplits(reader);
+            }
+        }
+        waiting.clear();
+    }
+
+    /**
+     * Every split is read: the source stops reporting backlog, so the checkpoint interval drops from
+     * execution.checkpointing.interval-during-backlog to execution.checkpointing.interval, and the final checkpoint,
+     * which a bounded streaming job waits for before it finishes (FLIP-147), comes at that interval, not up to a whole
+     * backlog interval later. While the input is read, checkpoints keep the backlog interval: a job over a few large
+     * files has every split handed out at its start, and with the short interval its sink synced its part files
+     * several times a second while it wrote (with dense matches the stream stood still for 0.6 s at a time). It is
+     * never reported again (a reader that restarts and reads more splits does so at the short interval).
      */
     private void endBacklog() {
         if (!backlogEnded) {
             backlogEnded = true;
-            LOG.info("bounded Vyre source: every split is handed out; no more backlog");
+            LOG.info("bounded Vyre source: every split is read; no more backlog");
             context.setIsProcessingBacklog(false);
         }
     }

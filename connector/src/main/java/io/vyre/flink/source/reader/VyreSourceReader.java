@@ -4,6 +4,7 @@ import io.vyre.flink.program.VyreProgram;
 import io.vyre.flink.runtime.GpuResources;
 import io.vyre.flink.runtime.RuntimeMetrics;
 import io.vyre.flink.runtime.VyreRuntimeSettings;
+import io.vyre.flink.source.enumerator.ReaderDrained;
 import io.vyre.flink.source.split.VyreFileSplit;
 import io.vyre.flink.source.split.VyreFileSplitState;
 import java.time.Duration;
@@ -72,12 +73,17 @@ public final class VyreSourceReader<T>
 
     /**
      * Asks for more once fewer splits than lanes are left, or less than a chunk per lane is still to be read
-     * (a request may bring a batch of small files, which the reader packs into few chunks).
+     * (a request may bring a batch of small files, which the reader packs into few chunks); tells the enumerator
+     * when it holds none any more, which ends a bounded source's backlog once every reader has.
      */
     @Override
     protected void onSplitFinished(Map<String, VyreFileSplitState> finished) {
-        if (getNumberOfCurrentlyAssignedSplits() < initialSplits || pendingBytes.get() < refillBytes) {
+        int left = getNumberOfCurrentlyAssignedSplits();
+        if (left < initialSplits || pendingBytes.get() < refillBytes) {
             context.sendSplitRequest();
+        }
+        if (left == 0) {
+            context.sendSourceEventToCoordinator(new ReaderDrained());
         }
     }
 

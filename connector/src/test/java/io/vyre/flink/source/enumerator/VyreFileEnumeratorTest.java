@@ -71,7 +71,7 @@ class VyreFileEnumeratorTest {
     }
 
     @Test
-    void shouldReportBacklogUntilEverySplitIsHandedOutBeforeAnyReaderHearsThereAreNoMore() throws Exception {
+    void shouldReportBacklogUntilEverySplitIsReadBeforeAnyReaderHearsThereAreNoMore() throws Exception {
         java.nio.file.Files.write(dir.resolve("a.log"), new byte[1000]);
         BacklogContext context = new BacklogContext(2);
         context.registerReader(0, "host");
@@ -83,8 +83,17 @@ class VyreFileEnumeratorTest {
         enumerator.handleSplitRequest(0, "host");
         org.assertj.core.api.Assertions.assertThat(context.backlog).as("a split was handed out").containsExactly(true);
         enumerator.handleSplitRequest(1, "host");
-        org.assertj.core.api.Assertions.assertThat(context.backlog).as("none left").containsExactly(true, false);
+        enumerator.handleSplitRequest(0, "host");  // a reader asks ahead while it reads
+        org.assertj.core.api.Assertions.assertThat(context.backlog).as("none left, one still read")
+            .containsExactly(true);
+        org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(1)).as("reader 1 waits").isNull();
+        enumerator.handleSourceEvent(1, new ReaderDrained());  // reader 1 held nothing: no change
+        org.assertj.core.api.Assertions.assertThat(context.backlog).containsExactly(true);
+        enumerator.handleSourceEvent(0, new ReaderDrained());
+        org.assertj.core.api.Assertions.assertThat(context.backlog).as("every split read").containsExactly(true, false);
         org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(1).hasReceivedNoMoreSplitsSignal())
+            .isTrue();
+        org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(0).hasReceivedNoMoreSplitsSignal())
             .isTrue();
         // a failed reader's split comes back: read again at the short interval, never a second report (Flink
         // would deliver it to subtasks that may have finished, and fail over)
@@ -212,6 +221,9 @@ class VyreFileEnumeratorTest {
         // 303 splits for one reader: batches of half of what waits (152 of 303, 76 of 151, ...) while the files
         // are small, then the 10 MiB file's three ranges of 4 MiB singly
         org.assertj.core.api.Assertions.assertThat(perRequest).containsExactly(152, 76, 38, 19, 9, 5, 1, 1, 1, 1, 0);
+        org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(0).hasReceivedNoMoreSplitsSignal())
+            .as("told only once it has read them").isFalse();
+        enumerator.handleSourceEvent(0, new ReaderDrained());
         org.assertj.core.api.Assertions.assertThat(context.getSplitAssignments().get(0).hasReceivedNoMoreSplitsSignal())
             .isTrue();
     }
