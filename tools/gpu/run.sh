@@ -199,7 +199,7 @@ digest() {
   # hashed: the occurrences, then the line "occurrences: N" (wc ends after tee has passed the last occurrence on), as
   # every digest in docs/bench was made; the count also goes to the log
   find "$sorted" -name 'part.*' -print0 | xargs -0 -r env LC_ALL=C sort -m \
-    | tee >(wc -l | sed "s/^/occurrences: /" | tee /dev/stderr) | sha256sum | sed "s/-\$/$2/" | tee -a "$out/job-digests.txt"
+    | tee >(wc -l | sed "s/^/occurrences: /" | { read -r line; echo "$line"; echo "$line" >&2; }) | sha256sum | sed "s/-\$/$2/" | tee -a "$out/job-digests.txt"
   rm -rf "$sorted"
 }
 
