@@ -6,6 +6,7 @@ import io.vyre.flink.jobs.cli.JobInputs;
 import io.vyre.flink.jobs.cli.ResultsOptions;
 import io.vyre.flink.jobs.cli.RunStats;
 import io.vyre.flink.jobs.cli.UserError;
+import io.vyre.runtime.AgronaAccess;
 import io.vyre.runtime.backend.cpu.vectorscan.LiteralDatabase;
 import io.vyre.runtime.backend.cpu.vectorscan.LiteralScanner;
 import io.vyre.runtime.backend.cpu.vectorscan.Vectorscan;
@@ -73,6 +74,7 @@ public final class BaselineCommand implements Callable<Integer> {
         if (threads < 1 || chunkMib < 1 || chunkMib > 1024) {
             throw new UserError("--threads must be at least 1 and --chunk-mib in [1, 1024]", VyreJobs.EXIT_USAGE, null);
         }
+        AgronaAccess.check();  // its buffers are Agrona's: name the JVM flag before a worker thread fails without it
         if (readOnly) {
             return readOnly();
         }
