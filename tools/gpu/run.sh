@@ -313,7 +313,7 @@ variants() {
 case ${1:-} in
   unpack) total=$2; shift 2; unpack "$total" ;;
 esac
-nvidia-smi --query-gpu=name,driver_version,memory.used --format=csv,noheader > "$out/gpu.txt" 2>&1
+nvidia-smi --query-gpu=name,driver_version,memory.used,persistence_mode --format=csv,noheader > "$out/gpu.txt" 2>&1
 for mode in "$@"; do
   case $mode in
     smoke) smoke ;;
